@@ -1,0 +1,105 @@
+//! Genesis presets, turned into chain specs by the node (`--dev`, `--chain local`) or by
+//! `chain-spec-builder`:
+//!
+//! - `development`: one collator (Alice), who is also sudo; the well-known dev accounts funded.
+//! - `local_testnet`: two collators (Alice and Bob) for a relay-chain network (zombienet); Alice
+//!   is sudo.
+
+use crate::{
+	currency::OPEN, AccountId, AuraId, Balance, BalancesConfig, CollatorSelectionConfig,
+	ParachainInfoConfig, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	SudoConfig,
+};
+use alloc::{vec, vec::Vec};
+use cumulus_primitives_core::ParaId;
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_genesis_builder::PresetId;
+pub use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use sp_keyring::Sr25519Keyring;
+
+/// The para id this chain registers under on a local relay chain. Not a system parachain id
+/// (those are below 2000).
+pub const PARACHAIN_ID: u32 = 2000;
+
+/// What each dev account starts with: a million OPEN, enough for any local experiment.
+pub const DEV_ENDOWMENT: Balance = 1_000_000 * OPEN;
+
+/// What a collator candidate (beyond the invulnerables set at genesis) bonds to join.
+pub const CANDIDACY_BOND: Balance = 1_000 * OPEN;
+
+/// XCM version offered to chains whose version is not known yet.
+const SAFE_XCM_VERSION: u32 = xcm::prelude::XCM_VERSION;
+
+fn session_keys(aura: AuraId) -> SessionKeys {
+	SessionKeys { aura }
+}
+
+fn genesis(
+	collators: Vec<(AccountId, AuraId)>,
+	endowed: Vec<AccountId>,
+	root: AccountId,
+	id: ParaId,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed.iter().cloned().map(|a| (a, DEV_ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		parachain_info: ParachainInfoConfig { parachain_id: id },
+		collator_selection: CollatorSelectionConfig {
+			invulnerables: collators.iter().cloned().map(|(acc, _)| acc).collect::<Vec<_>>(),
+			candidacy_bond: CANDIDACY_BOND,
+		},
+		session: SessionConfig {
+			keys: collators
+				.into_iter()
+				.map(|(acc, aura)| (acc.clone(), acc, session_keys(aura)))
+				.collect::<Vec<_>>(),
+		},
+		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(SAFE_XCM_VERSION) },
+		sudo: SudoConfig { key: Some(root) },
+	})
+}
+
+fn collator(key: Sr25519Keyring) -> (AccountId, AuraId) {
+	(key.to_account_id(), key.public().into())
+}
+
+fn dev_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
+}
+
+/// The `development` preset: Alice collates alone and is sudo.
+pub fn development_config_genesis() -> Value {
+	genesis(
+		vec![collator(Sr25519Keyring::Alice)],
+		dev_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+		PARACHAIN_ID.into(),
+	)
+}
+
+/// The `local_testnet` preset: Alice and Bob collate; Alice is sudo.
+pub fn local_testnet_genesis() -> Value {
+	genesis(
+		vec![collator(Sr25519Keyring::Alice), collator(Sr25519Keyring::Bob)],
+		dev_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+		PARACHAIN_ID.into(),
+	)
+}
+
+/// The JSON patch of the preset `id`, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		DEV_RUNTIME_PRESET => development_config_genesis(),
+		LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
+		_ => return None,
+	};
+	serde_json::to_vec(&patch).ok()
+}
+
+/// Names of the presets, for `chain-spec-builder list-presets` and the node.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![PresetId::from(DEV_RUNTIME_PRESET), PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET)]
+}

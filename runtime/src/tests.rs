@@ -1,0 +1,210 @@
+//! Runtime tests: the genesis presets build the state the node would build, a signed transfer
+//! pays its fee in OPEN, the collator set comes from genesis, and the pallets' own integrity
+//! checks hold for this configuration.
+
+use crate::{
+	currency::{EXISTENTIAL_DEPOSIT, MILLIOPEN, OPEN},
+	genesis_config_presets::{self, DEV_ENDOWMENT, PARACHAIN_ID},
+	AccountId, Address, AllPalletsWithSystem, Balance, Balances, CollatorSelection,
+	Executive, Header, ParachainInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig,
+	Session, Signature, System, TxExtension, UncheckedExtrinsic, WeightToFee,
+};
+use codec::Encode;
+use frame_support::{
+	genesis_builder_helper::build_state,
+	traits::{fungible::Inspect, IntegrityTest},
+	weights::WeightToFee as _,
+};
+use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{
+	generic::{Era, SignedPayload},
+	traits::Header as _,
+};
+
+/// Builds the state of preset `name` the way the node does: the preset's JSON patch applied to
+/// the default genesis config by the runtime's `GenesisBuilder::build_state`.
+fn state_of(name: &str) -> sp_io::TestExternalities {
+	let patch = genesis_config_presets::get_preset(&PresetId::from(name))
+		.unwrap_or_else(|| panic!("preset {name} is missing"));
+	let mut ext = sp_io::TestExternalities::default();
+	ext.execute_with(|| {
+		build_state::<RuntimeGenesisConfig>(patch).expect("the preset builds");
+	});
+	ext
+}
+
+fn account(k: Sr25519Keyring) -> AccountId {
+	k.to_account_id()
+}
+
+#[test]
+fn every_preset_builds_and_unknown_presets_are_refused() {
+	let names = genesis_config_presets::preset_names();
+	assert_eq!(
+		names,
+		vec![PresetId::from(DEV_RUNTIME_PRESET), PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET)]
+	);
+	for name in names {
+		let name = core::str::from_utf8(name.as_ref()).unwrap().to_owned();
+		state_of(&name).execute_with(|| {
+			assert_eq!(u32::from(ParachainInfo::parachain_id()), PARACHAIN_ID, "{name}");
+			assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(account(Sr25519Keyring::Alice)), "{name}");
+			for k in Sr25519Keyring::well_known() {
+				assert_eq!(Balances::balance(&k.to_account_id()), DEV_ENDOWMENT, "{name}");
+			}
+		});
+	}
+	assert!(genesis_config_presets::get_preset(&PresetId::from("mainnet")).is_none());
+}
+
+#[test]
+fn collator_set_comes_from_genesis() {
+	let cases = [
+		(DEV_RUNTIME_PRESET, vec![Sr25519Keyring::Alice]),
+		(LOCAL_TESTNET_RUNTIME_PRESET, vec![Sr25519Keyring::Alice, Sr25519Keyring::Bob]),
+	];
+	for (preset, keys) in cases {
+		state_of(preset).execute_with(|| {
+			let accounts: Vec<AccountId> = keys.iter().map(|k| k.to_account_id()).collect();
+			let aura: Vec<crate::AuraId> = keys.iter().map(|k| k.public().into()).collect();
+			assert_eq!(pallet_collator_selection::Invulnerables::<Runtime>::get().into_inner(), accounts, "{preset}");
+			assert_eq!(Session::validators(), accounts, "{preset}");
+			assert_eq!(pallet_aura::Authorities::<Runtime>::get().into_inner(), aura, "{preset}");
+			// Each collator's session keys are registered under its own account.
+			for (acc, key) in accounts.iter().zip(&aura) {
+				let keys = pallet_session::NextKeys::<Runtime>::get(acc).expect("keys set");
+				assert_eq!(&keys.aura, key, "{preset}");
+			}
+			// No candidates yet: the set is exactly the invulnerables.
+			assert!(pallet_session::QueuedKeys::<Runtime>::get().len() == accounts.len());
+		});
+	}
+}
+
+/// Signs `call` as `signer` with nonce `nonce` the way polkadot.js does (immortal era, no tip,
+/// metadata hash check disabled).
+fn signed(signer: Sr25519Keyring, nonce: u32, call: RuntimeCall) -> UncheckedExtrinsic {
+	let inner = (
+		frame_system::AuthorizeCall::<Runtime>::new(),
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+	);
+	let tx_ext: TxExtension = cumulus_pallet_weight_reclaim::StorageWeightReclaim::new(inner);
+	let payload = SignedPayload::new(call.clone(), tx_ext.clone()).expect("implicit data");
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	UncheckedExtrinsic::new_signed(
+		call,
+		Address::Id(signer.to_account_id()),
+		Signature::Sr25519(signature),
+		tx_ext,
+	)
+}
+
+fn start_block_1() {
+	let header = Header::new(1, Default::default(), Default::default(), System::parent_hash(), Default::default());
+	Executive::initialize_block(&header);
+}
+
+#[test]
+fn a_transfer_pays_its_fee_in_open_to_the_collator_pot() {
+	state_of(DEV_RUNTIME_PRESET).execute_with(|| {
+		start_block_1();
+		let (alice, bob) = (account(Sr25519Keyring::Alice), account(Sr25519Keyring::Bob));
+		let pot = CollatorSelection::account_id();
+		let issuance = Balances::total_issuance();
+		let pot_before = Balances::balance(&pot);
+		let amount: Balance = 12 * OPEN;
+
+		let xt = signed(
+			Sr25519Keyring::Alice,
+			0,
+			RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+				dest: Address::Id(bob.clone()),
+				value: amount,
+			}),
+		);
+		let len = xt.encoded_size() as u32;
+		Executive::apply_extrinsic(xt).expect("valid").expect("dispatched");
+
+		let fee = System::events()
+			.into_iter()
+			.find_map(|r| match r.event {
+				RuntimeEvent::TransactionPayment(
+					pallet_transaction_payment::Event::TransactionFeePaid { who, actual_fee, tip },
+				) => {
+					assert_eq!(who, alice);
+					assert_eq!(tip, 0);
+					Some(actual_fee)
+				},
+				_ => None,
+			})
+			.expect("TransactionFeePaid emitted");
+
+		// The fee is the length fee plus the weight fee, both non-zero, in OPEN units.
+		let length_fee = pallet_transaction_payment::Pallet::<Runtime>::length_to_fee(len);
+		assert!(length_fee > 0 && fee > length_fee, "fee {fee}, length part {length_fee}");
+		assert!(fee < MILLIOPEN, "a transfer should cost well under a milli-OPEN, got {fee}");
+		assert_eq!(Balances::balance(&alice), DEV_ENDOWMENT - amount - fee);
+		assert_eq!(Balances::balance(&bob), DEV_ENDOWMENT + amount);
+		// The fee is not burned: it lands in the collator pot, and issuance is unchanged.
+		assert_eq!(Balances::balance(&pot), pot_before + fee);
+		assert_eq!(Balances::total_issuance(), issuance);
+		assert_eq!(System::account_nonce(&alice), 1);
+	});
+}
+
+#[test]
+fn a_transfer_with_a_bad_signature_is_refused_and_changes_nothing() {
+	state_of(DEV_RUNTIME_PRESET).execute_with(|| {
+		start_block_1();
+		let bob = account(Sr25519Keyring::Bob);
+		let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+			dest: Address::Id(bob.clone()),
+			value: OPEN,
+		});
+		// Signed by Bob's key but claiming to be Alice.
+		let good = signed(Sr25519Keyring::Bob, 0, call);
+		let forged = UncheckedExtrinsic {
+			preamble: match good.preamble {
+				sp_runtime::generic::Preamble::Signed(_, sig, ext) => sp_runtime::generic::Preamble::Signed(
+					Address::Id(account(Sr25519Keyring::Alice)),
+					sig,
+					ext,
+				),
+				other => other,
+			},
+			..good
+		};
+		assert!(Executive::apply_extrinsic(forged).is_err());
+		assert_eq!(Balances::balance(&account(Sr25519Keyring::Alice)), DEV_ENDOWMENT);
+		assert_eq!(Balances::balance(&bob), DEV_ENDOWMENT);
+	});
+}
+
+#[test]
+fn fee_schedule_matches_its_documentation() {
+	// The base weight of one extrinsic costs 0.1 milli-OPEN.
+	let base = crate::configs::ExtrinsicBaseWeight::get();
+	let fee = WeightToFee::weight_to_fee(&base);
+	let target = MILLIOPEN / 10;
+	assert!(fee.abs_diff(target) <= target / 1_000_000, "{fee} vs {target}");
+	assert_eq!(EXISTENTIAL_DEPOSIT, OPEN / 100);
+}
+
+#[test]
+fn runtime_integrity_tests_pass() {
+	sp_io::TestExternalities::default().execute_with(|| {
+		<AllPalletsWithSystem as IntegrityTest>::integrity_test();
+	});
+	// `frame_system` checks the block weights itself; check ours are sane on top.
+	let weights = crate::configs::RuntimeBlockWeights::get();
+	weights.validate().expect("block weights are consistent");
+}

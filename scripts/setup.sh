@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine lacks to build and test the project. Idempotent: on a
+# machine that has everything it only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+for pkg in protobuf-compiler clang libclang-dev mold pkg-config libssl-dev; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# The runtime is built to wasm: the target and the standard library's source.
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+
+# The end-to-end tests' npm packages, exactly as locked.
+if [ ! -d tests/e2e/node_modules/@polkadot/api ]; then
+  (cd tests/e2e && npm ci --no-audit --no-fund)
+fi
