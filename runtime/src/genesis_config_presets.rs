@@ -6,7 +6,8 @@
 //!   is sudo.
 
 use crate::{
-	currency::OPEN, AccountId, AuraId, Balance, BalancesConfig, CollatorSelectionConfig,
+	currency::{EXISTENTIAL_DEPOSIT, OPEN},
+	AccountId, AuraId, Balance, BalancesConfig, CollatorSelectionConfig,
 	ParachainInfoConfig, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
 	SudoConfig,
 };
@@ -43,7 +44,14 @@ fn genesis(
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed.iter().cloned().map(|a| (a, DEV_ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed
+				.iter()
+				.cloned()
+				.map(|a| (a, DEV_ENDOWMENT))
+				// The collator pot must exist before the first fee arrives: a fee below the
+				// existential deposit paid into a missing account would be burned instead.
+				.chain(core::iter::once((collator_pot(), EXISTENTIAL_DEPOSIT)))
+				.collect::<Vec<_>>(),
 		},
 		parachain_info: ParachainInfoConfig { parachain_id: id },
 		collator_selection: CollatorSelectionConfig {
@@ -59,6 +67,12 @@ fn genesis(
 		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(SAFE_XCM_VERSION) },
 		sudo: SudoConfig { key: Some(root) },
 	})
+}
+
+/// The account of the collator-selection pot, which receives fees and pays collators.
+pub fn collator_pot() -> AccountId {
+	use sp_runtime::traits::AccountIdConversion;
+	crate::configs::PotId::get().into_account_truncating()
 }
 
 fn collator(key: Sr25519Keyring) -> (AccountId, AuraId) {

@@ -27,7 +27,7 @@ pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
 
-use alloc::borrow::Cow;
+use alloc::{borrow::Cow, vec::Vec};
 use smallvec::smallvec;
 use sp_runtime::{
 	generic, impl_opaque_keys,

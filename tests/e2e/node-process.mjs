@@ -55,7 +55,7 @@ export async function startDevNode({ basePath, logFile }) {
 }
 
 async function connect(url, exited, logFile) {
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 300_000;
   let dead = null;
   exited.then((e) => { dead = e; });
   while (Date.now() < deadline) {
@@ -71,7 +71,7 @@ async function connect(url, exited, logFile) {
       await sleep(500);
     }
   }
-  throw new Error(`RPC at ${url} did not come up within 120 s; see ${logFile}`);
+  throw new Error(`RPC at ${url} did not come up within 300 s; see ${logFile}`);
 }
 
 export async function killHard(node) {
