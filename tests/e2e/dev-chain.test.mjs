@@ -22,23 +22,29 @@ after(async () => {
   else rmSync(dir, { recursive: true, force: true });
 });
 
-/// Signs and sends `tx`, resolving with the block hash it landed in and its events.
-function sendAndWait(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    let unsub;
-    tx.signAndSend(signer, (result) => {
-      if (result.dispatchError) {
-        unsub?.();
-        reject(new Error(`dispatch failed: ${result.dispatchError.toString()}`));
-      } else if (result.status.isInBlock) {
-        unsub?.();
-        resolve({ blockHash: result.status.asInBlock, events: result.events });
-      } else if (result.isError) {
-        unsub?.();
-        reject(new Error(`transaction ${result.status.type}`));
+/// Signs and sends `tx`, then finds it in the new blocks (the dev node's manual seal does not
+/// report InBlock to watchers); resolves with the block hash and that extrinsic's events.
+async function sendAndWait(api, tx, signer) {
+  const start = (await api.rpc.chain.getHeader()).number.toNumber();
+  const hash = (await tx.signAndSend(signer)).toHex();
+  const deadline = Date.now() + 120_000;
+  for (let n = start + 1; Date.now() < deadline;) {
+    const best = (await api.rpc.chain.getHeader()).number.toNumber();
+    for (; n <= best; n++) {
+      const blockHash = await api.rpc.chain.getBlockHash(n);
+      const block = await api.rpc.chain.getBlock(blockHash);
+      const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === hash);
+      if (index >= 0) {
+        const all = await (await api.at(blockHash)).query.system.events();
+        const events = all.filter(({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.eq(index));
+        const failed = events.find(({ event }) => api.events.system.ExtrinsicFailed.is(event));
+        if (failed) throw new Error(`dispatch failed: ${failed.event.data.toString()}`);
+        return { blockHash, events };
       }
-    }).then((u) => { unsub = u; }, reject);
-  });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`transaction ${hash} not included within 120 s`);
 }
 
 test('dev chain: OPEN properties, a transfer with its fee, and a restart after SIGKILL', { timeout: 600_000 }, async (t) => {
