@@ -1,0 +1,4 @@
+mod params;
+mod scores;
+mod slashing;
+mod try_state;

@@ -1,0 +1,232 @@
+//! A binary Merkle tree over blake2-256.
+//!
+//! - A leaf is hashed as `blake2_256(0x00 ‖ data)` and an inner node as
+//!   `blake2_256(0x01 ‖ left ‖ right)`. The prefixes keep a leaf from ever being read as a node
+//!   (second preimages), so a proof cannot pass off an inner node as an item.
+//! - Levels are built left to right. When a level has an odd number of nodes its last node is
+//!   carried up unchanged, not paired with itself: duplicating it would give two different leaf
+//!   lists the same root (the flaw of Bitcoin's tree, CVE-2012-2459).
+//! - The root of no leaves is 32 zero bytes; the root of one leaf is that leaf's hash.
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+/// A 32-byte blake2-256 digest.
+pub type Hash = [u8; 32];
+
+/// Prefix of a hashed leaf.
+pub const LEAF_PREFIX: u8 = 0x00;
+/// Prefix of a hashed inner node.
+pub const NODE_PREFIX: u8 = 0x01;
+/// The root of an empty tree.
+pub const EMPTY_ROOT: Hash = [0u8; 32];
+
+/// The hash of a leaf whose encoded content is `data`.
+pub fn hash_leaf(data: &[u8]) -> Hash {
+	let mut buf = Vec::with_capacity(1 + data.len());
+	buf.push(LEAF_PREFIX);
+	buf.extend_from_slice(data);
+	sp_crypto_hashing::blake2_256(&buf)
+}
+
+/// The hash of an inner node from its two children.
+pub fn hash_node(left: &Hash, right: &Hash) -> Hash {
+	let mut buf = [0u8; 65];
+	buf[0] = NODE_PREFIX;
+	buf[1..33].copy_from_slice(left);
+	buf[33..].copy_from_slice(right);
+	sp_crypto_hashing::blake2_256(&buf)
+}
+
+/// The next level up: pairs hashed, an odd last node carried up unchanged.
+fn next_level(level: &[Hash]) -> Vec<Hash> {
+	level
+		.chunks(2)
+		.map(|pair| match pair {
+			[left, right] => hash_node(left, right),
+			[single] => *single,
+			_ => unreachable!("chunks(2) yields one or two items"),
+		})
+		.collect()
+}
+
+/// The root over leaf hashes (already hashed with [`hash_leaf`]), in the order given.
+pub fn root(leaves: &[Hash]) -> Hash {
+	if leaves.is_empty() {
+		return EMPTY_ROOT;
+	}
+	let mut level = leaves.to_vec();
+	while level.len() > 1 {
+		level = next_level(&level);
+	}
+	level[0]
+}
+
+/// A proof that one leaf sits at `leaf_index` of a tree of `leaf_count` leaves.
+///
+/// `siblings` runs from the leaf's level up to the root and skips the levels where the node on
+/// the path was carried up without a sibling.
+///
+/// The root commits to the leaves, not to their number: a proof for the last leaf of an odd
+/// level can also pass with a smaller `leaf_count` and another `leaf_index`. A verifier that
+/// cares about the position must take the leaf count from a source it trusts (a version's
+/// `item_count`), as [`crate::datanet::verify_item`] does.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct MerkleProof {
+	/// Position of the leaf, counting from 0.
+	pub leaf_index: u32,
+	/// Number of leaves in the tree.
+	pub leaf_count: u32,
+	/// Sibling hashes, bottom up.
+	pub siblings: Vec<Hash>,
+}
+
+impl MaxEncodedLen for MerkleProof {
+	fn max_encoded_len() -> usize {
+		// A tree of at most 2^32 leaves has at most 32 levels below the root.
+		4 + 4 + codec::Compact(32u32).encoded_size() + 32 * 32
+	}
+}
+
+/// The proof for the leaf at `index`, or `None` if there is no such leaf.
+pub fn proof(leaves: &[Hash], index: usize) -> Option<MerkleProof> {
+	if index >= leaves.len() {
+		return None;
+	}
+	let leaf_count = u32::try_from(leaves.len()).ok()?;
+	let mut siblings = Vec::new();
+	let mut level = leaves.to_vec();
+	let mut i = index;
+	while level.len() > 1 {
+		let sibling = i ^ 1;
+		if sibling < level.len() {
+			siblings.push(level[sibling]);
+		}
+		level = next_level(&level);
+		i /= 2;
+	}
+	Some(MerkleProof { leaf_index: index as u32, leaf_count, siblings })
+}
+
+/// Whether `proof` shows `leaf` (a hash from [`hash_leaf`]) under `root`, at `leaf_index` of
+/// a tree of `leaf_count` leaves as the proof claims (see [`MerkleProof`] on trusting the count).
+pub fn verify(root: &Hash, leaf: &Hash, proof: &MerkleProof) -> bool {
+	if proof.leaf_index >= proof.leaf_count {
+		return false;
+	}
+	let mut node = *leaf;
+	let mut index = proof.leaf_index;
+	let mut count = proof.leaf_count;
+	let mut siblings = proof.siblings.iter();
+	while count > 1 {
+		let is_right = index % 2 == 1;
+		let has_sibling = is_right || index + 1 < count;
+		if has_sibling {
+			let Some(sibling) = siblings.next() else { return false };
+			node = if is_right { hash_node(sibling, &node) } else { hash_node(&node, sibling) };
+		}
+		index /= 2;
+		count = count.div_ceil(2);
+	}
+	siblings.next().is_none() && node == *root
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use proptest::prelude::*;
+
+	fn leaves(n: usize) -> Vec<Hash> {
+		(0..n as u32).map(|i| hash_leaf(&i.to_le_bytes())).collect()
+	}
+
+	#[test]
+	fn small_trees_have_the_documented_shape() {
+		assert_eq!(root(&[]), EMPTY_ROOT);
+		let l = leaves(3);
+		assert_eq!(root(&l[..1]), l[0]);
+		assert_eq!(root(&l[..2]), hash_node(&l[0], &l[1]));
+		// The third leaf is carried up, not paired with itself.
+		assert_eq!(root(&l), hash_node(&hash_node(&l[0], &l[1]), &l[2]));
+	}
+
+	#[test]
+	fn leaf_and_node_hashes_are_domain_separated() {
+		let a = hash_leaf(b"a");
+		let b = hash_leaf(b"b");
+		let mut concatenated = a.to_vec();
+		concatenated.extend_from_slice(&b);
+		assert_ne!(hash_leaf(&concatenated), hash_node(&a, &b));
+	}
+
+	#[test]
+	fn known_vector() {
+		// Pinned from an independent implementation (Python's hashlib.blake2b, digest_size=32)
+		// of the rules in this module's docs: leaves are hash_leaf(u32 LE 0..5).
+		let expected = "bef0a601eb5a0b66561296b9f5f343fd3c04be54ecd2c4ebddbbdb6e68d418fc";
+		let hex: String = root(&leaves(5)).iter().map(|b| format!("{b:02x}")).collect();
+		assert_eq!(hex, expected);
+	}
+
+	#[test]
+	fn proof_for_missing_leaf_is_none() {
+		assert!(proof(&leaves(3), 3).is_none());
+		assert!(proof(&[], 0).is_none());
+	}
+
+	#[test]
+	fn forged_proofs_fail() {
+		let l = leaves(6);
+		let r = root(&l);
+		let p = proof(&l, 4).unwrap();
+		assert!(verify(&r, &l[4], &p));
+		assert!(!verify(&r, &l[3], &p), "another leaf");
+		let mut moved = p.clone();
+		moved.leaf_index = 5;
+		assert!(!verify(&r, &l[4], &moved), "another position");
+		let mut extra = p.clone();
+		extra.siblings.push([7u8; 32]);
+		assert!(!verify(&r, &l[4], &extra), "trailing sibling");
+		let mut short = p.clone();
+		short.siblings.pop();
+		assert!(!verify(&r, &l[4], &short), "missing sibling");
+		let mut out_of_range = p;
+		out_of_range.leaf_index = 6;
+		assert!(!verify(&r, &l[4], &out_of_range));
+	}
+
+	#[test]
+	fn the_count_is_only_as_good_as_its_source() {
+		// The last leaf of three is carried up unpaired, so it also proves as the second of two.
+		let l = leaves(3);
+		let r = root(&l);
+		let p = proof(&l, 2).unwrap();
+		let claimed = MerkleProof { leaf_index: 1, leaf_count: 2, siblings: p.siblings.clone() };
+		assert!(verify(&r, &l[2], &p));
+		assert!(verify(&r, &l[2], &claimed), "membership holds, the position is the claim's");
+		assert!(!crate::datanet::verify_item(&r, 3, &l[2], &claimed));
+		assert!(crate::datanet::verify_item(&r, 3, &l[2], &p));
+	}
+
+	proptest! {
+		#[test]
+		fn every_leaf_proves_against_the_root(n in 1usize..80, pick in any::<prop::sample::Index>()) {
+			let l = leaves(n);
+			let r = root(&l);
+			let i = pick.index(n);
+			let p = proof(&l, i).unwrap();
+			prop_assert!(verify(&r, &l[i], &p));
+			prop_assert!(p.encoded_size() <= MerkleProof::max_encoded_len());
+		}
+
+		#[test]
+		fn changing_any_leaf_changes_the_root(n in 1usize..40, pick in any::<prop::sample::Index>()) {
+			let mut l = leaves(n);
+			let before = root(&l);
+			let i = pick.index(n);
+			l[i] = hash_leaf(b"changed");
+			prop_assert_ne!(before, root(&l));
+		}
+	}
+}
