@@ -21,6 +21,7 @@ use sp_version::RuntimeVersion;
 
 use crate::{
 	genesis_config_presets, AccountId, Balance, Block, ConsensusHook, Executive, InherentDataExt,
+	Runtime as R,
 	Nonce, ParachainInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeGenesisConfig,
 	SessionKeys, System, TransactionPayment, SLOT_DURATION, VERSION,
 };
@@ -212,6 +213,72 @@ impl_runtime_apis! {
 
 		fn preset_names() -> Vec<sp_genesis_builder::PresetId> {
 			genesis_config_presets::preset_names()
+		}
+	}
+
+	impl pallet_datanets::runtime_api::DatanetsApi<
+		Block,
+		AccountId,
+		pallet_datanets::Datanet<R>,
+		pallet_datanets::Contribution<R>,
+		pallet_datanets::Version<R>,
+	> for Runtime {
+		fn datanet(id: pallet_datanets::DatanetId) -> Option<pallet_datanets::Datanet<R>> {
+			pallet_datanets::Datanets::<R>::get(id)
+		}
+
+		fn contribution(id: pallet_datanets::ContributionId) -> Option<pallet_datanets::Contribution<R>> {
+			pallet_datanets::Contributions::<R>::get(id)
+		}
+
+		fn version(
+			datanet: pallet_datanets::DatanetId,
+			version: pallet_datanets::VersionNumber,
+		) -> Option<pallet_datanets::Version<R>> {
+			pallet_datanets::Versions::<R>::get(datanet, version)
+		}
+
+		fn contributions_of(who: AccountId, start: u32, limit: u32) -> Vec<pallet_datanets::ContributionId> {
+			pallet_datanets::Pallet::<R>::contributions_of(&who, start, limit)
+		}
+
+		fn version_proof(
+			datanet: pallet_datanets::DatanetId,
+			version: pallet_datanets::VersionNumber,
+			id: pallet_datanets::ContributionId,
+		) -> Option<pallet_datanets::runtime_api::MerkleProof> {
+			pallet_datanets::Pallet::<R>::proof(datanet, version, id)
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	impl frame_benchmarking::Benchmark<Block> for Runtime {
+		fn benchmark_metadata(extra: bool) -> (
+			Vec<frame_benchmarking::BenchmarkList>,
+			Vec<frame_support::traits::StorageInfo>,
+		) {
+			use frame_benchmarking::BenchmarkList;
+			use frame_support::traits::StorageInfoTrait;
+			use crate::{Balances, Datanets, Reputation};
+
+			let mut list = Vec::<BenchmarkList>::new();
+			list_benchmarks!(list, extra);
+			(list, crate::AllPalletsWithSystem::storage_info())
+		}
+
+		fn dispatch_benchmark(
+			config: frame_benchmarking::BenchmarkConfig,
+		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+			use frame_benchmarking::BenchmarkBatch;
+			use frame_support::traits::WhitelistedStorageKeys;
+			use crate::{Balances, Datanets, Reputation};
+
+			// Keys every block touches anyway (block number, events...) are not charged to calls.
+			let whitelist = crate::AllPalletsWithSystem::whitelisted_storage_keys();
+			let mut batches = Vec::<BenchmarkBatch>::new();
+			let params = (&config, &whitelist);
+			add_benchmarks!(params, batches);
+			Ok(batches)
 		}
 	}
 }

@@ -48,9 +48,9 @@ fn genesis(
 				.iter()
 				.cloned()
 				.map(|a| (a, DEV_ENDOWMENT))
-				// The collator pot must exist before the first fee arrives: a fee below the
+				// The collator pot and the treasury must exist before the first fee arrives: a fee below the
 				// existential deposit paid into a missing account would be burned instead.
-				.chain(core::iter::once((collator_pot(), EXISTENTIAL_DEPOSIT)))
+				.chain([(collator_pot(), EXISTENTIAL_DEPOSIT), (treasury(), EXISTENTIAL_DEPOSIT)])
 				.collect::<Vec<_>>(),
 		},
 		parachain_info: ParachainInfoConfig { parachain_id: id },
@@ -73,6 +73,12 @@ fn genesis(
 pub fn collator_pot() -> AccountId {
 	use sp_runtime::traits::AccountIdConversion;
 	crate::configs::PotId::get().into_account_truncating()
+}
+
+/// The treasury account, which receives slashes and publishing fees. It exists from genesis so
+/// that a first payment below the existential deposit is kept rather than burned.
+pub fn treasury() -> AccountId {
+	crate::configs::TreasuryAccount::get()
 }
 
 fn collator(key: Sr25519Keyring) -> (AccountId, AuraId) {

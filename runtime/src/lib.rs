@@ -19,6 +19,10 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+// Before `apis`: `define_benchmarks!` makes the macros `apis` calls.
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
 mod apis;
 pub mod configs;
 pub use configs::ConsensusHook;
@@ -138,7 +142,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("openledger"),
 	impl_name: Cow::Borrowed("openledger"),
 	authoring_version: 1,
-	spec_version: 1,
+	spec_version: 2,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -290,6 +294,12 @@ mod runtime {
 	// Until governance lands.
 	#[runtime::pallet_index(50)]
 	pub type Sudo = pallet_sudo;
+
+	// OpenLedger: data, attribution, rewards.
+	#[runtime::pallet_index(60)]
+	pub type Datanets = pallet_datanets;
+	#[runtime::pallet_index(61)]
+	pub type Reputation = pallet_reputation;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

@@ -230,3 +230,104 @@ fn runtime_integrity_tests_pass() {
 	let weights = crate::configs::RuntimeBlockWeights::get();
 	weights.validate().expect("block weights are consistent");
 }
+
+mod datanets {
+	//! Datanets and reputation as this runtime configures them: 32-byte accounts, OPEN bonds, the
+	//! treasury from genesis, and version roots the shared crate reproduces.
+
+	use super::*;
+	use crate::{configs::TreasuryAccount, Datanets, Reputation, RuntimeOrigin};
+	use frame_support::{
+		assert_ok,
+		traits::{fungible::InspectHold, Get},
+		BoundedVec,
+	};
+	use openledger_primitives::datanet::{version_root, ContributionLeaf};
+	use pallet_datanets::{DailyCaps, Permission, Verdict};
+	use sp_runtime::traits::Dispatchable;
+
+	fn dispatch(who: &AccountId, call: pallet_datanets::Call<Runtime>) {
+		assert_ok!(RuntimeCall::Datanets(call).dispatch(RuntimeOrigin::signed(who.clone())));
+	}
+
+	fn bytes<S: Get<u32>>(b: &[u8]) -> BoundedVec<u8, S> {
+		b.to_vec().try_into().unwrap()
+	}
+
+	#[test]
+	fn treasury_exists_from_genesis() {
+		state_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			assert_eq!(Balances::balance(&TreasuryAccount::get()), EXISTENTIAL_DEPOSIT);
+		});
+	}
+
+	#[test]
+	fn contribute_curate_publish_with_runtime_types() {
+		state_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let alice = account(Sr25519Keyring::Alice);
+			let bob = account(Sr25519Keyring::Bob);
+			let bond = OPEN;
+			dispatch(&alice, pallet_datanets::Call::create_datanet {
+				name: bytes(b"faces"),
+				description_uri: bytes(b"ipfs://faces"),
+				tags: Default::default(),
+				embedding_dim: 512,
+				num_labels: 10,
+				permission: Permission::Open,
+				bond,
+				caps: DailyCaps {
+					items_per_contributor: 20,
+					bytes_per_contributor: 10 << 20,
+					items_per_datanet: 1000,
+					bytes_per_datanet: 10 << 20,
+				},
+			});
+			for n in 0..3u8 {
+				dispatch(&bob, pallet_datanets::Call::contribute {
+					datanet: 0,
+					content_hash: [n; 32],
+					embedding_hash: [n + 10; 32],
+					label: n.into(),
+					size: 4096,
+					uri: bytes(b"ipfs://item"),
+				});
+			}
+			let reason: crate::RuntimeHoldReason = pallet_datanets::HoldReason::ContributionBond.into();
+			assert_eq!(Balances::balance_on_hold(&reason, &bob), 3 * bond);
+
+			let treasury = Balances::balance(&TreasuryAccount::get());
+			dispatch(&alice, pallet_datanets::Call::curate {
+				datanet: 0,
+				ids: vec![1].try_into().unwrap(),
+				verdict: Verdict::Reject,
+			});
+			// 10% of a 1 OPEN bond, and Bob's contributor score drops by the penalty.
+			assert_eq!(Balances::balance(&TreasuryAccount::get()), treasury + bond / 10);
+			assert_eq!(
+				Reputation::score(&bob, pallet_reputation::Role::Contributor),
+				pallet_reputation::NEUTRAL_SCORE - 25_000
+			);
+			dispatch(&alice, pallet_datanets::Call::curate {
+				datanet: 0,
+				ids: vec![2, 0].try_into().unwrap(),
+				verdict: Verdict::Accept,
+			});
+			assert_eq!(Balances::balance_on_hold(&reason, &bob), 0);
+			dispatch(&alice, pallet_datanets::Call::publish_version { datanet: 0 });
+
+			let leaf = |id: u64, n: u8| ContributionLeaf {
+				id,
+				contributor: bob.clone(),
+				content_hash: [n; 32],
+				embedding_hash: [n + 10; 32],
+				label: n.into(),
+			};
+			let version = pallet_datanets::Versions::<Runtime>::get(0, 1).unwrap();
+			assert_eq!(version.root, version_root(&mut vec![leaf(0, 0), leaf(2, 2)]));
+			// 1 OPEN + 0.001 OPEN per started KiB: 8 KiB.
+			assert_eq!(version.fee, OPEN + 8 * MILLIOPEN);
+			assert_eq!(Datanets::proof(0, 1, 2).map(|p| (p.leaf_index, p.leaf_count)), Some((1, 2)));
+		});
+	}
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevNode, killHard, stop, waitForBlock } from './node-process.mjs';
+import { startDevNode, killHard, stop, waitForBlock, sendAndWait } from './node-process.mjs';
 
 const OPEN = 10n ** 18n;
 const dir = mkdtempSync(join(tmpdir(), 'openledger-e2e-'));
@@ -21,31 +21,6 @@ after(async () => {
   if (process.env.KEEP_E2E_DIR) console.log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
 });
-
-/// Signs and sends `tx`, then finds it in the new blocks (the dev node's manual seal does not
-/// report InBlock to watchers); resolves with the block hash and that extrinsic's events.
-async function sendAndWait(api, tx, signer) {
-  const start = (await api.rpc.chain.getHeader()).number.toNumber();
-  const hash = (await tx.signAndSend(signer)).toHex();
-  const deadline = Date.now() + 120_000;
-  for (let n = start + 1; Date.now() < deadline;) {
-    const best = (await api.rpc.chain.getHeader()).number.toNumber();
-    for (; n <= best; n++) {
-      const blockHash = await api.rpc.chain.getBlockHash(n);
-      const block = await api.rpc.chain.getBlock(blockHash);
-      const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === hash);
-      if (index >= 0) {
-        const all = await (await api.at(blockHash)).query.system.events();
-        const events = all.filter(({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.eq(index));
-        const failed = events.find(({ event }) => api.events.system.ExtrinsicFailed.is(event));
-        if (failed) throw new Error(`dispatch failed: ${failed.event.data.toString()}`);
-        return { blockHash, events };
-      }
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`transaction ${hash} not included within 120 s`);
-}
 
 test('dev chain: OPEN properties, a transfer with its fee, and a restart after SIGKILL', { timeout: 600_000 }, async (t) => {
   await cryptoWaitReady();

@@ -12,10 +12,15 @@ import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 
 export function nodeBinary() {
+  return process.env.OPENLEDGER_NODE || releaseBinary('openledger-node');
+}
+
+/// A binary of the workspace from the release build, e.g. `datanet-root`.
+export function releaseBinary(name) {
   const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/openledger/target');
-  const bin = process.env.OPENLEDGER_NODE || join(target, 'release', 'openledger-node');
+  const bin = join(target, 'release', name);
   if (!existsSync(bin)) {
-    throw new Error(`node binary not found at ${bin}: run \`cargo build --release -p openledger-node\` first`);
+    throw new Error(`${name} not found at ${bin}: run \`cargo build --release --workspace\` first`);
   }
   return bin;
 }
@@ -109,4 +114,39 @@ export async function waitForBlock(api, n, ms = 120_000) {
     if (Date.now() > end) throw new Error(`best block stuck at ${best}, wanted ${n}`);
     await sleep(500);
   }
+}
+
+/// Signs and sends `tx`, then finds it in the new blocks (the dev node's manual seal does not
+/// report InBlock to watchers); resolves with the block hash and that extrinsic's events.
+export async function sendAndWait(api, tx, signer) {
+  const start = (await api.rpc.chain.getHeader()).number.toNumber();
+  const hash = (await tx.signAndSend(signer)).toHex();
+  const deadline = Date.now() + 120_000;
+  for (let n = start + 1; Date.now() < deadline;) {
+    const best = (await api.rpc.chain.getHeader()).number.toNumber();
+    for (; n <= best; n++) {
+      const blockHash = await api.rpc.chain.getBlockHash(n);
+      const block = await api.rpc.chain.getBlock(blockHash);
+      const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === hash);
+      if (index >= 0) {
+        const all = await (await api.at(blockHash)).query.system.events();
+        const events = all.filter(({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.eq(index));
+        const failed = events.find(({ event }) => api.events.system.ExtrinsicFailed.is(event));
+        if (failed) throw new Error(`dispatch failed: ${describeError(api, failed.event.data[0])}`);
+        return { blockHash, events };
+      }
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`transaction ${hash} not included within 120 s`);
+}
+
+/// A dispatch error as `pallet.Error` (e.g. `datanets.DuplicateContent`) where the metadata
+/// names it, else its JSON.
+export function describeError(api, dispatchError) {
+  if (dispatchError.isModule) {
+    const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+    return `${section}.${name}`;
+  }
+  return dispatchError.toString();
 }

@@ -3,8 +3,8 @@
 pub mod xcm_config;
 
 use crate::{
-	currency::{deposit, EXISTENTIAL_DEPOSIT, MICROOPEN},
-	AccountId, Aura, Balance, Balances, Block, CollatorSelection, Hash,
+	currency::{deposit, EXISTENTIAL_DEPOSIT, MICROOPEN, MILLIOPEN, OPEN},
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Reputation, DAYS, CollatorSelection, Hash,
 	MessageQueue, Nonce, PalletInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session, SessionKeys,
 	System, WeightToFee, XcmpQueue, AVERAGE_ON_INITIALIZE_RATIO, BLOCK_PROCESSING_VELOCITY,
@@ -17,7 +17,10 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstBool, ConstU32, ConstU64, ConstU8, Everything, TransformOrigin, VariantCountOf},
+	traits::{
+		tokens::imbalance::ResolveTo, ConstBool, ConstU32, ConstU64, ConstU8, Everything,
+		TransformOrigin, VariantCountOf,
+	},
 	weights::{ConstantMultiplier, Weight},
 	PalletId,
 };
@@ -29,7 +32,7 @@ use pallet_xcm::{EnsureXcm, IsVoiceOfBody};
 use parachains_common::message_queue::{NarrowOriginToSibling, ParaIdToSibling};
 use polkadot_runtime_common::{xcm_sender::NoPriceForMessageDelivery, BlockHashCount};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::Perbill;
+use sp_runtime::{traits::AccountIdConversion, Perbill};
 use sp_version::RuntimeVersion;
 use xcm::latest::prelude::BodyId;
 
@@ -327,4 +330,67 @@ impl pallet_collator_selection::Config for Runtime {
 	type ValidatorIdOf = pallet_collator_selection::IdentityCollator;
 	type ValidatorRegistration = Session;
 	type WeightInfo = pallet_collator_selection::weights::SubstrateWeight<Runtime>;
+}
+
+// ---- Our pallets: Datanets and reputation ----
+
+parameter_types! {
+	/// The treasury's pallet id; the account is the same one `pallet-treasury` would use, so the
+	/// funds collected now carry over when the treasury pallet arrives with governance.
+	pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
+	/// Receives slashes and publishing fees.
+	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
+
+	/// A score moves 0.5% of its range up per good outcome and 2.5% down per bad one: a bad
+	/// contribution costs five good ones. 1% of the distance to neutral is forgotten per day.
+	pub ReputationParams: pallet_reputation::Params<BlockNumber> = pallet_reputation::Params {
+		positive_gain: 5_000,
+		negative_penalty: 25_000,
+		decay: Perbill::from_percent(1),
+		decay_period: DAYS,
+	};
+
+	/// A Datanet costs 10 OPEN of deposit, returned on close; a rejected item loses 10% of its
+	/// bond; a version costs 1 OPEN plus 0.001 OPEN per KiB (10 MB, a day's cap in OpenLedger's
+	/// docs, costs about 11 OPEN).
+	pub DatanetParams: pallet_datanets::Params<Balance> = pallet_datanets::Params {
+		creation_deposit: 10 * OPEN,
+		reject_slash: Perbill::from_percent(10),
+		publish_base_fee: OPEN,
+		publish_fee_per_kib: MILLIOPEN,
+	};
+}
+
+impl pallet_reputation::Config for Runtime {
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type OnSlash = ResolveTo<TreasuryAccount, Balances>;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type DefaultParams = ReputationParams;
+	type MaxHistory = ConstU32<16>;
+	type WeightInfo = pallet_reputation::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_datanets::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Reputation = Reputation;
+	type Slasher = Reputation;
+	type TreasuryAccount = TreasuryAccount;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type DefaultParams = DatanetParams;
+	type BlocksPerDay = ConstU32<DAYS>;
+	type MaxNameLen = ConstU32<64>;
+	type MaxUriLen = ConstU32<256>;
+	type MaxTagLen = ConstU32<32>;
+	type MaxTags = ConstU32<8>;
+	type MaxCurators = ConstU32<16>;
+	type MaxAllowList = ConstU32<10_000>;
+	type MaxCurateBatch = ConstU32<64>;
+	type MaxVersionItems = ConstU32<512>;
+	// 1 GiB: a full version's fee is then at most 1 + 512 × 2^20 KiB × 0.001 ≈ 536,872 OPEN.
+	type MaxItemBytes = ConstU64<{ 1 << 30 }>;
+	// A week for curators to decide before a contributor may take the bond back.
+	type ReviewPeriod = ConstU32<{ 7 * DAYS }>;
+	type WeightInfo = pallet_datanets::weights::SubstrateWeight<Runtime>;
 }

@@ -1,0 +1,8 @@
+//! The pallets whose benchmarks run in this runtime (`runtime-benchmarks` builds only).
+//! `docs/BENCHMARKS.md` has the command that runs them and writes their `weights.rs`.
+
+frame_benchmarking::define_benchmarks!(
+	[pallet_balances, Balances]
+	[pallet_datanets, Datanets]
+	[pallet_reputation, Reputation]
+);

@@ -1,0 +1,147 @@
+// Datanets end to end through @polkadot/api, as an owner and two contributors see them: create
+// a Datanet, contribute from two accounts, reject one item and accept the rest, publish a
+// version, and check its root against the root the shared Rust crate computes off-chain.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
+import { startDevNode, stop, waitForBlock, sendAndWait, releaseBinary } from './node-process.mjs';
+
+const OPEN = 10n ** 18n;
+const BOND = OPEN;
+// The treasury's account: "modl" ++ its pallet id "py/trsry", zero-padded to 32 bytes.
+const TREASURY = u8aToHex(u8aConcat(stringToU8a('modlpy/trsry'), new Uint8Array(20)));
+const dir = mkdtempSync(join(tmpdir(), 'openledger-e2e-datanets-'));
+const logFile = join(dir, 'node.log');
+let node;
+
+after(async () => {
+  if (node) await stop(node);
+  if (process.env.KEEP_E2E_DIR) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+});
+
+function eventOf(api, events, ev) {
+  const found = events.find(({ event }) => ev.is(event));
+  assert.ok(found, `expected event ${ev.meta.name}`);
+  return found.event;
+}
+
+function heldBond(holds) {
+  return holds
+    .filter((h) => h.id.isDatanets && h.id.asDatanets.isContributionBond)
+    .reduce((sum, h) => sum + h.amount.toBigInt(), 0n);
+}
+
+/// The root (or with `--proof id`, the proof) the off-chain tool computes from `leaves`.
+function offChain(leaves, args = []) {
+  const input = leaves
+    .map((l) => `${l.id} ${l.contributor} ${l.contentHash} ${l.embeddingHash} ${l.label}`)
+    .join('\n');
+  return execFileSync(releaseBinary('datanet-root'), args, { input }).toString().trim();
+}
+
+test('datanets: create, contribute, curate, publish, and the root matches off-chain', { timeout: 600_000 }, async (t) => {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const alice = keyring.addFromUri('//Alice'); // owner and curator
+  const bob = keyring.addFromUri('//Bob');
+  const charlie = keyring.addFromUri('//Charlie');
+
+  node = await startDevNode({ basePath: join(dir, 'chain'), logFile });
+  const { api } = node;
+  await waitForBlock(api, 1);
+
+  let datanet;
+  await t.test('Alice creates a Datanet and her deposit is held', async () => {
+    const caps = { itemsPerContributor: 10, bytesPerContributor: 1_000_000, itemsPerDatanet: 100, bytesPerDatanet: 10_000_000 };
+    const tx = api.tx.datanets.createDatanet('cats-vs-dogs', 'ipfs://bafy-description', ['vision', 'pets'], 8, 2, 'Open', BOND, caps);
+    const { events } = await sendAndWait(api, tx, alice);
+    const created = eventOf(api, events, api.events.datanets.DatanetCreated);
+    datanet = created.data.datanet.toNumber();
+    assert.equal(created.data.owner.toString(), alice.address);
+    const info = (await api.query.datanets.datanets(datanet)).unwrap();
+    assert.equal(info.embeddingDim.toNumber(), 8);
+    assert.equal(info.numLabels.toNumber(), 2);
+    assert.ok(info.status.isOpen);
+    assert.equal(info.deposit.toBigInt(), 10n * OPEN);
+  });
+
+  const items = [];
+  await t.test('Bob and Charlie contribute; each bond is held', async () => {
+    const plan = [[bob, 'bob-1', 0], [bob, 'bob-2', 1], [charlie, 'charlie-1', 1]];
+    for (const [who, name, label] of plan) {
+      const contentHash = blake2AsHex(`content:${name}`);
+      const embeddingHash = blake2AsHex(`embedding:${name}`);
+      const tx = api.tx.datanets.contribute(datanet, contentHash, embeddingHash, label, 2048, `ipfs://${name}`);
+      const { events } = await sendAndWait(api, tx, who);
+      const ev = eventOf(api, events, api.events.datanets.Contributed);
+      assert.equal(ev.data.bond.toBigInt(), BOND);
+      items.push({ id: ev.data.id.toNumber(), who, contributor: u8aToHex(who.publicKey), contentHash, embeddingHash, label });
+    }
+    assert.equal(heldBond(await api.query.balances.holds(bob.address)), 2n * BOND);
+    assert.equal(heldBond(await api.query.balances.holds(charlie.address)), BOND);
+    // The same content again is refused and changes nothing.
+    await assert.rejects(
+      sendAndWait(api, api.tx.datanets.contribute(datanet, items[0].contentHash, items[0].embeddingHash, 0, 1, 'x'), charlie),
+      /DuplicateContent/,
+    );
+    assert.equal(heldBond(await api.query.balances.holds(charlie.address)), BOND);
+  });
+
+  await t.test('Alice rejects one of Bob\'s items (10% slashed to the treasury) and accepts the rest', async () => {
+    const [bad, ...good] = [items[1], items[0], items[2]];
+    const treasuryBefore = (await api.query.system.account(TREASURY)).data.free.toBigInt();
+    const rejected = await sendAndWait(api, api.tx.datanets.curate(datanet, [bad.id], 'Reject'), alice);
+    const rej = eventOf(api, rejected.events, api.events.datanets.ContributionRejected);
+    assert.equal(rej.data.slashed.toBigInt(), BOND / 10n);
+    assert.equal(rej.data.bondReleased.toBigInt(), BOND - BOND / 10n);
+    eventOf(api, rejected.events, api.events.reputation.Slashed);
+    const treasuryAfter = (await api.at(rejected.blockHash)).query.system.account(TREASURY);
+    assert.equal((await treasuryAfter).data.free.toBigInt(), treasuryBefore + BOND / 10n);
+    const score = eventOf(api, rejected.events, api.events.reputation.ScoreChanged);
+    assert.ok(score.data.outcome.isNegative);
+
+    const accepted = await sendAndWait(api, api.tx.datanets.curate(datanet, good.map((i) => i.id), 'Accept'), alice);
+    const acc = accepted.events.filter(({ event }) => api.events.datanets.ContributionAccepted.is(event));
+    assert.equal(acc.length, 2);
+    assert.equal(heldBond(await api.query.balances.holds(bob.address)), 0n);
+    assert.equal(heldBond(await api.query.balances.holds(charlie.address)), 0n);
+    items.splice(1, 1); // what remains is what the version holds
+  });
+
+  await t.test('Alice publishes version 1; the root on chain equals the root computed off-chain', async () => {
+    const { events } = await sendAndWait(api, api.tx.datanets.publishVersion(datanet), alice);
+    const published = eventOf(api, events, api.events.datanets.VersionPublished);
+    assert.equal(published.data.version.toNumber(), 1);
+    assert.equal(published.data.itemCount.toNumber(), 2);
+    // 1 OPEN + 0.001 OPEN per started KiB: two items of 2 KiB.
+    assert.equal(published.data.fee.toBigInt(), OPEN + 4n * (OPEN / 1000n));
+
+    const stored = (await api.query.datanets.versions(datanet, 1)).unwrap();
+    const viaApi = (await api.call.datanetsApi.version(datanet, 1)).unwrap();
+    const onChain = stored.root.toHex();
+    assert.equal(viaApi.root.toHex(), onChain);
+    assert.equal(published.data.root.toHex(), onChain);
+    assert.equal(stored.prevRoot.toHex(), `0x${'00'.repeat(32)}`);
+
+    assert.equal(offChain(items), onChain, 'datanet-root reproduces the root');
+    // Listing the leaves in another order gives the same root: the order is by id.
+    assert.equal(offChain([...items].reverse()), onChain);
+
+    // The runtime API's proof for an item matches the one the tool builds.
+    const proof = (await api.call.datanetsApi.versionProof(datanet, 1, items[1].id)).unwrap();
+    const lines = offChain(items, ['--proof', String(items[1].id)]).split('\n');
+    assert.equal(`${proof.leafIndex.toNumber()} ${proof.leafCount.toNumber()}`, lines[0]);
+    assert.deepEqual(proof.siblings.map((s) => s.toHex()), lines.slice(1));
+
+    const mine = await api.call.datanetsApi.contributionsOf(bob.address, 0, 10);
+    assert.deepEqual(mine.map((n) => n.toNumber()), [items[0].id, items[0].id + 1]);
+  });
+});
