@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in protobuf-compiler clang libclang-dev mold pkg-config libssl-dev; do
+# mesa-vulkan-drivers and libvulkan1 give wgpu a Vulkan adapter (lavapipe) on a machine without a
+# GPU, so the attribution kernels are tested everywhere.
+for pkg in protobuf-compiler clang libclang-dev mold pkg-config libssl-dev mesa-vulkan-drivers libvulkan1; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -18,6 +20,11 @@ fi
 # The runtime is built to wasm: the target and the standard library's source.
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+
+# The mislabel-detection test's Python packages.
+if ! python3 -c "import numpy, sklearn" 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check -r offchain-workers/worker/quality/requirements.txt
+fi
 
 # The end-to-end tests' npm packages, exactly as locked.
 if [ ! -d tests/e2e/node_modules/@polkadot/api ]; then

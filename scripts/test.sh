@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: the Rust tests of the workspace, the pallets' benchmarks as tests, then the
-# end-to-end tests against the built node. Everything builds in release, as the node does, so
-# the ~1,300 dependencies compile once.
+# Runs every test: the Rust tests of the workspace, the pallets' benchmarks as tests, the
+# off-chain workers' tests and quality check, then the end-to-end tests against the built node.
+# Everything builds in release, as the node does, so the ~1,300 dependencies compile once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -15,5 +15,14 @@ cargo test --release --locked --workspace
 # in a target dir of its own, leaving the release tree above untouched.
 CARGO_TARGET_DIR="${PALLET_TEST_TARGET_DIR:-$HOME/.cache/openledger/dev-target}" SKIP_WASM_BUILD=1 \
   cargo test --locked -p pallet-datanets -p pallet-reputation --features runtime-benchmarks benchmark
+
+# The off-chain workers are a workspace of their own (see offchain-workers/Cargo.toml). Their
+# tests run the attribution kernels on whatever adapter wgpu finds: lavapipe on a machine
+# without a GPU.
+(cd offchain-workers && cargo build --release --locked && cargo test --release --locked)
+# Mislabel detection on scikit-learn's digits, on both paths: the worker's AUROC must be within
+# 0.01 of a float64 reference's, and its values within fixed-point rounding of it.
+python3 offchain-workers/worker/quality/mislabel.py --device cpu
+python3 offchain-workers/worker/quality/mislabel.py --device gpu
 
 (cd tests/e2e && npm test)

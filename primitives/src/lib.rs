@@ -7,10 +7,13 @@
 //! - [`merkle`]: a binary blake2-256 Merkle tree with domain-separated leaves and nodes, proofs
 //!   and their verification.
 //! - [`datanet`]: the leaf of one accepted contribution and the order of leaves in a version.
+//! - [`attribution`]: Proof of Attribution's integer definitions (distance, ranking, KNN-Shapley
+//!   and similarity values), the result commitment and the single-entry checks.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub mod attribution;
 pub mod datanet;
 pub mod merkle;

@@ -1,0 +1,219 @@
+//! From rankings to a result: committed entries, commitment roots, the paid top entries and
+//! each item's value summed over the queries. Shared by both engines, so the CPU and GPU paths
+//! differ only in how they rank.
+
+use crate::{cpu::Cpu, gpu::Gpu, Embeddings, Error, Ranking, Result};
+use openledger_primitives::{
+	attribution::{check::paid_count, check_shape, Entry, Method},
+	merkle::Hash,
+};
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// At most this many queries per run, so that summed values cannot overflow an `i64`
+/// (a similarity value is below 2^47).
+pub const MAX_QUERIES: usize = 1 << 16;
+
+/// The engine that ranks.
+pub enum Engine {
+	/// The CPU path.
+	Cpu(Cpu),
+	/// The GPU path.
+	Gpu(Box<Gpu>),
+}
+
+impl Engine {
+	/// `cpu` or `gpu`.
+	pub fn device(&self) -> &'static str {
+		match self {
+			Engine::Cpu(_) => "cpu",
+			Engine::Gpu(_) => "gpu",
+		}
+	}
+
+	/// What runs the work: the CPU kernel, or the GPU adapter.
+	pub fn describe(&self) -> String {
+		match self {
+			Engine::Cpu(cpu) => format!("cpu ({} kernel, {} threads)", cpu.kernel().name(), rayon::current_num_threads()),
+			Engine::Gpu(gpu) => gpu.adapter_name(),
+		}
+	}
+
+	/// Ranks every query with this engine.
+	pub fn rank(
+		&self,
+		method: Method,
+		items: &Embeddings,
+		labels: Option<&[u32]>,
+		queries: &Embeddings,
+		query_labels: Option<&[u32]>,
+		progress: &dyn Fn(usize),
+	) -> Result<Vec<Ranking>> {
+		match self {
+			Engine::Cpu(cpu) => cpu.rank(method, items, labels, queries, query_labels, progress),
+			Engine::Gpu(gpu) => gpu.rank(method, items, labels, queries, query_labels, progress),
+		}
+	}
+}
+
+/// Checks that the inputs fit together and the spec's limits; returns the labels the method
+/// needs (empty slices for similarity).
+pub fn check_inputs<'a>(
+	method: Method,
+	items: &Embeddings,
+	labels: Option<&'a [u32]>,
+	queries: &Embeddings,
+	query_labels: Option<&'a [u32]>,
+) -> Result<(&'a [u32], &'a [u32])> {
+	check_shape(items.dimension(), items.len() as u64, method.k()).map_err(|e| Error::Shape(format!("{e:?}")))?;
+	if queries.dimension() != items.dimension() {
+		return Err(Error::Shape(format!(
+			"queries have dimension {}, items {}",
+			queries.dimension(),
+			items.dimension()
+		)));
+	}
+	if queries.is_empty() || queries.len() > MAX_QUERIES {
+		return Err(Error::Shape(format!("{} queries; between 1 and {MAX_QUERIES} per run", queries.len())));
+	}
+	if !method.needs_labels() {
+		return Ok((&[], &[]));
+	}
+	let (Some(labels), Some(query_labels)) = (labels, query_labels) else {
+		return Err(Error::Shape("KNN-Shapley needs item labels and query labels".into()));
+	};
+	if labels.len() != items.len() || query_labels.len() != queries.len() {
+		return Err(Error::Shape(format!(
+			"{} labels for {} items, {} query labels for {} queries",
+			labels.len(),
+			items.len(),
+			query_labels.len(),
+			queries.len()
+		)));
+	}
+	Ok((labels, query_labels))
+}
+
+/// One query's result as a worker posts it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct QueryResult {
+	/// The commitment root over every committed entry.
+	pub root: Hash,
+	/// How many entries it commits to.
+	pub leaf_count: u32,
+	/// The paid top entries, ranks `0..P`.
+	pub top: Vec<Entry>,
+}
+
+/// Wall-clock milliseconds of each stage.
+#[derive(Clone, Copy, Debug, Default, serde::Serialize)]
+pub struct Timings {
+	/// Distances, ranking and values.
+	pub rank: f64,
+	/// Leaf hashes and Merkle roots.
+	pub commit: f64,
+	/// Summing values per item.
+	pub sum: f64,
+	/// Everything after loading the inputs.
+	pub total: f64,
+}
+
+/// A whole run's output.
+#[derive(Clone, Debug)]
+pub struct Output {
+	/// Each item's value summed over the queries.
+	pub values: Vec<i64>,
+	/// Each query's result.
+	pub queries: Vec<QueryResult>,
+	/// Stage timings.
+	pub timings: Timings,
+}
+
+/// Runs `method` over `items` for every query on `engine`. `top` is how many of the nearest
+/// entries KNN-Shapley pays (similarity pays all `k` it commits).
+#[allow(clippy::too_many_arguments)]
+pub fn attribute(
+	engine: &Engine,
+	method: Method,
+	top: u32,
+	items: &Embeddings,
+	labels: Option<&[u32]>,
+	queries: &Embeddings,
+	query_labels: Option<&[u32]>,
+	progress: &dyn Fn(usize),
+) -> Result<Output> {
+	let start = Instant::now();
+	let rankings = engine.rank(method, items, labels, queries, query_labels, progress)?;
+	let ranked = Instant::now();
+	let paid = paid_count(method, items.len() as u32, top) as usize;
+	let results: Vec<QueryResult> = rankings
+		.par_iter()
+		.map(|ranking| QueryResult {
+			root: crate::commit::root(ranking),
+			leaf_count: ranking.len() as u32,
+			top: (0..paid.min(ranking.len())).map(|r| ranking.entry(r)).collect(),
+		})
+		.collect();
+	let committed = Instant::now();
+	let mut values = vec![0i64; items.len()];
+	for ranking in &rankings {
+		for (&i, &v) in ranking.index.iter().zip(&ranking.value) {
+			values[i as usize] += v;
+		}
+	}
+	let done = Instant::now();
+	let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
+	let timings = Timings {
+		rank: ms(start, ranked),
+		commit: ms(ranked, committed),
+		sum: ms(committed, done),
+		total: ms(start, done),
+	};
+	Ok(Output { values, queries: results, timings })
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use openledger_primitives::attribution::{commitment as reference_commitment, reference_entries};
+
+	#[test]
+	fn output_matches_the_reference_definitions() {
+		let d = 8;
+		let raw: Vec<i8> = (0..40 * d).map(|i| ((i * 37 + 11) % 7) as i8 - 3).collect();
+		let items = Embeddings::from_i8(d as u32, &raw[..30 * d]).unwrap();
+		let queries = Embeddings::from_i8(d as u32, &raw[30 * d..]).unwrap();
+		let labels: Vec<u32> = (0..30).map(|i| i % 4).collect();
+		let qlabels: Vec<u32> = (0..10).map(|i| i % 4).collect();
+		for method in [Method::KnnShapley { k: 3 }, Method::Similarity { k: 4 }] {
+			let out = attribute(&Engine::Cpu(Cpu::default()), method, 2, &items, Some(&labels), &queries, Some(&qlabels), &|_| {})
+				.unwrap();
+			let mut sums = vec![0i64; 30];
+			for (q, result) in out.queries.iter().enumerate() {
+				let want = reference_entries(method, items.packed(), &labels, queries.row(q), qlabels[q]);
+				assert_eq!(result.root, reference_commitment(&want));
+				assert_eq!(result.leaf_count as usize, want.len());
+				let paid = if method.needs_labels() { 2 } else { 4 };
+				assert_eq!(result.top, want[..paid].to_vec());
+				for e in &want {
+					sums[e.index as usize] += e.value;
+				}
+			}
+			assert_eq!(out.values, sums);
+		}
+	}
+
+	#[test]
+	fn refuses_inputs_that_do_not_fit() {
+		let items = Embeddings::from_i8(4, &[0; 8]).unwrap();
+		let queries = Embeddings::from_i8(4, &[0; 4]).unwrap();
+		let other = Embeddings::from_i8(8, &[0; 8]).unwrap();
+		let knn = Method::KnnShapley { k: 1 };
+		let err = |r: Result<(&[u32], &[u32])>| r.unwrap_err().to_string();
+		assert!(err(check_inputs(knn, &items, None, &queries, None)).contains("needs item labels"));
+		assert!(err(check_inputs(knn, &items, Some(&[1]), &queries, Some(&[1]))).contains("1 labels for 2 items"));
+		assert!(err(check_inputs(knn, &items, Some(&[1, 2]), &other, Some(&[1]))).contains("dimension 8"));
+		assert!(err(check_inputs(Method::Similarity { k: 0 }, &items, None, &queries, None)).contains("ZeroK"));
+		assert!(check_inputs(Method::Similarity { k: 9 }, &items, None, &queries, None).is_ok());
+	}
+}

@@ -1,0 +1,251 @@
+//! `openledger-worker`: the Proof of Attribution worker.
+//!
+//! `attribute` values every item of a data set (NumPy files, or a Datanet export checked
+//! against its on-chain root) for a batch of queries, on the GPU or the CPU, and writes the
+//! summed values and each query's commitment root and paid entries.
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use openledger_primitives::attribution::{Method, KNN_SCALE, SIMILARITY_SCALE};
+use openledger_worker::{
+	attribute::{attribute, Engine, Output},
+	cpu::{Cpu, Kernel},
+	export::{to_hex, DatanetExport},
+	gpu::Gpu,
+	npy, Embeddings,
+};
+use serde_json::json;
+use std::{path::PathBuf, time::Instant};
+
+#[derive(Parser, Debug)]
+#[command(name = "openledger-worker", version, about = "Proof of Attribution worker")]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+	/// Values every item for a batch of queries and writes the values and a summary.
+	Attribute(AttributeArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct AttributeArgs {
+	/// Item embeddings: int8 `.npy`, shape [N, d].
+	#[arg(long, required_unless_present = "datanet", conflicts_with = "datanet")]
+	items: Option<PathBuf>,
+	/// Item labels: integer `.npy`, shape [N] (KNN-Shapley only).
+	#[arg(long, conflicts_with = "datanet")]
+	labels: Option<PathBuf>,
+	/// A Datanet export directory (version.json + embeddings.npy) instead of --items/--labels.
+	#[arg(long)]
+	datanet: Option<PathBuf>,
+	/// Query embeddings: int8 `.npy`, shape [M, d].
+	#[arg(long)]
+	queries: PathBuf,
+	/// Query labels: integer `.npy`, shape [M] (KNN-Shapley only).
+	#[arg(long)]
+	query_labels: Option<PathBuf>,
+	/// The attribution method.
+	#[arg(long, value_enum)]
+	method: MethodArg,
+	/// K of the KNN classifier, or how many nearest items similarity values.
+	#[arg(long)]
+	k: u32,
+	/// How many nearest entries a KNN-Shapley result pays (default: K).
+	#[arg(long)]
+	top: Option<u32>,
+	/// Where to compute.
+	#[arg(long, value_enum, default_value = "gpu")]
+	device: DeviceArg,
+	/// Force a CPU kernel instead of the fastest this CPU has.
+	#[arg(long, value_enum)]
+	cpu_kernel: Option<KernelArg>,
+	/// Output: each item's value summed over the queries, int64 `.npy`.
+	#[arg(long)]
+	out: PathBuf,
+	/// Output: the summary JSON (scale, each query's root and paid entries, timings).
+	#[arg(long)]
+	summary: PathBuf,
+	/// No progress bar.
+	#[arg(long)]
+	quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum MethodArg {
+	KnnShapley,
+	Similarity,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DeviceArg {
+	Gpu,
+	Cpu,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum KernelArg {
+	Avx512Vnni,
+	Avx2,
+	Portable,
+}
+
+fn main() -> anyhow::Result<()> {
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+		)
+		.with_writer(std::io::stderr)
+		.init();
+	match Cli::parse().command {
+		Command::Attribute(args) => run_attribute(args),
+	}
+}
+
+fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
+	let started = Instant::now();
+	let method = match args.method {
+		MethodArg::KnnShapley => Method::KnnShapley { k: args.k },
+		MethodArg::Similarity => Method::Similarity { k: args.k },
+	};
+	let (items, labels, datanet) = if let Some(dir) = &args.datanet {
+		let export = DatanetExport::load(dir)?;
+		let m = &export.manifest;
+		tracing::info!(datanet = m.datanet, version = m.version, root = %m.root, items = m.items.len(), "Datanet export checked against its root");
+		let info = json!({ "datanet": m.datanet, "version": m.version, "root": m.root });
+		(export.items, Some(export.labels), Some(info))
+	} else {
+		let path = args.items.as_ref().context("--items or --datanet is required")?;
+		let (d, values) = npy::read_i8_matrix(path)?;
+		let items = Embeddings::from_i8(d, &values).with_context(|| format!("{}", path.display()))?;
+		let labels = args.labels.as_deref().map(npy::read_labels).transpose()?;
+		(items, labels, None)
+	};
+	let (qd, qvalues) = npy::read_i8_matrix(&args.queries)?;
+	let queries = Embeddings::from_i8(qd, &qvalues).with_context(|| format!("{}", args.queries.display()))?;
+	let query_labels = args.query_labels.as_deref().map(npy::read_labels).transpose()?;
+	if method.needs_labels() && (labels.is_none() || query_labels.is_none()) {
+		bail!("--method knn-shapley needs item labels (--labels or --datanet) and --query-labels");
+	}
+	let loaded = Instant::now();
+
+	let engine = match args.device {
+		DeviceArg::Cpu => Engine::Cpu(match args.cpu_kernel {
+			None => Cpu::default(),
+			Some(KernelArg::Avx512Vnni) => Cpu::with_kernel(Kernel::Avx512Vnni)?,
+			Some(KernelArg::Avx2) => Cpu::with_kernel(Kernel::Avx2)?,
+			Some(KernelArg::Portable) => Cpu::with_kernel(Kernel::Portable)?,
+		}),
+		DeviceArg::Gpu => Engine::Gpu(Box::new(Gpu::new()?)),
+	};
+	tracing::info!(engine = %engine.describe(), items = items.len(), queries = queries.len(), d = items.dimension(), "attributing");
+
+	let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(queries.len() as u64) };
+	bar.set_style(
+		ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} queries, eta {eta}")
+			.expect("a valid template")
+			.progress_chars("=> "),
+	);
+	let top = args.top.unwrap_or(args.k);
+	let output = attribute(
+		&engine,
+		method,
+		top,
+		&items,
+		labels.as_deref(),
+		&queries,
+		query_labels.as_deref(),
+		&|done| bar.set_position(done as u64),
+	)?;
+	bar.finish_and_clear();
+
+	npy::write_i64(&args.out, &output.values)?;
+	let summary = summary(&args, method, top, &engine, &items, datanet, &output, (loaded - started).as_secs_f64() * 1e3);
+	let text = serde_json::to_string_pretty(&summary)?;
+	std::fs::write(&args.summary, text).with_context(|| format!("writing {}", args.summary.display()))?;
+	tracing::info!(
+		rank_ms = output.timings.rank,
+		commit_ms = output.timings.commit,
+		total_ms = output.timings.total,
+		out = %args.out.display(),
+		summary = %args.summary.display(),
+		"done"
+	);
+	Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn summary(
+	args: &AttributeArgs,
+	method: Method,
+	top: u32,
+	engine: &Engine,
+	items: &Embeddings,
+	datanet: Option<serde_json::Value>,
+	output: &Output,
+	load_ms: f64,
+) -> serde_json::Value {
+	let (name, scale) = match method {
+		Method::KnnShapley { .. } => ("knn-shapley", KNN_SCALE as u64),
+		Method::Similarity { .. } => ("similarity", SIMILARITY_SCALE),
+	};
+	let t = output.timings;
+	json!({
+		"method": name,
+		"k": args.k,
+		"top": if method.needs_labels() { top } else { args.k },
+		"scale": scale,
+		"items": items.len(),
+		"dimension": items.dimension(),
+		"device": engine.device(),
+		"adapter": engine.describe(),
+		"datanet": datanet,
+		"timings_ms": { "load": load_ms, "rank": t.rank, "commit": t.commit, "sum": t.sum, "total": t.total },
+		"queries": output.queries.iter().map(|q| json!({
+			"root": to_hex(&q.root),
+			"leaf_count": q.leaf_count,
+			"top": q.top.iter().map(|e| json!({
+				"rank": e.rank, "index": e.index, "distance": e.distance, "value": e.value,
+			})).collect::<Vec<_>>(),
+		})).collect::<Vec<_>>(),
+	})
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn parse(args: &str) -> Result<Cli, clap::Error> {
+		Cli::try_parse_from(std::iter::once("openledger-worker").chain(args.split_whitespace()))
+	}
+
+	#[test]
+	fn parses_the_documented_command() {
+		let cli = parse(
+			"attribute --items X.npy --labels Y.npy --queries Q.npy --query-labels QY.npy \
+			 --method knn-shapley --k 10 --device cpu --out V.npy --summary S.json",
+		)
+		.unwrap();
+		let Command::Attribute(a) = cli.command;
+		assert_eq!((a.method, a.k, a.device, a.top), (MethodArg::KnnShapley, 10, DeviceArg::Cpu, None));
+		assert_eq!(a.items, Some(PathBuf::from("X.npy")));
+	}
+
+	#[test]
+	fn datanet_replaces_items_and_defaults_to_the_gpu() {
+		let cli = parse("attribute --datanet D --queries Q.npy --method similarity --k 3 --out V --summary S").unwrap();
+		let Command::Attribute(a) = cli.command;
+		assert_eq!((a.datanet, a.device), (Some(PathBuf::from("D")), DeviceArg::Gpu));
+	}
+
+	#[test]
+	fn refuses_bad_combinations() {
+		assert!(parse("attribute --queries Q --method similarity --k 3 --out V --summary S").is_err(), "no items");
+		assert!(parse("attribute --items X --datanet D --queries Q --method similarity --k 3 --out V --summary S").is_err());
+		assert!(parse("attribute --items X --queries Q --method shapley --k 3 --out V --summary S").is_err());
+		assert!(parse("attribute --items X --queries Q --method similarity --k 3 --out V --summary S --device tpu").is_err());
+	}
+}

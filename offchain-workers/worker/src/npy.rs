@@ -1,0 +1,227 @@
+//! NumPy `.npy` files: the arrays the worker reads (int8 embeddings, integer labels) and writes
+//! (int64 values).
+//!
+//! Format versions 1.0 to 3.0, C order, little endian (or single-byte) types only. Anything
+//! else is refused with the reason, rather than read wrongly.
+
+use crate::{Error, Result};
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8] = b"\x93NUMPY";
+
+/// An array as read: its element type, shape and raw little-endian bytes.
+#[derive(Clone, Debug)]
+pub struct Array {
+	/// The `descr` field, e.g. `|i1` or `<i8`.
+	pub descr: String,
+	/// The shape.
+	pub shape: Vec<usize>,
+	/// The elements' bytes, C order.
+	pub data: Vec<u8>,
+}
+
+fn npy_err(path: &Path, reason: impl Into<String>) -> Error {
+	Error::Npy { path: path.to_path_buf(), reason: reason.into() }
+}
+
+/// Reads a `.npy` file.
+pub fn read(path: &Path) -> Result<Array> {
+	let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+	parse(path, bytes)
+}
+
+fn parse(path: &Path, mut bytes: Vec<u8>) -> Result<Array> {
+	if bytes.len() < 10 || &bytes[..6] != MAGIC {
+		return Err(npy_err(path, "not a .npy file (no \\x93NUMPY magic)"));
+	}
+	let major = bytes[6];
+	let (header_len, start) = match major {
+		1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
+		2 | 3 if bytes.len() >= 12 => (u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12),
+		_ => return Err(npy_err(path, format!("unsupported .npy format version {major}"))),
+	};
+	let end = start + header_len;
+	let header = bytes
+		.get(start..end)
+		.and_then(|h| std::str::from_utf8(h).ok())
+		.ok_or_else(|| npy_err(path, "truncated or non-UTF-8 header"))?;
+	let descr = dict_value(header, "descr")
+		.map(|v| v.trim_matches(|c| c == '\'' || c == '"').to_string())
+		.ok_or_else(|| npy_err(path, "header has no 'descr'"))?;
+	if dict_value(header, "fortran_order").as_deref() != Some("False") {
+		return Err(npy_err(path, "Fortran-order arrays are not supported; save with np.ascontiguousarray"));
+	}
+	let shape_text = dict_value(header, "shape").ok_or_else(|| npy_err(path, "header has no 'shape'"))?;
+	let shape = shape_text
+		.trim_matches(|c| c == '(' || c == ')')
+		.split(',')
+		.map(str::trim)
+		.filter(|s| !s.is_empty())
+		.map(|s| s.parse::<usize>().map_err(|_| npy_err(path, format!("bad shape {shape_text}"))))
+		.collect::<Result<Vec<_>>>()?;
+	let width = element_width(&descr).ok_or_else(|| {
+		npy_err(path, format!("element type {descr} is not supported (little-endian integers only)"))
+	})?;
+	let count = shape.iter().try_fold(1usize, |a, &b| a.checked_mul(b));
+	let expected = count.and_then(|c| c.checked_mul(width));
+	if expected != Some(bytes.len() - end.min(bytes.len())) {
+		return Err(npy_err(
+			path,
+			format!("shape {shape:?} of {descr} needs {expected:?} data bytes, the file has {}", bytes.len().saturating_sub(end)),
+		));
+	}
+	let data = bytes.split_off(end);
+	Ok(Array { descr, shape, data })
+}
+
+/// The text of `key`'s value in the header's Python dict literal.
+fn dict_value(header: &str, key: &str) -> Option<String> {
+	let quoted = [format!("'{key}'"), format!("\"{key}\"")];
+	let at = quoted.iter().find_map(|q| header.find(q.as_str()).map(|i| i + q.len()))?;
+	let rest = header[at..].trim_start().strip_prefix(':')?.trim_start();
+	let value = if rest.starts_with('(') {
+		&rest[..=rest.find(')')?]
+	} else {
+		let end = rest.find([',', '}']).unwrap_or(rest.len());
+		rest[..end].trim()
+	};
+	Some(value.to_string())
+}
+
+fn element_width(descr: &str) -> Option<usize> {
+	match descr {
+		"|i1" | "|u1" | "<i1" | "<u1" => Some(1),
+		"<i2" | "<u2" => Some(2),
+		"<i4" | "<u4" => Some(4),
+		"<i8" | "<u8" => Some(8),
+		_ => None,
+	}
+}
+
+/// Reads an `int8` matrix `[rows, d]`, returning `d` and the values row-major.
+pub fn read_i8_matrix(path: &Path) -> Result<(u32, Vec<i8>)> {
+	let array = read(path)?;
+	if !matches!(array.descr.as_str(), "|i1" | "<i1") {
+		return Err(npy_err(path, format!("embeddings must be int8 (|i1), found {}", array.descr)));
+	}
+	let [_, d] = array.shape[..] else {
+		return Err(npy_err(path, format!("embeddings must be 2-D [N, d], found shape {:?}", array.shape)));
+	};
+	let d = u32::try_from(d).map_err(|_| npy_err(path, "dimension too large"))?;
+	Ok((d, array.data.into_iter().map(|b| b as i8).collect()))
+}
+
+/// Reads a 1-D array of non-negative integers (any integer type) as `u32` labels.
+pub fn read_labels(path: &Path) -> Result<Vec<u32>> {
+	let array = read(path)?;
+	if array.shape.len() != 1 {
+		return Err(npy_err(path, format!("labels must be 1-D, found shape {:?}", array.shape)));
+	}
+	let width = element_width(&array.descr).unwrap_or(1);
+	let signed = array.descr.as_bytes().get(1) == Some(&b'i');
+	array
+		.data
+		.chunks_exact(width)
+		.enumerate()
+		.map(|(i, chunk)| {
+			let mut word = [0u8; 8];
+			word[..width].copy_from_slice(chunk);
+			// Sign-extend signed types so that a negative label is seen as negative.
+			if signed && chunk[width - 1] & 0x80 != 0 {
+				word[width..].fill(0xff);
+			}
+			let value = if signed { i64::from_le_bytes(word) as i128 } else { u64::from_le_bytes(word) as i128 };
+			u32::try_from(value).map_err(|_| npy_err(path, format!("label {value} at position {i} is not in 0..=4294967295")))
+		})
+		.collect()
+}
+
+/// Writes `data` (raw little-endian elements of type `descr`) with `shape`, format 1.0.
+pub fn write(path: &Path, descr: &str, shape: &[usize], data: &[u8]) -> Result<()> {
+	let dims: Vec<String> = shape.iter().map(|s| s.to_string()).collect();
+	let shape_text = if dims.len() == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(", ")) };
+	let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape_text}, }}");
+	// The data starts on a 64-byte boundary; the header ends with a newline.
+	let unpadded = MAGIC.len() + 4 + header.len() + 1;
+	header.push_str(&" ".repeat((64 - unpadded % 64) % 64));
+	header.push('\n');
+	let mut out = Vec::with_capacity(10 + header.len() + data.len());
+	out.extend_from_slice(MAGIC);
+	out.extend_from_slice(&[1, 0]);
+	out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+	out.extend_from_slice(header.as_bytes());
+	out.extend_from_slice(data);
+	std::fs::write(path, out).map_err(|source| Error::Io { path: PathBuf::from(path), source })
+}
+
+/// Writes a 1-D `int64` array.
+pub fn write_i64(path: &Path, values: &[i64]) -> Result<()> {
+	let data: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+	write(path, "<i8", &[values.len()], &data)
+}
+
+/// Writes an `int8` matrix of `values.len() / d` rows.
+pub fn write_i8_matrix(path: &Path, d: usize, values: &[i8]) -> Result<()> {
+	let data: Vec<u8> = values.iter().map(|&v| v as u8).collect();
+	write(path, "|i1", &[values.len() / d.max(1), d], &data)
+}
+
+/// Writes a 1-D `uint32` array.
+pub fn write_u32(path: &Path, values: &[u32]) -> Result<()> {
+	let data: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+	write(path, "<u4", &[values.len()], &data)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn temp(name: &str) -> PathBuf {
+		let dir = std::env::temp_dir().join(format!("npy-test-{}", std::process::id()));
+		std::fs::create_dir_all(&dir).unwrap();
+		dir.join(name)
+	}
+
+	#[test]
+	fn round_trips() {
+		let p = temp("m.npy");
+		write_i8_matrix(&p, 4, &[1, -2, 3, -4, 5, 6, 7, -128]).unwrap();
+		assert_eq!(read_i8_matrix(&p).unwrap(), (4, vec![1, -2, 3, -4, 5, 6, 7, -128]));
+		let p = temp("l.npy");
+		write_u32(&p, &[0, 9, 4_000_000_000]).unwrap();
+		assert_eq!(read_labels(&p).unwrap(), vec![0, 9, 4_000_000_000]);
+		let p = temp("v.npy");
+		write_i64(&p, &[-1, i64::MAX]).unwrap();
+		let a = read(&p).unwrap();
+		assert_eq!((a.descr.as_str(), a.shape.as_slice(), a.data.len()), ("<i8", &[2usize][..], 16));
+	}
+
+	#[test]
+	fn refuses_what_it_cannot_read() {
+		let p = temp("bad.npy");
+		write(&p, "<f4", &[1], &[0; 4]).unwrap();
+		assert!(read(&p).unwrap_err().to_string().contains("element type <f4"));
+		write(&p, "<i8", &[1], &(-3i64).to_le_bytes()).unwrap();
+		assert!(read_labels(&p).unwrap_err().to_string().contains("label -3 at position 0"));
+		write(&p, "<i8", &[2], &[0; 8]).unwrap();
+		assert!(read(&p).unwrap_err().to_string().contains("needs Some(16) data bytes"));
+		write(&p, "<u4", &[2], &[0; 8]).unwrap();
+		assert!(read_i8_matrix(&p).unwrap_err().to_string().contains("must be int8"));
+		std::fs::write(&p, b"hello").unwrap();
+		assert!(read(&p).unwrap_err().to_string().contains("magic"));
+	}
+
+	#[test]
+	fn reads_numpy_written_headers() {
+		// The exact header numpy 2.x writes for np.save(f, np.zeros((2, 4), np.int8)).
+		let header = "{'descr': '|i1', 'fortran_order': False, 'shape': (2, 4), }";
+		let mut bytes = MAGIC.to_vec();
+		bytes.extend_from_slice(&[1, 0]);
+		let padded = format!("{header:<117}\n");
+		bytes.extend_from_slice(&(padded.len() as u16).to_le_bytes());
+		bytes.extend_from_slice(padded.as_bytes());
+		bytes.extend_from_slice(&[0xff; 8]);
+		let a = parse(Path::new("x.npy"), bytes).unwrap();
+		assert_eq!((a.shape, a.data.len()), (vec![2, 4], 8));
+	}
+}
