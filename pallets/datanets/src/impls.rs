@@ -339,19 +339,20 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// The leaf a version commits to for contribution `id`.
+	fn leaf_of(id: ContributionId, c: &Contribution<T>) -> ContributionLeaf<T::AccountId> {
+		ContributionLeaf {
+			id,
+			contributor: c.contributor.clone(),
+			content_hash: c.content_hash,
+			embedding_hash: c.embedding_hash,
+			label: c.label,
+		}
+	}
+
 	/// The leaves of the given contributions; `None` if one is missing.
 	fn leaves_of(ids: &[ContributionId]) -> Option<Vec<ContributionLeaf<T::AccountId>>> {
-		ids.iter()
-			.map(|id| {
-				Contributions::<T>::get(id).map(|c| ContributionLeaf {
-					id: *id,
-					contributor: c.contributor,
-					content_hash: c.content_hash,
-					embedding_hash: c.embedding_hash,
-					label: c.label,
-				})
-			})
-			.collect()
+		ids.iter().map(|id| Contributions::<T>::get(id).map(|c| Self::leaf_of(*id, &c))).collect()
 	}
 
 	/// Publishes the next version; returns how many items it holds.
@@ -373,17 +374,7 @@ impl<T: Config> Pallet<T> {
 			bytes = bytes.saturating_add(item.size);
 			items.push(item);
 		}
-		let mut leaves: Vec<_> = ids
-			.iter()
-			.zip(items.iter())
-			.map(|(id, item)| ContributionLeaf {
-				id: *id,
-				contributor: item.contributor.clone(),
-				content_hash: item.content_hash,
-				embedding_hash: item.embedding_hash,
-				label: item.label,
-			})
-			.collect();
+		let mut leaves: Vec<_> = ids.iter().zip(items.iter()).map(|(id, item)| Self::leaf_of(*id, item)).collect();
 		let root = version_root(&mut leaves);
 		let fee = Self::publish_fee(bytes);
 		funds::pay_fee::<T>(who, fee)?;

@@ -146,7 +146,8 @@ pub struct Contribution<T: Config> {
 	pub contributor: T::AccountId,
 	/// Hash of the content.
 	pub content_hash: Hash,
-	/// Hash of the int8 embedding.
+	/// Hash of the int8 embedding: blake2-256 of its `d` bytes
+	/// (`openledger_primitives::attribution::embedding_hash`, docs/attribution.md).
 	pub embedding_hash: Hash,
 	/// Label in the Datanet's label space.
 	pub label: u32,

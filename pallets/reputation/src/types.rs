@@ -1,7 +1,7 @@
 //! The values the reputation pallet stores and hands out.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{pallet_prelude::ConstU32, BoundedVec};
+use frame_support::BoundedVec;
 use scale_info::TypeInfo;
 use sp_runtime::{FixedU64, Perbill};
 
@@ -88,5 +88,3 @@ pub fn reward_factor(score: u32) -> FixedU64 {
 	FixedU64::from_rational(MAX_SCORE as u128 / 2 + score, MAX_SCORE as u128)
 }
 
-/// Bound of the history kept per account and role in the mock and the runtime's tests.
-pub type DefaultMaxHistory = ConstU32<16>;
