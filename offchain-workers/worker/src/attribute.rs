@@ -125,6 +125,8 @@ pub struct Output {
 	pub values: Vec<i64>,
 	/// Each query's result.
 	pub queries: Vec<QueryResult>,
+	/// Each query's committed entries, from which any leaf can be opened.
+	pub rankings: Vec<Ranking>,
 	/// Stage timings.
 	pub timings: Timings,
 }
@@ -169,7 +171,7 @@ pub fn attribute(
 		sum: ms(committed, done),
 		total: ms(start, done),
 	};
-	Ok(Output { values, queries: results, timings })
+	Ok(Output { values, queries: results, rankings, timings })
 }
 
 #[cfg(test)]

@@ -69,6 +69,11 @@ struct AttributeArgs {
 	/// Output: the summary JSON (scale, each query's root and paid entries, timings).
 	#[arg(long)]
 	summary: PathBuf,
+	/// Output: every committed entry of every query, int64 `.npy` of shape [M, L, 4] with
+	/// (rank, index, distance, value), L = N for KNN-Shapley or min(k, N) for similarity. What a
+	/// challenger needs to open any leaf of the commitments.
+	#[arg(long)]
+	entries: Option<PathBuf>,
 	/// No progress bar.
 	#[arg(long)]
 	quiet: bool,
@@ -163,6 +168,9 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 	bar.finish_and_clear();
 
 	npy::write_i64(&args.out, &output.values)?;
+	if let Some(path) = &args.entries {
+		write_entries(path, &output.rankings)?;
+	}
 	let summary = summary(&args, method, top, &engine, &items, datanet, &output, (loaded - started).as_secs_f64() * 1e3);
 	let text = serde_json::to_string_pretty(&summary)?;
 	std::fs::write(&args.summary, text).with_context(|| format!("writing {}", args.summary.display()))?;
@@ -174,6 +182,21 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 		summary = %args.summary.display(),
 		"done"
 	);
+	Ok(())
+}
+
+/// Writes every query's committed entries as one `[M, L, 4]` int64 array.
+fn write_entries(path: &std::path::Path, rankings: &[openledger_worker::Ranking]) -> anyhow::Result<()> {
+	let len = rankings.first().map_or(0, |r| r.len());
+	let mut data = Vec::with_capacity(rankings.len() * len * 32);
+	for ranking in rankings {
+		for e in ranking.entries() {
+			for field in [e.rank as i64, e.index as i64, e.distance as i64, e.value] {
+				data.extend_from_slice(&field.to_le_bytes());
+			}
+		}
+	}
+	npy::write(path, "<i8", &[rankings.len(), len, 4], &data)?;
 	Ok(())
 }
 

@@ -3,7 +3,7 @@
 //! Needs a wgpu adapter for the GPU runs (lavapipe where there is no GPU); no adapter features.
 
 use openledger_primitives::{
-	attribution::{commitment, embedding_hash, reference_entries, Method},
+	attribution::{commitment, embedding_hash, reference_entries, Entry, Method},
 	datanet::ContributionLeaf,
 };
 use openledger_worker::{export::DatanetExport, npy, Embeddings};
@@ -73,6 +73,7 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 		}
 		for device in ["cpu", "gpu"] {
 			let (out, summary) = (dir.join(format!("{name}-{device}.npy")), dir.join(format!("{name}-{device}.json")));
+			let entries = dir.join(format!("{name}-{device}-entries.npy"));
 			let output = run(worker()
 				.args(["--items", "items.npy", "--labels", "labels.npy", "--queries", "queries.npy"])
 				.args(["--query-labels", "qlabels.npy", "--method", name, "--k"])
@@ -81,7 +82,25 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 				.arg(&out)
 				.arg("--summary")
 				.arg(&summary)
+				.arg("--entries")
+				.arg(&entries)
 				.current_dir(&dir));
+			// The entries file opens every commitment: its rows hash to the summary's roots.
+			let a = npy::read(&entries).unwrap();
+			let len = if method.needs_labels() { n } else { method.k() as usize };
+			assert_eq!(a.shape, vec![m, len, 4]);
+			let fields: Vec<i64> = a.data.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap())).collect();
+			let from_file: Vec<String> = fields
+				.chunks_exact(len * 4)
+				.map(|query| {
+					let committed: Vec<Entry> = query
+						.chunks_exact(4)
+						.map(|f| Entry { rank: f[0] as u32, index: f[1] as u32, distance: f[2] as u32, value: f[3] })
+						.collect();
+					openledger_worker::export::to_hex(&commitment(&committed))
+				})
+				.collect();
+			assert_eq!(from_file, want_roots, "{name} on {device}: entries file");
 			assert_eq!(read_values(&out), want_values, "{name} on {device}");
 			let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
 			let roots: Vec<&str> = s["queries"].as_array().unwrap().iter().map(|q| q["root"].as_str().unwrap()).collect();

@@ -284,9 +284,6 @@ mod tests {
 			z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
 			z ^ (z >> 31)
 		}
-		pub fn embedding(&mut self, d: usize) -> Vec<i8> {
-			(0..d).map(|_| self.next() as u8 as i8).collect()
-		}
 	}
 
 	#[test]
