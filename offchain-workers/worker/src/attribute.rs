@@ -112,7 +112,7 @@ pub struct Timings {
 	pub rank: f64,
 	/// Leaf hashes and Merkle roots.
 	pub commit: f64,
-	/// Summing values per item.
+	/// Summing values per item (and handing each group's rankings on).
 	pub sum: f64,
 	/// Everything after loading the inputs.
 	pub total: f64,
@@ -125,53 +125,91 @@ pub struct Output {
 	pub values: Vec<i64>,
 	/// Each query's result.
 	pub queries: Vec<QueryResult>,
-	/// Each query's committed entries, from which any leaf can be opened.
-	pub rankings: Vec<Ranking>,
 	/// Stage timings.
 	pub timings: Timings,
 }
 
-/// Runs `method` over `items` for every query on `engine`. `top` is how many of the nearest
-/// entries KNN-Shapley pays (similarity pays all `k` it commits).
-#[allow(clippy::too_many_arguments)]
+/// Rankings kept in memory at once, in entries (16 bytes each): queries are ranked in groups
+/// of at most this many committed entries, so memory stays bounded for any `N` and `M`.
+const MAX_HELD_ENTRIES: usize = 1 << 24;
+
+/// What one run values: the items (with labels for KNN-Shapley) and the queries.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+	/// The items.
+	pub items: &'a Embeddings,
+	/// One label per item (KNN-Shapley).
+	pub labels: Option<&'a [u32]>,
+	/// The queries.
+	pub queries: &'a Embeddings,
+	/// One label per query (KNN-Shapley).
+	pub query_labels: Option<&'a [u32]>,
+}
+
+/// Runs `method` over the items for every query on `engine`. `top` is how many of the nearest
+/// entries KNN-Shapley pays (similarity pays all `k` it commits). `each_group` sees every
+/// group's rankings, in query order, before they are dropped (the CLI writes them out).
 pub fn attribute(
 	engine: &Engine,
 	method: Method,
 	top: u32,
-	items: &Embeddings,
-	labels: Option<&[u32]>,
-	queries: &Embeddings,
-	query_labels: Option<&[u32]>,
+	inputs: Inputs,
 	progress: &dyn Fn(usize),
+	each_group: &mut dyn FnMut(&[Ranking]) -> Result<()>,
 ) -> Result<Output> {
+	attribute_in_groups(engine, method, top, inputs, MAX_HELD_ENTRIES, progress, each_group)
+}
+
+fn attribute_in_groups(
+	engine: &Engine,
+	method: Method,
+	top: u32,
+	inputs: Inputs,
+	max_held_entries: usize,
+	progress: &dyn Fn(usize),
+	each_group: &mut dyn FnMut(&[Ranking]) -> Result<()>,
+) -> Result<Output> {
+	let Inputs { items, labels, queries, query_labels } = inputs;
+	check_inputs(method, items, labels, queries, query_labels)?;
 	let start = Instant::now();
-	let rankings = engine.rank(method, items, labels, queries, query_labels, progress)?;
-	let ranked = Instant::now();
+	let committed_count = method.committed_count(items.len() as u32).max(1) as usize;
+	let group = (max_held_entries / committed_count).clamp(1, queries.len());
 	let paid = paid_count(method, items.len() as u32, top) as usize;
-	let results: Vec<QueryResult> = rankings
-		.par_iter()
-		.map(|ranking| QueryResult {
+	let mut values = vec![0i64; items.len()];
+	let mut results = Vec::with_capacity(queries.len());
+	let mut timings = Timings::default();
+	let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
+	for first in (0..queries.len()).step_by(group) {
+		let last = (first + group).min(queries.len());
+		let t0 = Instant::now();
+		let rankings = engine.rank(
+			method,
+			items,
+			labels,
+			&queries.rows(first..last),
+			query_labels.map(|l| &l[first..last]),
+			&|done| progress(first + done),
+		)?;
+		let t1 = Instant::now();
+		results.par_extend(rankings.par_iter().map(|ranking| QueryResult {
 			root: crate::commit::root(ranking),
 			leaf_count: ranking.len() as u32,
 			top: (0..paid.min(ranking.len())).map(|r| ranking.entry(r)).collect(),
-		})
-		.collect();
-	let committed = Instant::now();
-	let mut values = vec![0i64; items.len()];
-	for ranking in &rankings {
-		for (&i, &v) in ranking.index.iter().zip(&ranking.value) {
-			values[i as usize] += v;
+		}));
+		let t2 = Instant::now();
+		for ranking in &rankings {
+			for (&i, &v) in ranking.index.iter().zip(&ranking.value) {
+				values[i as usize] += v;
+			}
 		}
+		each_group(&rankings)?;
+		let t3 = Instant::now();
+		timings.rank += ms(t0, t1);
+		timings.commit += ms(t1, t2);
+		timings.sum += ms(t2, t3);
 	}
-	let done = Instant::now();
-	let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
-	let timings = Timings {
-		rank: ms(start, ranked),
-		commit: ms(ranked, committed),
-		sum: ms(committed, done),
-		total: ms(start, done),
-	};
-	Ok(Output { values, queries: results, rankings, timings })
+	timings.total = ms(start, Instant::now());
+	Ok(Output { values, queries: results, timings })
 }
 
 #[cfg(test)]
@@ -180,28 +218,39 @@ mod tests {
 	use openledger_primitives::attribution::{commitment as reference_commitment, reference_entries};
 
 	#[test]
-	fn output_matches_the_reference_definitions() {
+	fn output_matches_the_reference_definitions_in_any_grouping() {
 		let d = 8;
 		let raw: Vec<i8> = (0..40 * d).map(|i| ((i * 37 + 11) % 7) as i8 - 3).collect();
 		let items = Embeddings::from_i8(d as u32, &raw[..30 * d]).unwrap();
 		let queries = Embeddings::from_i8(d as u32, &raw[30 * d..]).unwrap();
 		let labels: Vec<u32> = (0..30).map(|i| i % 4).collect();
 		let qlabels: Vec<u32> = (0..10).map(|i| i % 4).collect();
+		let inputs = Inputs { items: &items, labels: Some(&labels), queries: &queries, query_labels: Some(&qlabels) };
 		for method in [Method::KnnShapley { k: 3 }, Method::Similarity { k: 4 }] {
-			let out = attribute(&Engine::Cpu(Cpu::default()), method, 2, &items, Some(&labels), &queries, Some(&qlabels), &|_| {})
+			// One group of all ten queries; groups of three (the last of one); one query each.
+			for held in [usize::MAX, 3 * 30, 1] {
+				let mut seen = Vec::new();
+				let engine = Engine::Cpu(Cpu::default());
+				let out = attribute_in_groups(&engine, method, 2, inputs, held, &|_| {}, &mut |group| {
+					seen.extend_from_slice(group);
+					Ok(())
+				})
 				.unwrap();
-			let mut sums = vec![0i64; 30];
-			for (q, result) in out.queries.iter().enumerate() {
-				let want = reference_entries(method, items.packed(), &labels, queries.row(q), qlabels[q]);
-				assert_eq!(result.root, reference_commitment(&want));
-				assert_eq!(result.leaf_count as usize, want.len());
-				let paid = if method.needs_labels() { 2 } else { 4 };
-				assert_eq!(result.top, want[..paid].to_vec());
-				for e in &want {
-					sums[e.index as usize] += e.value;
+				let mut sums = vec![0i64; 30];
+				for (q, result) in out.queries.iter().enumerate() {
+					let want = reference_entries(method, items.packed(), &labels, queries.row(q), qlabels[q]);
+					assert_eq!(result.root, reference_commitment(&want));
+					assert_eq!(result.leaf_count as usize, want.len());
+					let paid = if method.needs_labels() { 2 } else { 4 };
+					assert_eq!(result.top, want[..paid].to_vec());
+					assert_eq!(seen[q], Ranking::from_entries(&want), "query {q} handed on in order");
+					for e in &want {
+						sums[e.index as usize] += e.value;
+					}
 				}
+				assert_eq!((out.queries.len(), seen.len()), (10, 10));
+				assert_eq!(out.values, sums);
 			}
-			assert_eq!(out.values, sums);
 		}
 	}
 

@@ -50,6 +50,12 @@ impl Embeddings {
 		&self.packed[i * self.words()..(i + 1) * self.words()]
 	}
 
+	/// The rows in `range`, as embeddings of their own.
+	pub fn rows(&self, range: std::ops::Range<usize>) -> Embeddings {
+		let words = self.words();
+		Embeddings { dimension: self.dimension, packed: self.packed[range.start * words..range.end * words].to_vec() }
+	}
+
 	/// All rows, packed, row after row.
 	pub fn packed(&self) -> &[u32] {
 		&self.packed

@@ -9,11 +9,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use openledger_primitives::attribution::{Method, KNN_SCALE, SIMILARITY_SCALE};
 use openledger_worker::{
-	attribute::{attribute, Engine, Output},
+	attribute::{attribute, Engine, Inputs, Output},
 	cpu::{Cpu, Kernel},
 	export::{to_hex, DatanetExport},
 	gpu::Gpu,
-	npy, Embeddings,
+	npy::{self, EntriesFile},
+	Embeddings,
 };
 use serde_json::json;
 use std::{path::PathBuf, time::Instant};
@@ -155,21 +156,22 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 			.progress_chars("=> "),
 	);
 	let top = args.top.unwrap_or(args.k);
-	let output = attribute(
-		&engine,
-		method,
-		top,
-		&items,
-		labels.as_deref(),
-		&queries,
-		query_labels.as_deref(),
-		&|done| bar.set_position(done as u64),
-	)?;
+	let inputs = Inputs { items: &items, labels: labels.as_deref(), queries: &queries, query_labels: query_labels.as_deref() };
+	let mut entries = match &args.entries {
+		Some(path) => Some(EntriesFile::create(path, queries.len(), method.committed_count(items.len() as u32) as usize)?),
+		None => None,
+	};
+	let output = attribute(&engine, method, top, inputs, &|done| bar.set_position(done as u64), &mut |group| {
+		if let Some(file) = entries.as_mut() {
+			file.append(group)?;
+		}
+		Ok(())
+	})?;
 	bar.finish_and_clear();
 
 	npy::write_i64(&args.out, &output.values)?;
-	if let Some(path) = &args.entries {
-		write_entries(path, &output.rankings)?;
+	if let Some(file) = entries {
+		file.finish()?;
 	}
 	let summary = summary(&args, method, top, &engine, &items, datanet, &output, (loaded - started).as_secs_f64() * 1e3);
 	let text = serde_json::to_string_pretty(&summary)?;
@@ -182,21 +184,6 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 		summary = %args.summary.display(),
 		"done"
 	);
-	Ok(())
-}
-
-/// Writes every query's committed entries as one `[M, L, 4]` int64 array.
-fn write_entries(path: &std::path::Path, rankings: &[openledger_worker::Ranking]) -> anyhow::Result<()> {
-	let len = rankings.first().map_or(0, |r| r.len());
-	let mut data = Vec::with_capacity(rankings.len() * len * 32);
-	for ranking in rankings {
-		for e in ranking.entries() {
-			for field in [e.rank as i64, e.index as i64, e.distance as i64, e.value] {
-				data.extend_from_slice(&field.to_le_bytes());
-			}
-		}
-	}
-	npy::write(path, "<i8", &[rankings.len(), len, 4], &data)?;
 	Ok(())
 }
 

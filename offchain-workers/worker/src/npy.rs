@@ -136,22 +136,76 @@ pub fn read_labels(path: &Path) -> Result<Vec<u32>> {
 		.collect()
 }
 
-/// Writes `data` (raw little-endian elements of type `descr`) with `shape`, format 1.0.
-pub fn write(path: &Path, descr: &str, shape: &[usize], data: &[u8]) -> Result<()> {
+/// The format 1.0 header for an array of `descr` elements with `shape`.
+fn header(descr: &str, shape: &[usize]) -> Vec<u8> {
 	let dims: Vec<String> = shape.iter().map(|s| s.to_string()).collect();
 	let shape_text = if dims.len() == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(", ")) };
-	let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape_text}, }}");
+	let mut dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape_text}, }}");
 	// The data starts on a 64-byte boundary; the header ends with a newline.
-	let unpadded = MAGIC.len() + 4 + header.len() + 1;
-	header.push_str(&" ".repeat((64 - unpadded % 64) % 64));
-	header.push('\n');
-	let mut out = Vec::with_capacity(10 + header.len() + data.len());
+	let unpadded = MAGIC.len() + 4 + dict.len() + 1;
+	dict.push_str(&" ".repeat((64 - unpadded % 64) % 64));
+	dict.push('\n');
+	let mut out = Vec::with_capacity(10 + dict.len());
 	out.extend_from_slice(MAGIC);
 	out.extend_from_slice(&[1, 0]);
-	out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-	out.extend_from_slice(header.as_bytes());
+	out.extend_from_slice(&(dict.len() as u16).to_le_bytes());
+	out.extend_from_slice(dict.as_bytes());
+	out
+}
+
+/// Writes `data` (raw little-endian elements of type `descr`) with `shape`, format 1.0.
+pub fn write(path: &Path, descr: &str, shape: &[usize], data: &[u8]) -> Result<()> {
+	let mut out = header(descr, shape);
 	out.extend_from_slice(data);
 	std::fs::write(path, out).map_err(|source| Error::Io { path: PathBuf::from(path), source })
+}
+
+/// Every committed entry of a run, `int64 [M, L, 4]` of (rank, index, distance, value),
+/// written a group of queries at a time so that no more than a group is ever in memory. It
+/// is written beside `path` and only renamed to `path` by [`EntriesFile::finish`], so a run
+/// that fails leaves no file that looks complete.
+pub struct EntriesFile {
+	path: PathBuf,
+	partial: PathBuf,
+	file: std::io::BufWriter<std::fs::File>,
+	per_query: usize,
+}
+
+impl EntriesFile {
+	/// Starts `path` for `queries` rankings of `per_query` entries each.
+	pub fn create(path: &Path, queries: usize, per_query: usize) -> Result<Self> {
+		let mut partial = path.as_os_str().to_owned();
+		partial.push(".partial");
+		let partial = PathBuf::from(partial);
+		let io = |source| Error::Io { path: partial.clone(), source };
+		let mut file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(io)?);
+		std::io::Write::write_all(&mut file, &header("<i8", &[queries, per_query, 4])).map_err(io)?;
+		Ok(EntriesFile { path: path.to_path_buf(), partial, file, per_query })
+	}
+
+	/// Flushes and moves the file to its final path.
+	pub fn finish(mut self) -> Result<()> {
+		std::io::Write::flush(&mut self.file).map_err(|source| Error::Io { path: self.partial.clone(), source })?;
+		std::fs::rename(&self.partial, &self.path).map_err(|source| Error::Io { path: self.path.clone(), source })
+	}
+
+	/// Appends the next rankings, in query order.
+	pub fn append(&mut self, rankings: &[crate::Ranking]) -> Result<()> {
+		let io = |source| Error::Io { path: self.partial.clone(), source };
+		for ranking in rankings {
+			if ranking.len() != self.per_query {
+				return Err(Error::Shape(format!("a ranking of {} entries, {} expected", ranking.len(), self.per_query)));
+			}
+			let mut row = Vec::with_capacity(ranking.len() * 32);
+			for e in ranking.entries() {
+				for field in [e.rank as i64, e.index as i64, e.distance as i64, e.value] {
+					row.extend_from_slice(&field.to_le_bytes());
+				}
+			}
+			std::io::Write::write_all(&mut self.file, &row).map_err(io)?;
+		}
+		Ok(())
+	}
 }
 
 /// Writes a 1-D `int64` array.

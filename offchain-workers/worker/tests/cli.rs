@@ -86,6 +86,7 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 				.arg(&entries)
 				.current_dir(&dir));
 			// The entries file opens every commitment: its rows hash to the summary's roots.
+			assert!(!dir.join(format!("{name}-{device}-entries.npy.partial")).exists());
 			let a = npy::read(&entries).unwrap();
 			let len = if method.needs_labels() { n } else { method.k() as usize };
 			assert_eq!(a.shape, vec![m, len, 4]);
