@@ -74,8 +74,12 @@ pub struct Queries {
 }
 
 impl Queries {
-	/// Prepares `rows` (`int8`, row-major, `dimension` per row) for `kernel`.
-	pub fn new(kernel: Kernel, dimension: usize, rows: &[i8]) -> Self {
+	/// Prepares `rows` (`int8`, row-major, `dimension` per row) for `kernel`, which must be one
+	/// this CPU runs (the SIMD kernels rely on that check).
+	pub fn new(kernel: Kernel, dimension: usize, rows: &[i8]) -> crate::Result<Self> {
+		if !Kernel::available().contains(&kernel) {
+			return Err(crate::Error::Shape(format!("this CPU does not support the {} kernel", kernel.name())));
+		}
 		let count = rows.len() / dimension;
 		let norms = rows.chunks_exact(dimension).map(|q| q.iter().map(|&v| v as i32 * v as i32).sum()).collect();
 		let mut queries =
@@ -85,7 +89,7 @@ impl Queries {
 			Kernel::Avx2 => queries.wide = rows.iter().map(|&v| v as i16).collect(),
 			Kernel::Portable => queries.raw = rows.to_vec(),
 		}
-		queries
+		Ok(queries)
 	}
 
 	/// Number of queries.
@@ -100,21 +104,43 @@ impl Queries {
 
 	/// Writes the distance from `item` (`dimension` elements) to every query into `out`.
 	pub fn distances(&self, item: &[i8], out: &mut [u32]) {
-		debug_assert_eq!(item.len(), self.dimension);
-		debug_assert_eq!(out.len(), self.count);
-		let item_norm: i32 = item.iter().map(|&v| v as i32 * v as i32).sum();
+		debug_assert_eq!((item.len(), out.len()), (self.dimension, self.count));
 		match self.kernel {
 			#[cfg(target_arch = "x86_64")]
-			// SAFETY: `Kernel::Avx512Vnni` is only constructed by `available` after detecting
-			// the features, and `Cpu::with_kernel` refuses kernels this CPU lacks.
+			// SAFETY: `Queries::new` refuses a kernel this CPU does not run.
 			Kernel::Avx512Vnni => unsafe { self.dots_vnni(item, out) },
 			#[cfg(target_arch = "x86_64")]
-			// SAFETY: as above, for AVX2.
+			// SAFETY: as above.
 			Kernel::Avx2 => unsafe { self.dots_avx2(item, out) },
 			_ => self.dots_portable(item, out),
 		}
-		// `out` holds `q . x` (as `u32` bits) so far; finish `D = |q|^2 + |x|^2 - 2 q . x`,
-		// exact in `i32` because every term is at most 1024 * 128^2 = 2^24.
+		self.finish(item, out);
+	}
+
+	/// [`Queries::distances`] for two items at once: the AVX2 kernel then loads each query
+	/// element once for both.
+	pub fn distances2(&self, items: [&[i8]; 2], outs: [&mut [u32]; 2]) {
+		#[cfg(target_arch = "x86_64")]
+		if self.kernel == Kernel::Avx2 {
+			let [a, b] = items;
+			let [out_a, out_b] = outs;
+			debug_assert_eq!((a.len(), b.len(), out_a.len(), out_b.len()), (self.dimension, self.dimension, self.count, self.count));
+			// SAFETY: `Queries::new` refuses a kernel this CPU does not run.
+			unsafe { self.dots_avx2_pair(a, b, out_a, out_b) };
+			self.finish(a, out_a);
+			self.finish(b, out_b);
+			return;
+		}
+		let [a, b] = items;
+		let [out_a, out_b] = outs;
+		self.distances(a, out_a);
+		self.distances(b, out_b);
+	}
+
+	/// Turns the dot products in `out` (as `u32` bits) into `D = |q|^2 + |x|^2 - 2 q . x`,
+	/// exact in `i32` because every term is at most 1024 * 128^2 = 2^24.
+	fn finish(&self, item: &[i8], out: &mut [u32]) {
+		let item_norm: i32 = item.iter().map(|&v| v as i32 * v as i32).sum();
 		for (d, &norm) in out.iter_mut().zip(&self.norms) {
 			*d = (norm + item_norm - 2 * (*d as i32)) as u32;
 		}
@@ -127,67 +153,117 @@ impl Queries {
 		}
 	}
 
+	/// Dot products of one item with every query. The item is widened to `i16` once; then four
+	/// queries at a time share each load of it, since loads, not multiply-adds, limit this loop.
 	#[cfg(target_arch = "x86_64")]
 	#[target_feature(enable = "avx2")]
 	unsafe fn dots_avx2(&self, item: &[i8], out: &mut [u32]) {
 		use std::arch::x86_64::*;
 		let d = self.dimension;
-		// The item widened once to i16; then four queries at a time share each load of it,
-		// since loads, not multiply-adds, limit this loop.
 		let mut wide = [0i16; 1024];
-		let wide = &mut wide[..d];
-		for (w, &v) in wide.iter_mut().zip(item) {
-			*w = v as i16;
-		}
+		widen(item, &mut wide);
+		let x = &wide[..d];
 		let body = d - d % 16;
-		let tail = |q: &[i16]| -> i32 { (body..d).map(|j| q[j] as i32 * wide[j] as i32).sum() };
-		let mut groups = self.wide.chunks_exact(4 * d);
-		let mut outs = out.chunks_exact_mut(4);
-		for (group, out4) in (&mut groups).zip(&mut outs) {
-			let (q0, rest) = group.split_at(d);
-			let (q1, rest) = rest.split_at(d);
-			let (q2, q3) = rest.split_at(d);
+		let mut q = 0;
+		while q + 4 <= self.count {
+			let rows = self.rows4(q);
 			let mut acc = [_mm256_setzero_si256(); 4];
 			let mut j = 0;
 			while j < body {
 				// SAFETY: `j + 16 <= body <= d`, the length of every row read.
 				unsafe {
-					let x = _mm256_loadu_si256(wide.as_ptr().add(j) as *const __m256i);
-					for (a, q) in acc.iter_mut().zip([q0, q1, q2, q3]) {
-						let y = _mm256_loadu_si256(q.as_ptr().add(j) as *const __m256i);
-						*a = _mm256_add_epi32(*a, _mm256_madd_epi16(x, y));
+					let xv = _mm256_loadu_si256(x.as_ptr().add(j) as *const __m256i);
+					for (a, row) in acc.iter_mut().zip(rows) {
+						let y = _mm256_loadu_si256(row.as_ptr().add(j) as *const __m256i);
+						*a = _mm256_add_epi32(*a, _mm256_madd_epi16(xv, y));
 					}
 				}
 				j += 16;
 			}
-			// Two horizontal adds fold four accumulators into one vector of per-query sums
-			// (split across the two 128-bit halves), then the halves are added.
-			let pairs = _mm256_hadd_epi32(_mm256_hadd_epi32(acc[0], acc[1]), _mm256_hadd_epi32(acc[2], acc[3]));
-			let sums = _mm_add_epi32(_mm256_castsi256_si128(pairs), _mm256_extracti128_si256::<1>(pairs));
-			let mut lanes = [0i32; 4];
-			// SAFETY: `lanes` is 16 bytes.
-			unsafe { _mm_storeu_si128(lanes.as_mut_ptr() as *mut __m128i, sums) };
-			for ((o, lane), q) in out4.iter_mut().zip(lanes).zip([q0, q1, q2, q3]) {
-				*o = (lane + tail(q)) as u32;
+			let sums = sum4(acc);
+			for i in 0..4 {
+				out[q + i] = (sums[i] + tail(rows[i], x, body)) as u32;
 			}
+			q += 4;
 		}
-		for (q, o) in groups.remainder().chunks_exact(d).zip(outs.into_remainder()) {
-			let mut acc = _mm256_setzero_si256();
+		for (q, o) in out.iter_mut().enumerate().skip(q) {
+			*o = self.dot_one(q, x, body);
+		}
+	}
+
+	/// [`Queries::dots_avx2`] for two items: each load of a query's elements serves both, so
+	/// the loop does eight multiply-adds for six loads instead of four for five.
+	#[cfg(target_arch = "x86_64")]
+	#[target_feature(enable = "avx2")]
+	unsafe fn dots_avx2_pair(&self, a: &[i8], b: &[i8], out_a: &mut [u32], out_b: &mut [u32]) {
+		use std::arch::x86_64::*;
+		let d = self.dimension;
+		let (mut wide_a, mut wide_b) = ([0i16; 1024], [0i16; 1024]);
+		widen(a, &mut wide_a);
+		widen(b, &mut wide_b);
+		let (xa, xb) = (&wide_a[..d], &wide_b[..d]);
+		let body = d - d % 16;
+		let mut q = 0;
+		while q + 4 <= self.count {
+			let rows = self.rows4(q);
+			let mut acc_a = [_mm256_setzero_si256(); 4];
+			let mut acc_b = [_mm256_setzero_si256(); 4];
 			let mut j = 0;
 			while j < body {
-				// SAFETY: as above.
+				// SAFETY: `j + 16 <= body <= d`, the length of every row read.
 				unsafe {
-					let x = _mm256_loadu_si256(wide.as_ptr().add(j) as *const __m256i);
-					let y = _mm256_loadu_si256(q.as_ptr().add(j) as *const __m256i);
-					acc = _mm256_add_epi32(acc, _mm256_madd_epi16(x, y));
+					let va = _mm256_loadu_si256(xa.as_ptr().add(j) as *const __m256i);
+					let vb = _mm256_loadu_si256(xb.as_ptr().add(j) as *const __m256i);
+					for i in 0..4 {
+						let y = _mm256_loadu_si256(rows[i].as_ptr().add(j) as *const __m256i);
+						acc_a[i] = _mm256_add_epi32(acc_a[i], _mm256_madd_epi16(va, y));
+						acc_b[i] = _mm256_add_epi32(acc_b[i], _mm256_madd_epi16(vb, y));
+					}
 				}
 				j += 16;
 			}
-			let mut lanes = [0i32; 8];
-			// SAFETY: `lanes` is 32 bytes.
-			unsafe { _mm256_storeu_si256(lanes.as_mut_ptr() as *mut __m256i, acc) };
-			*o = (lanes.iter().sum::<i32>() + tail(q)) as u32;
+			let (sums_a, sums_b) = (sum4(acc_a), sum4(acc_b));
+			for i in 0..4 {
+				out_a[q + i] = (sums_a[i] + tail(rows[i], xa, body)) as u32;
+				out_b[q + i] = (sums_b[i] + tail(rows[i], xb, body)) as u32;
+			}
+			q += 4;
 		}
+		for q in q..self.count {
+			out_a[q] = self.dot_one(q, xa, body);
+			out_b[q] = self.dot_one(q, xb, body);
+		}
+	}
+
+	/// Rows `q..q + 4` of the widened queries.
+	fn rows4(&self, q: usize) -> [&[i16]; 4] {
+		let d = self.dimension;
+		let row = |i: usize| &self.wide[(q + i) * d..(q + i + 1) * d];
+		[row(0), row(1), row(2), row(3)]
+	}
+
+	/// One query's dot product with a widened item, for the queries left over after groups of
+	/// four.
+	#[cfg(target_arch = "x86_64")]
+	#[target_feature(enable = "avx2")]
+	unsafe fn dot_one(&self, q: usize, x: &[i16], body: usize) -> u32 {
+		use std::arch::x86_64::*;
+		let row = &self.wide[q * self.dimension..(q + 1) * self.dimension];
+		let mut acc = _mm256_setzero_si256();
+		let mut j = 0;
+		while j < body {
+			// SAFETY: `j + 16 <= body <= d`, the length of both rows.
+			unsafe {
+				let xv = _mm256_loadu_si256(x.as_ptr().add(j) as *const __m256i);
+				let y = _mm256_loadu_si256(row.as_ptr().add(j) as *const __m256i);
+				acc = _mm256_add_epi32(acc, _mm256_madd_epi16(xv, y));
+			}
+			j += 16;
+		}
+		let mut lanes = [0i32; 8];
+		// SAFETY: `lanes` is 32 bytes.
+		unsafe { _mm256_storeu_si256(lanes.as_mut_ptr() as *mut __m256i, acc) };
+		(lanes.iter().sum::<i32>() + tail(row, x, body)) as u32
 	}
 
 	#[cfg(target_arch = "x86_64")]
@@ -216,6 +292,32 @@ impl Queries {
 	}
 }
 
+/// Sign-extends an item into the first `item.len()` lanes of `wide`.
+fn widen(item: &[i8], wide: &mut [i16; 1024]) {
+	for (w, &v) in wide.iter_mut().zip(item) {
+		*w = v as i16;
+	}
+}
+
+/// The dot product of the elements from `body` on (d is a multiple of 4, not of 16).
+fn tail(q: &[i16], x: &[i16], body: usize) -> i32 {
+	(body..q.len()).map(|j| q[j] as i32 * x[j] as i32).sum()
+}
+
+/// Folds four accumulators of eight `i32` lanes into their four sums: two horizontal adds
+/// leave each sum split across the two 128-bit halves, and adding the halves finishes them.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn sum4(acc: [std::arch::x86_64::__m256i; 4]) -> [i32; 4] {
+	use std::arch::x86_64::*;
+	let pairs = _mm256_hadd_epi32(_mm256_hadd_epi32(acc[0], acc[1]), _mm256_hadd_epi32(acc[2], acc[3]));
+	let sums = _mm_add_epi32(_mm256_castsi256_si128(pairs), _mm256_extracti128_si256::<1>(pairs));
+	let mut lanes = [0i32; 4];
+	// SAFETY: `lanes` is 16 bytes.
+	unsafe { _mm_storeu_si128(lanes.as_mut_ptr() as *mut __m128i, sums) };
+	lanes
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -236,12 +338,20 @@ mod tests {
 			items[..d].fill(-128);
 			items[d..2 * d].fill(127);
 			for kernel in Kernel::available() {
-				let prepared = Queries::new(kernel, d, &queries);
-				for item in items.chunks_exact(d) {
+				let prepared = Queries::new(kernel, d, &queries).unwrap();
+				let rows: Vec<&[i8]> = items.chunks_exact(d).collect();
+				for (i, item) in rows.iter().enumerate() {
 					let mut out = vec![0u32; 7];
 					prepared.distances(item, &mut out);
-					for (q, got) in queries.chunks_exact(d).zip(&out) {
+					let (mut a, mut b) = (vec![0u32; 7], vec![0u32; 7]);
+					let other = rows[(i + 1) % rows.len()];
+					prepared.distances2([item, other], [&mut a, &mut b]);
+					for (q, (got, paired)) in queries.chunks_exact(d).zip(out.iter().zip(&a)) {
 						assert_eq!(*got, distance(&pack(q), &pack(item)), "{kernel:?} d={d}");
+						assert_eq!(*paired, *got, "{kernel:?} d={d}, in a pair");
+					}
+					for (q, paired) in queries.chunks_exact(d).zip(&b) {
+						assert_eq!(*paired, distance(&pack(q), &pack(other)), "{kernel:?} d={d}, second of a pair");
 					}
 				}
 			}
@@ -249,7 +359,12 @@ mod tests {
 	}
 
 	#[test]
-	fn portable_is_always_available() {
+	fn portable_is_always_available_and_missing_kernels_are_refused() {
 		assert_eq!(*Kernel::available().last().unwrap(), Kernel::Portable);
+		for kernel in [Kernel::Avx512Vnni, Kernel::Avx2] {
+			if !Kernel::available().contains(&kernel) {
+				assert!(Queries::new(kernel, 4, &[0; 4]).is_err(), "{kernel:?}");
+			}
+		}
 	}
 }

@@ -69,7 +69,7 @@ impl Cpu {
 		let mut rankings = Vec::with_capacity(queries.len());
 		for (b, rows) in query_bytes.chunks(batch * d).enumerate() {
 			let rows: &[i8] = bytemuck::cast_slice(rows);
-			let prepared = Queries::new(self.kernel, d, rows);
+			let prepared = Queries::new(self.kernel, d, rows)?;
 			let distances = distance_matrix(&prepared, item_bytes, d, n);
 			let first = b * batch;
 			let ranked: Vec<Ranking> = distances
@@ -97,15 +97,26 @@ fn distance_matrix(queries: &Queries, items: &[u8], d: usize, n: usize) -> Vec<u
 		.map(|c| (c, rows.iter_mut().filter_map(Iterator::next).collect()))
 		.collect();
 	tasks.into_par_iter().for_each(|(c, mut outs)| {
-		let mut column = vec![0u32; m];
+		let (mut first, mut second) = (vec![0u32; m], vec![0u32; m]);
 		let start = c * ITEM_CHUNK;
 		let end = (start + ITEM_CHUNK).min(n);
-		for i in start..end {
-			let item: &[i8] = bytemuck::cast_slice(&items[i * d..(i + 1) * d]);
-			queries.distances(item, &mut column);
-			for (out, &dist) in outs.iter_mut().zip(&column) {
-				out[i - start] = dist;
+		let item = |i: usize| -> &[i8] { bytemuck::cast_slice(&items[i * d..(i + 1) * d]) };
+		// Items in pairs, which the AVX2 kernel computes together.
+		let mut i = start;
+		while i < end {
+			let pair = i + 1 < end;
+			if pair {
+				queries.distances2([item(i), item(i + 1)], [&mut first, &mut second]);
+			} else {
+				queries.distances(item(i), &mut first);
 			}
+			for (out, (&a, &b)) in outs.iter_mut().zip(first.iter().zip(&second)) {
+				out[i - start] = a;
+				if pair {
+					out[i + 1 - start] = b;
+				}
+			}
+			i += 2;
 		}
 	});
 	matrix
