@@ -1,11 +1,12 @@
 // Datanets end to end through @polkadot/api, as an owner and two contributors see them: create
 // a Datanet, contribute from two accounts, reject one item and accept the rest, publish a
-// version, and check its root against the root the shared Rust crate computes off-chain.
+// version, and check its root against the root the shared Rust crate computes off-chain; then
+// export the version and attribute it with openledger-worker, checked against the spec.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
@@ -37,6 +38,23 @@ function heldBond(holds) {
   return holds
     .filter((h) => h.id.isDatanets && h.id.asDatanets.isContributionBond)
     .reduce((sum, h) => sum + h.amount.toBigInt(), 0n);
+}
+
+/// A NumPy `.npy` file (format 1.0) of `descr` elements with `shape` and raw bytes `data`.
+function npy(descr, shape, data) {
+  const dims = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${dims}, }`;
+  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
+  const out = new Uint8Array(10 + header.length + data.length);
+  out.set([0x93, ...stringToU8a('NUMPY'), 1, 0, header.length & 0xff, header.length >> 8]);
+  out.set(stringToU8a(header), 10);
+  out.set(data, 10 + header.length);
+  return out;
+}
+
+/// The squared L2 distance of two int8 vectors, as docs/attribution.md defines it.
+function distance(a, b) {
+  return a.reduce((sum, x, j) => sum + (x - b[j]) ** 2, 0);
 }
 
 /// The root (or with `--proof id`, the proof) the off-chain tool computes from `leaves`.
@@ -78,12 +96,14 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     const plan = [[bob, 'bob-1', 0], [bob, 'bob-2', 1], [charlie, 'charlie-1', 1]];
     for (const [who, name, label] of plan) {
       const contentHash = blake2AsHex(`content:${name}`);
-      const embeddingHash = blake2AsHex(`embedding:${name}`);
+      // An int8 embedding of the Datanet's dimension (8); its hash is blake2-256 of its bytes.
+      const embedding = Int8Array.from({ length: 8 }, (_, j) => ((name.charCodeAt(j % name.length) * (j + 3)) % 201) - 100);
+      const embeddingHash = blake2AsHex(new Uint8Array(embedding.buffer), 256);
       const tx = api.tx.datanets.contribute(datanet, contentHash, embeddingHash, label, 2048, `ipfs://${name}`);
       const { events } = await sendAndWait(api, tx, who);
       const ev = eventOf(api, events, api.events.datanets.Contributed);
       assert.equal(ev.data.bond.toBigInt(), BOND);
-      items.push({ id: ev.data.id.toNumber(), who, contributor: u8aToHex(who.publicKey), contentHash, embeddingHash, label });
+      items.push({ id: ev.data.id.toNumber(), who, contributor: u8aToHex(who.publicKey), contentHash, embeddingHash, label, embedding });
     }
     assert.equal(heldBond(await api.query.balances.holds(bob.address)), 2n * BOND);
     assert.equal(heldBond(await api.query.balances.holds(charlie.address)), BOND);
@@ -143,5 +163,55 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
 
     const mine = await api.call.datanetsApi.contributionsOf(bob.address, 0, 10);
     assert.deepEqual(mine.map((n) => n.toNumber()), [items[0].id, items[0].id + 1]);
+  });
+
+  await t.test('the published version, exported off-chain, is attributed by openledger-worker', async () => {
+    const version = (await api.query.datanets.versions(datanet, 1)).unwrap();
+    const exportDir = join(dir, 'export');
+    mkdirSync(exportDir);
+    const leaves = [...items].sort((a, b) => a.id - b.id);
+    const manifest = {
+      datanet,
+      version: 1,
+      root: version.root.toHex(),
+      dimension: 8,
+      items: leaves.map((l) => ({
+        id: l.id, contributor: l.contributor, content_hash: l.contentHash, embedding_hash: l.embeddingHash, label: l.label,
+      })),
+    };
+    writeFileSync(join(exportDir, 'version.json'), JSON.stringify(manifest));
+    const rows = new Uint8Array(leaves.flatMap((l) => [...new Uint8Array(l.embedding.buffer)]));
+    writeFileSync(join(exportDir, 'embeddings.npy'), npy('|i1', [leaves.length, 8], rows));
+    const query = Int8Array.from([3, -7, 12, 0, -1, 5, 9, -4]);
+    const queryLabel = 1;
+    writeFileSync(join(dir, 'q.npy'), npy('|i1', [1, 8], new Uint8Array(query.buffer)));
+    writeFileSync(join(dir, 'ql.npy'), npy('<u4', [1], new Uint8Array(Uint32Array.from([queryLabel]).buffer)));
+
+    execFileSync(releaseBinary('openledger-worker'), [
+      'attribute', '--datanet', exportDir, '--queries', join(dir, 'q.npy'), '--query-labels', join(dir, 'ql.npy'),
+      '--method', 'knn-shapley', '--k', '1', '--device', 'cpu', '--quiet',
+      '--out', join(dir, 'v.npy'), '--summary', join(dir, 's.json'),
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    assert.equal(summary.datanet.root, version.root.toHex(), 'the export was checked against the root on chain');
+
+    // KNN-Shapley with K = 1 over the two items, from docs/attribution.md: rank by
+    // (distance, index); v[last] = m * floor(2^30 / 2); v[0] = v[1] + (m0 - m1) * 2^30.
+    const S = 2n ** 30n;
+    const ranked = leaves
+      .map((l, index) => ({ index, d: distance(query, l.embedding), m: l.label === queryLabel ? 1n : 0n }))
+      .sort((a, b) => a.d - b.d || a.index - b.index);
+    const v1 = ranked[1].m * (S / 2n);
+    const v0 = v1 + (ranked[0].m - ranked[1].m) * S;
+    const expected = [0n, 0n];
+    expected[ranked[0].index] = v0;
+    expected[ranked[1].index] = v1;
+    const values = readFileSync(join(dir, 'v.npy'));
+    const data = values.subarray(values.length - 16);
+    const got = [0, 8].map((o) => Buffer.from(data).readBigInt64LE(o));
+    assert.deepEqual(got, expected);
+    assert.deepEqual(summary.queries[0].top[0], {
+      rank: 0, index: ranked[0].index, distance: ranked[0].d, value: Number(v0),
+    });
   });
 });
