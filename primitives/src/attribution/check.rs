@@ -401,6 +401,19 @@ mod tests {
 			found
 		}
 
+		/// What `witness::find_witness` makes of `entries`: `None`, or the fault its witness
+		/// proves (the witness must prove one).
+		fn witness_fault(&self, entries: &[Entry], paid: &[Entry]) -> Option<Fault> {
+			let job = self.job(entries, paid);
+			let flat: Vec<i8> = self.embeddings.concat();
+			let version = crate::attribution::witness::VersionData { leaves: &self.leaves, embeddings: &flat };
+			let witness = crate::attribution::witness::find_witness(&job, version, &self.query, entries)?;
+			match witness.check(&job, &self.query) {
+				Ok(Some(fault)) => Some(fault),
+				other => panic!("a witness that proves nothing: {witness:?} gives {other:?}"),
+			}
+		}
+
 		fn paid(&self, entries: &[Entry]) -> Vec<Entry> {
 			let count = paid_count(self.method, self.leaves.len() as u32, 3);
 			entries[..count as usize].to_vec()
@@ -419,6 +432,7 @@ mod tests {
 				let paid = w.paid(&w.entries);
 				assert!(paid_well_formed(&paid, paid_count(method, n as u32, 3)));
 				assert_eq!(w.all_faults(&w.entries, &paid), vec![], "{method:?} n={n}");
+				assert_eq!(w.witness_fault(&w.entries, &paid), None, "{method:?} n={n}");
 			}
 		}
 	}
@@ -466,7 +480,11 @@ mod tests {
 			prop_assume!(bad != w.entries);
 			// A worker lying in its committed list reveals the paid part of that same list.
 			let paid = w.paid(&bad);
-			prop_assert!(!w.all_faults(&bad, &paid).is_empty(), "{:?} undetected: {:?}", kind, bad);
+			let faults = w.all_faults(&bad, &paid);
+			prop_assert!(!faults.is_empty(), "{:?} undetected: {:?}", kind, bad);
+			// The challenger's search finds a witness for one of them.
+			let found = w.witness_fault(&bad, &paid);
+			prop_assert!(found.is_some_and(|f| faults.contains(&f)), "{:?}: found {:?} of {:?}", kind, found, faults);
 		}
 
 		/// A paid list that differs from the committed one is caught even when the committed
@@ -477,6 +495,7 @@ mod tests {
 			let mut paid = w.paid(&w.entries);
 			paid[0].value += 5;
 			prop_assert_eq!(w.all_faults(&w.entries, &paid), vec![Fault::PaidMismatch]);
+			prop_assert_eq!(w.witness_fault(&w.entries, &paid), Some(Fault::PaidMismatch));
 		}
 	}
 

@@ -12,8 +12,11 @@
 //! - A [`Method`] turns the ranking into fixed-point values ([`knn_values`], [`similarity_value`]).
 //! - A result commits to its ranked [`Entry`]s with the binary Merkle tree of [`crate::merkle`]
 //!   ([`commitment`]).
+//! - [`check`] proves a result wrong from one or two of its entries; [`witness`] finds such a
+//!   proof for a wrong result.
 
 pub mod check;
+pub mod witness;
 
 use crate::merkle::{self, Hash};
 use alloc::vec::Vec;

@@ -1,0 +1,266 @@
+//! Finding the proof that a result is wrong: what a challenger runs before it challenges.
+//!
+//! [`find_witness`] compares a posted result's committed entries with the reference result and
+//! returns one [`Witness`]: the inputs of one single-entry check of [`super::check`] that
+//! proves a fault, with its Merkle proofs built. [`Witness::check`] runs that check, which is
+//! what the runtime will do with a challenge. It costs `O(N d + N log N)` to find (the
+//! reference result) and the check's own cost to verify.
+
+use super::{
+	check::{Job, ProvenEntry, ProvenItem, Verdict},
+	distance, key, knn_last, knn_step, pack, reference_entries, similarity_value, Entry, Method,
+};
+use crate::{
+	datanet::ContributionLeaf,
+	merkle::{self, Hash},
+};
+use alloc::{collections::BTreeMap, vec::Vec};
+use codec::Encode;
+
+/// The inputs of one single-entry check, ready to submit.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Witness<AccountId> {
+	/// For [`Job::rank_mismatch`].
+	RankMismatch {
+		/// The entry.
+		entry: ProvenEntry,
+	},
+	/// For [`Job::wrong_distance`].
+	WrongDistance {
+		/// The entry.
+		entry: ProvenEntry,
+		/// The item it names.
+		item: ProvenItem<AccountId>,
+		/// The item's embedding.
+		embedding: Vec<i8>,
+	},
+	/// For [`Job::out_of_order`].
+	OutOfOrder {
+		/// The entry at `p`.
+		first: ProvenEntry,
+		/// The entry at `p + 1`.
+		second: ProvenEntry,
+	},
+	/// For [`Job::wrong_knn_step`].
+	WrongKnnStep {
+		/// The entry at `p`.
+		entry: ProvenEntry,
+		/// The entry at `p + 1`.
+		next: ProvenEntry,
+		/// The item at `p`.
+		item: ProvenItem<AccountId>,
+		/// The item at `p + 1`.
+		next_item: ProvenItem<AccountId>,
+	},
+	/// For [`Job::wrong_knn_last`].
+	WrongKnnLast {
+		/// The last entry.
+		entry: ProvenEntry,
+		/// Its item.
+		item: ProvenItem<AccountId>,
+	},
+	/// For [`Job::wrong_similarity`].
+	WrongSimilarity {
+		/// The entry.
+		entry: ProvenEntry,
+	},
+	/// For [`Job::repeated_index`].
+	RepeatedIndex {
+		/// One position.
+		a: ProvenEntry,
+		/// Another naming the same item.
+		b: ProvenEntry,
+	},
+	/// For [`Job::index_out_of_range`].
+	IndexOutOfRange {
+		/// The entry.
+		entry: ProvenEntry,
+	},
+	/// For [`Job::paid_mismatch`].
+	PaidMismatch {
+		/// The paid position.
+		position: u32,
+		/// The committed entry there.
+		entry: ProvenEntry,
+	},
+	/// For [`Job::unpaid_beats_paid`].
+	UnpaidBeatsPaid {
+		/// The item left out.
+		item: ProvenItem<AccountId>,
+		/// Its embedding.
+		embedding: Vec<i8>,
+	},
+}
+
+impl<AccountId: Encode> Witness<AccountId> {
+	/// Runs the check this witness is for, with the query embedding where it recomputes a
+	/// distance.
+	pub fn check(&self, job: &Job, query: &[i8]) -> Verdict {
+		match self {
+			Witness::RankMismatch { entry } => job.rank_mismatch(entry),
+			Witness::WrongDistance { entry, item, embedding } => job.wrong_distance(entry, item, embedding, query),
+			Witness::OutOfOrder { first, second } => job.out_of_order(first, second),
+			Witness::WrongKnnStep { entry, next, item, next_item } => job.wrong_knn_step(entry, next, item, next_item),
+			Witness::WrongKnnLast { entry, item } => job.wrong_knn_last(entry, item),
+			Witness::WrongSimilarity { entry } => job.wrong_similarity(entry),
+			Witness::RepeatedIndex { a, b } => job.repeated_index(a, b),
+			Witness::IndexOutOfRange { entry } => job.index_out_of_range(entry),
+			Witness::PaidMismatch { position, entry } => job.paid_mismatch(*position, entry),
+			Witness::UnpaidBeatsPaid { item, embedding } => job.unpaid_beats_paid(item, embedding, query),
+		}
+	}
+}
+
+/// A Datanet version as a challenger holds it: the leaves in version order and their
+/// embeddings, row-major.
+#[derive(Debug)]
+pub struct VersionData<'a, AccountId> {
+	/// The leaves, in version order (leaf index = item index).
+	pub leaves: &'a [ContributionLeaf<AccountId>],
+	/// `leaves.len()` embeddings of the job's dimension, one after another.
+	pub embeddings: &'a [i8],
+}
+
+/// Builds proofs for one result and one version.
+struct Prover<'a, AccountId> {
+	job: &'a Job<'a>,
+	version: VersionData<'a, AccountId>,
+	claimed: &'a [Entry],
+	entry_hashes: Vec<Hash>,
+	item_hashes: Vec<Hash>,
+}
+
+impl<AccountId: Encode + Clone> Prover<'_, AccountId> {
+	/// The committed entry at `position` with its proof.
+	fn entry(&self, position: usize) -> Option<ProvenEntry> {
+		let proof = merkle::proof(&self.entry_hashes, position)?;
+		Some(ProvenEntry { entry: *self.claimed.get(position)?, proof })
+	}
+
+	/// Item `index` with its proof, or `None` if the version has no such item.
+	fn item(&self, index: u32) -> Option<ProvenItem<AccountId>> {
+		let proof = merkle::proof(&self.item_hashes, index as usize)?;
+		Some(ProvenItem { leaf: self.version.leaves[index as usize].clone(), proof })
+	}
+
+	fn embedding(&self, index: u32) -> Vec<i8> {
+		let d = self.job.dimension as usize;
+		self.version.embeddings[index as usize * d..(index as usize + 1) * d].to_vec()
+	}
+}
+
+/// A witness that `claimed` (the entries a worker committed to, in committed order) is wrong,
+/// or `None` if it equals the reference result or cannot be proven against (its entries do not
+/// hash to the job's commitment, or the version data does not match the version root).
+pub fn find_witness<AccountId: Encode + Clone>(
+	job: &Job,
+	version: VersionData<AccountId>,
+	query: &[i8],
+	claimed: &[Entry],
+) -> Option<Witness<AccountId>> {
+	let (leaves, embeddings) = (version.leaves, version.embeddings);
+	let d = job.dimension as usize;
+	let n = job.item_count as usize;
+	if version.leaves.len() != n || version.embeddings.len() != n * d || query.len() != d {
+		return None;
+	}
+	let item_hashes: Vec<Hash> = version.leaves.iter().map(|l| l.hash()).collect();
+	let entry_hashes: Vec<Hash> = claimed.iter().map(Entry::leaf_hash).collect();
+	if merkle::root(&item_hashes) != job.version_root ||
+		merkle::root(&entry_hashes) != job.commitment ||
+		claimed.len() != job.committed_count() as usize
+	{
+		return None;
+	}
+	let p = Prover { job, version, claimed, entry_hashes, item_hashes };
+	let query_packed = pack(query);
+	let true_distance = |index: u32| distance(&query_packed, &pack(&p.embedding(index)));
+	let label_matches = |index: u32| leaves[index as usize].label == job.query_label;
+
+	// The paid entries must be the committed ones.
+	for (position, paid) in job.paid.iter().enumerate() {
+		if claimed.get(position) != Some(paid) {
+			return Some(Witness::PaidMismatch { position: position as u32, entry: p.entry(position)? });
+		}
+	}
+	// Each entry alone: its rank, its index, its distance.
+	let mut first_at: BTreeMap<u32, usize> = BTreeMap::new();
+	for (position, e) in claimed.iter().enumerate() {
+		if e.rank as usize != position {
+			return Some(Witness::RankMismatch { entry: p.entry(position)? });
+		}
+		let Some(item) = p.item(e.index) else {
+			return Some(Witness::IndexOutOfRange { entry: p.entry(position)? });
+		};
+		if e.distance != true_distance(e.index) {
+			return Some(Witness::WrongDistance { entry: p.entry(position)?, item, embedding: p.embedding(e.index) });
+		}
+		if let Some(&earlier) = first_at.get(&e.index) {
+			return Some(Witness::RepeatedIndex { a: p.entry(earlier)?, b: p.entry(position)? });
+		}
+		first_at.insert(e.index, position);
+	}
+	// The order.
+	for position in 1..claimed.len() {
+		if claimed[position - 1].key() >= claimed[position].key() {
+			return Some(Witness::OutOfOrder { first: p.entry(position - 1)?, second: p.entry(position)? });
+		}
+	}
+	// The membership (similarity keeps only the nearest k): an item left out that is nearer.
+	if let Some(last) = job.paid.last() {
+		let nearer = (0..n as u32)
+			.filter(|i| !first_at.contains_key(i))
+			.find(|&i| key(true_distance(i), i) < last.key());
+		if let Some(index) = nearer {
+			let item = p.item(index)?;
+			return Some(Witness::UnpaidBeatsPaid { item, embedding: p.embedding(index) });
+		}
+	}
+	// The values.
+	let witness = match job.method {
+		Method::Similarity { .. } => match claimed.iter().position(|e| e.value != similarity_value(e.distance)) {
+			Some(position) => Some(Witness::WrongSimilarity { entry: p.entry(position)? }),
+			None => None,
+		},
+		Method::KnnShapley { k } => {
+			let last = claimed.len().checked_sub(1)?;
+			let e = claimed[last];
+			if e.value != knn_last(job.item_count, label_matches(e.index)) {
+				return Some(Witness::WrongKnnLast { entry: p.entry(last)?, item: p.item(e.index)? });
+			}
+			// From the end inward, so the first wrong step found has a correct next value.
+			let mut found = None;
+			for position in (0..last).rev() {
+				let (e, next) = (claimed[position], claimed[position + 1]);
+				let expected =
+					knn_step(k, position as u32, next.value, label_matches(e.index), label_matches(next.index));
+				if e.value != expected {
+					found = Some(Witness::WrongKnnStep {
+						entry: p.entry(position)?,
+						next: p.entry(position + 1)?,
+						item: p.item(e.index)?,
+						next_item: p.item(next.index)?,
+					});
+					break;
+				}
+			}
+			found
+		},
+	};
+	if witness.is_none() {
+		// Every check passed, so the list is the reference (docs/attribution.md, "Why the
+		// checks are complete"). A different list here would be a gap in the checks, which
+		// the tests run in debug builds to catch.
+		debug_assert_eq!(
+			claimed,
+			&reference_entries(
+				job.method,
+				&pack(embeddings),
+				&leaves.iter().map(|l| l.label).collect::<Vec<_>>(),
+				&query_packed,
+				job.query_label
+			)[..]
+		);
+	}
+	witness
+}
