@@ -43,6 +43,7 @@ pub fn by_distance_then_index(distances: &[u32]) -> Vec<(u32, u32)> {
 
 /// The keys of the `min(k, N)` nearest items, nearest first.
 pub fn smallest_keys(distances: &[u32], k: usize) -> Vec<u64> {
+	let k = k.min(distances.len());
 	// A max-heap of the best k so far: most items lose one comparison against its top.
 	let mut heap: BinaryHeap<u64> = BinaryHeap::with_capacity(k + 1);
 	for (i, &d) in distances.iter().enumerate() {
@@ -74,7 +75,7 @@ mod tests {
 			let mut want: Vec<(u32, u32)> = distances.iter().enumerate().map(|(i, &d)| (d, i as u32)).collect();
 			want.sort_unstable();
 			assert_eq!(by_distance_then_index(&distances), want, "n={n}");
-			for k in [1, 3, n + 2] {
+			for k in [1, 3, n + 2, usize::MAX] {
 				let keys = smallest_keys(&distances, k);
 				let expect: Vec<u64> = want.iter().take(k).map(|&(d, i)| (d as u64) << 32 | i as u64).collect();
 				assert_eq!(keys, expect);
