@@ -19,15 +19,30 @@ pub enum Engine {
 	/// The CPU path.
 	Cpu(Cpu),
 	/// The GPU path.
-	Gpu(Box<Gpu>),
+	Gpu {
+		/// The opened adapter.
+		gpu: Box<Gpu>,
+		/// Whether the GPU also computes the commitment roots (`commit.wgsl`) in the same
+		/// submission as the ranking. [`Engine::gpu`] chooses it unless told.
+		commit_on_device: bool,
+	},
 }
 
 impl Engine {
+	/// The GPU path, computing the commitment roots on the device unless the adapter is a CPU
+	/// itself (lavapipe, llvmpipe): emulated there, blake2b runs about twice as slow as
+	/// `blake2b_simd` on the same cores (docs/BENCHMARKS.md), so [`crate::commit::root`]
+	/// computes them instead. `commit_on_device` overrides the choice.
+	pub fn gpu(gpu: Gpu, commit_on_device: Option<bool>) -> Self {
+		let commit_on_device = commit_on_device.unwrap_or(!gpu.is_software());
+		Engine::Gpu { gpu: Box::new(gpu), commit_on_device }
+	}
+
 	/// `cpu` or `gpu`.
 	pub fn device(&self) -> &'static str {
 		match self {
 			Engine::Cpu(_) => "cpu",
-			Engine::Gpu(_) => "gpu",
+			Engine::Gpu { .. } => "gpu",
 		}
 	}
 
@@ -35,11 +50,20 @@ impl Engine {
 	pub fn describe(&self) -> String {
 		match self {
 			Engine::Cpu(cpu) => format!("cpu ({} kernel, {} threads)", cpu.kernel().name(), rayon::current_num_threads()),
-			Engine::Gpu(gpu) => gpu.adapter_name(),
+			Engine::Gpu { gpu, .. } => gpu.adapter_name(),
 		}
 	}
 
-	/// Ranks every query with this engine.
+	/// Where the commitment roots are computed: `gpu` or `cpu`.
+	pub fn commits_on(&self) -> &'static str {
+		match self {
+			Engine::Gpu { commit_on_device: true, .. } => "gpu",
+			_ => "cpu",
+		}
+	}
+
+	/// Ranks every query with this engine; with a GPU that commits, also returns each ranking's
+	/// commitment root.
 	pub fn rank(
 		&self,
 		method: Method,
@@ -48,10 +72,16 @@ impl Engine {
 		queries: &Embeddings,
 		query_labels: Option<&[u32]>,
 		progress: &dyn Fn(usize),
-	) -> Result<Vec<Ranking>> {
+	) -> Result<(Vec<Ranking>, Option<Vec<Hash>>)> {
 		match self {
-			Engine::Cpu(cpu) => cpu.rank(method, items, labels, queries, query_labels, progress),
-			Engine::Gpu(gpu) => gpu.rank(method, items, labels, queries, query_labels, progress),
+			Engine::Cpu(cpu) => Ok((cpu.rank(method, items, labels, queries, query_labels, progress)?, None)),
+			Engine::Gpu { gpu, commit_on_device: false } => {
+				Ok((gpu.rank(method, items, labels, queries, query_labels, progress)?, None))
+			},
+			Engine::Gpu { gpu, commit_on_device: true } => {
+				let (rankings, roots) = gpu.rank_and_commit(method, items, labels, queries, query_labels, progress)?;
+				Ok((rankings, Some(roots)))
+			},
 		}
 	}
 }
@@ -108,9 +138,9 @@ pub struct QueryResult {
 /// Wall-clock milliseconds of each stage.
 #[derive(Clone, Copy, Debug, Default, serde::Serialize)]
 pub struct Timings {
-	/// Distances, ranking and values.
+	/// Distances, ranking and values (and the commitment roots, where the GPU computes them).
 	pub rank: f64,
-	/// Leaf hashes and Merkle roots.
+	/// Leaf hashes and Merkle roots on the CPU.
 	pub commit: f64,
 	/// Summing values per item (and handing each group's rankings on).
 	pub sum: f64,
@@ -182,7 +212,7 @@ fn attribute_in_groups(
 	for first in (0..queries.len()).step_by(group) {
 		let last = (first + group).min(queries.len());
 		let t0 = Instant::now();
-		let rankings = engine.rank(
+		let (rankings, roots) = engine.rank(
 			method,
 			items,
 			labels,
@@ -191,8 +221,8 @@ fn attribute_in_groups(
 			&|done| progress(first + done),
 		)?;
 		let t1 = Instant::now();
-		results.par_extend(rankings.par_iter().map(|ranking| QueryResult {
-			root: crate::commit::root(ranking),
+		results.par_extend(rankings.par_iter().enumerate().map(|(q, ranking)| QueryResult {
+			root: roots.as_ref().map_or_else(|| crate::commit::root(ranking), |roots| roots[q]),
 			leaf_count: ranking.len() as u32,
 			top: (0..paid.min(ranking.len())).map(|r| ranking.entry(r)).collect(),
 		}));

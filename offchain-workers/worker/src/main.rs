@@ -61,6 +61,10 @@ struct AttributeArgs {
 	/// Where to compute.
 	#[arg(long, value_enum, default_value = "gpu")]
 	device: DeviceArg,
+	/// Where a GPU run computes the commitment roots: on the device, or on the CPU; `auto` uses
+	/// the device unless it is a software adapter such as lavapipe.
+	#[arg(long, value_enum, default_value = "auto")]
+	commit_on: CommitOn,
 	/// Force a CPU kernel instead of the fastest this CPU has.
 	#[arg(long, value_enum)]
 	cpu_kernel: Option<KernelArg>,
@@ -90,6 +94,13 @@ enum MethodArg {
 enum DeviceArg {
 	Gpu,
 	Cpu,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum CommitOn {
+	Auto,
+	Cpu,
+	Device,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,9 +156,23 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 			Some(KernelArg::Avx2) => Cpu::with_kernel(Kernel::Avx2)?,
 			Some(KernelArg::Portable) => Cpu::with_kernel(Kernel::Portable)?,
 		}),
-		DeviceArg::Gpu => Engine::Gpu(Box::new(Gpu::new()?)),
+		DeviceArg::Gpu => Engine::gpu(
+			Gpu::new()?,
+			match args.commit_on {
+				CommitOn::Auto => None,
+				CommitOn::Cpu => Some(false),
+				CommitOn::Device => Some(true),
+			},
+		),
 	};
-	tracing::info!(engine = %engine.describe(), items = items.len(), queries = queries.len(), d = items.dimension(), "attributing");
+	tracing::info!(
+		engine = %engine.describe(),
+		commitments_on = engine.commits_on(),
+		items = items.len(),
+		queries = queries.len(),
+		d = items.dimension(),
+		"attributing"
+	);
 
 	let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(queries.len() as u64) };
 	bar.set_style(
@@ -212,6 +237,7 @@ fn summary(
 		"dimension": items.dimension(),
 		"device": engine.device(),
 		"adapter": engine.describe(),
+		"commitments_on": engine.commits_on(),
 		"datanet": datanet,
 		"timings_ms": { "load": load_ms, "rank": t.rank, "commit": t.commit, "sum": t.sum, "total": t.total },
 		"queries": output.queries.iter().map(|q| json!({

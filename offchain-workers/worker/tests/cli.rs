@@ -71,14 +71,15 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 			}
 			want_roots.push(openledger_worker::export::to_hex(&commitment(&entries)));
 		}
-		for device in ["cpu", "gpu"] {
+		// The GPU twice: roots hashed on the CPU (lavapipe's default) and on the device.
+		for (device, commit_on) in [("cpu", "auto"), ("gpu", "cpu"), ("gpu", "device")] {
 			let (out, summary) = (dir.join(format!("{name}-{device}.npy")), dir.join(format!("{name}-{device}.json")));
 			let entries = dir.join(format!("{name}-{device}-entries.npy"));
 			let output = run(worker()
 				.args(["--items", "items.npy", "--labels", "labels.npy", "--queries", "queries.npy"])
 				.args(["--query-labels", "qlabels.npy", "--method", name, "--k"])
 				.arg(method.k().to_string())
-				.args(["--top", "3", "--device", device, "--out"])
+				.args(["--top", "3", "--device", device, "--commit-on", commit_on, "--out"])
 				.arg(&out)
 				.arg("--summary")
 				.arg(&summary)
@@ -105,8 +106,10 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 			assert_eq!(read_values(&out), want_values, "{name} on {device}");
 			let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
 			let roots: Vec<&str> = s["queries"].as_array().unwrap().iter().map(|q| q["root"].as_str().unwrap()).collect();
-			assert_eq!(roots, want_roots, "{name} on {device}");
+			assert_eq!(roots, want_roots, "{name} on {device}, commitments on {commit_on}");
 			assert_eq!(s["device"], device);
+			let on = if commit_on == "device" { "gpu" } else { "cpu" };
+			assert_eq!(s["commitments_on"], on, "a software adapter leaves the roots to the CPU by default");
 			let paid = if method.needs_labels() { 3 } else { 6 };
 			assert_eq!(s["queries"][0]["top"].as_array().unwrap().len(), paid);
 			if device == "gpu" {

@@ -6,7 +6,8 @@
 //! `dot4I8Packed` distance kernel where the adapter's WGSL supports it and the portable one
 //! otherwise; tests that force the portable kernel need nothing more.
 
-use openledger_primitives::attribution::{reference_entries, Method};
+use openledger_primitives::attribution::{commitment, reference_entries, Entry, Method};
+use openledger_primitives::merkle::hash_node;
 use openledger_worker::gpu::{Gpu, GpuOptions};
 use openledger_worker::{Embeddings, Error, Ranking};
 use std::cell::RefCell;
@@ -242,4 +243,111 @@ fn mismatched_shapes_are_refused() {
 	assert!(refused(gpu.rank(Method::Similarity { k: 1 }, &items, None, &other, None, &|_| {})));
 	// Labels are not needed, and ignored, for similarity.
 	assert!(gpu.rank(Method::Similarity { k: 1 }, &items, Some(&[0; 3]), &queries, None, &|_| {}).is_ok());
+}
+
+/// Ranks and commits on the GPU and compares every ranking and root with the reference.
+fn check_roots(
+	gpu: &Gpu,
+	method: Method,
+	items: &Embeddings,
+	labels: &[u32],
+	queries: &Embeddings,
+	query_labels: &[u32],
+	what: &str,
+) {
+	let (l, ql) = if method.needs_labels() { (Some(labels), Some(query_labels)) } else { (None, None) };
+	let (rankings, roots) = gpu.rank_and_commit(method, items, l, queries, ql, &|_| {}).unwrap();
+	assert_eq!((rankings.len(), roots.len()), (queries.len(), queries.len()), "{what}");
+	for (q, (ranking, root)) in rankings.iter().zip(&roots).enumerate() {
+		let label = query_labels.get(q).copied().unwrap_or(0);
+		let entries = reference_entries(method, items.packed(), labels, queries.row(q), label);
+		assert!(*ranking == Ranking::from_entries(&entries), "{what}, {method:?}, query {q}: ranking differs");
+		assert_eq!(*root, commitment(&entries), "{what}, {method:?}, query {q}: root differs");
+	}
+}
+
+// Needs: an adapter.
+// The shader's blake2b on known vectors: the root pinned in the primitives from Python's hashlib
+// (three leaves, a negative value, the odd leaf carried up), a bare leaf (one leaf is its own
+// root), and the leaf of Entry { rank: 1, index: 2, distance: 3, value: -4 } under a node.
+#[test]
+fn commit_matches_known_vectors() {
+	let gpu = open(GpuOptions::default());
+	let hex = |h: [u8; 32]| h.iter().map(|b| format!("{b:02x}")).collect::<String>();
+	let known: Vec<Entry> =
+		(0..3u32).map(|r| Entry { rank: r, index: 10 - r, distance: 100 * r, value: 1000 - 700 * r as i64 }).collect();
+	assert_eq!(
+		hex(gpu.commit(&Ranking::from_entries(&known)).unwrap()),
+		"bdbc13f8a726fba374c54f93e1dd00cd08e9bad84010d9a2a897aa27b6b7f55f"
+	);
+	let first = Entry { rank: 0, index: 2, distance: 3, value: -4 };
+	assert_eq!(gpu.commit(&Ranking::from_entries(&[first])).unwrap(), first.leaf_hash());
+	let second = Entry { rank: 1, index: 2, distance: 3, value: -4 };
+	assert_eq!(
+		gpu.commit(&Ranking::from_entries(&[first, second])).unwrap(),
+		hash_node(&first.leaf_hash(), &second.leaf_hash())
+	);
+}
+
+// Needs: an adapter.
+// Every field at every bit pattern, which no ranking produces (values above 2^46, i64::MIN,
+// indices and distances with the top byte set), over trees of odd and even levels.
+#[test]
+fn commit_matches_the_reference_on_any_entries() {
+	let mut rng = Rng(10);
+	let gpu = open(GpuOptions::default());
+	for n in [1usize, 2, 3, 5, 63, 64, 65, 1000, 4097] {
+		let mut entries: Vec<Entry> = (0..n as u32)
+			.map(|r| Entry { rank: r, index: rng.next() as u32, distance: rng.next() as u32, value: rng.next() as i64 })
+			.collect();
+		entries[0].value = i64::MIN;
+		entries[n - 1].index = u32::MAX;
+		assert_eq!(gpu.commit(&Ranking::from_entries(&entries)).unwrap(), commitment(&entries), "n={n}");
+	}
+}
+
+// Needs: an adapter.
+// Trees with odd and even levels (1, 2, 3, 5, 63, 64, 65, 1000, 4097 leaves), KNN-Shapley
+// with negative values, several queries per batch and one query per batch.
+#[test]
+fn knn_shapley_roots_match_the_reference() {
+	let mut rng = Rng(8);
+	for options in [GpuOptions::default(), GpuOptions { max_queries_per_batch: Some(1), ..Default::default() }] {
+		let gpu = open(options);
+		for n in [1usize, 2, 3, 5, 63, 64, 65, 1000, 4097] {
+			let items = rng.full(8, n);
+			let labels = rng.labels(n, 3);
+			let queries = rng.full(8, 3);
+			let query_labels = rng.labels(3, 3);
+			for k in [1u32, 5] {
+				let method = Method::KnnShapley { k };
+				check_roots(&gpu, method, &items, &labels, &queries, &query_labels, &format!("n={n}"));
+			}
+			if n >= 5 {
+				// Negative values come from a matching item ranked just before a mismatching one.
+				let (l, ql) = (Some(&labels[..]), Some(&query_labels[..]));
+				let (rankings, _) =
+					gpu.rank_and_commit(Method::KnnShapley { k: 1 }, &items, l, &queries, ql, &|_| {}).unwrap();
+				assert!(rankings.iter().any(|r| r.value.iter().any(|&v| v < 0)), "n={n}: no negative value");
+			}
+		}
+	}
+}
+
+// Needs: an adapter.
+// Similarity with k < N (top-k selection above 1024 items) and k > N, in batches of several
+// queries and of one.
+#[test]
+fn similarity_roots_match_the_reference() {
+	let mut rng = Rng(9);
+	for options in [GpuOptions::default(), GpuOptions { max_queries_per_batch: Some(1), ..Default::default() }] {
+		let gpu = open(options);
+		for n in [1usize, 2, 3, 5, 63, 64, 65, 1000, 4097] {
+			let items = rng.full(8, n);
+			let queries = rng.full(8, 3);
+			for k in [1u32, 3, 64, 100, n as u32 + 5] {
+				check_roots(&gpu, Method::Similarity { k }, &items, &[], &queries, &[], &format!("n={n}"));
+			}
+		}
+	}
 }

@@ -13,11 +13,14 @@
 //!    segment to the heads of its sorted tiles, which hold the `k` nearest, and sorts only those.
 //! 3. `knn.wgsl` and `scan.wgsl` turn a sorted segment into KNN-Shapley values (a suffix sum of
 //!    per-rank contributions), or `similarity.wgsl` values the first `k` ranks.
+//! 4. For [`Gpu::rank_and_commit`], `commit.wgsl` hashes each query's committed entries into
+//!    Merkle leaves, then builds the tree one level per dispatch, every query of the batch at
+//!    once, so only the roots come back besides the rankings.
 //!
 //! All arithmetic is integer and exact; see each `.wgsl` file for why it fits its type.
 
 use crate::{Embeddings, Error, Ranking, Result};
-use openledger_primitives::attribution::Method;
+use openledger_primitives::{attribution::Method, merkle::Hash};
 use std::sync::mpsc;
 use wgpu::util::DeviceExt;
 
@@ -64,6 +67,8 @@ struct Kernels {
 	scan_tiles: Kernel,
 	scan_add: Kernel,
 	similarity: Kernel,
+	commit_leaves: Kernel,
+	commit_level: Kernel,
 }
 
 /// An opened adapter with every pipeline built, ready to [`rank`](Gpu::rank).
@@ -143,6 +148,12 @@ impl Gpu {
 		format!("{} ({:?}, {:?})", self.info.name, self.info.backend, self.info.device_type)
 	}
 
+	/// Whether the adapter is a CPU running the shaders in software (Mesa's lavapipe or
+	/// llvmpipe), where work the CPU path does natively is better left to it.
+	pub fn is_software(&self) -> bool {
+		self.info.device_type == wgpu::DeviceType::Cpu
+	}
+
 	/// Whether the distance kernel uses `dot4I8Packed`.
 	pub fn uses_dot4(&self) -> bool {
 		self.dot4
@@ -163,12 +174,42 @@ impl Gpu {
 		query_labels: Option<&[u32]>,
 		progress: &dyn Fn(usize),
 	) -> Result<Vec<Ranking>> {
+		Ok(self.rank_batches(method, items, labels, queries, query_labels, progress, false)?.0)
+	}
+
+	/// [`Gpu::rank`], and each ranking's commitment root
+	/// (`openledger_primitives::attribution::commitment` of its entries), hashed on the device in
+	/// the same submission as the ranking so that only the roots come back.
+	pub fn rank_and_commit(
+		&self,
+		method: Method,
+		items: &Embeddings,
+		labels: Option<&[u32]>,
+		queries: &Embeddings,
+		query_labels: Option<&[u32]>,
+		progress: &dyn Fn(usize),
+	) -> Result<(Vec<Ranking>, Vec<Hash>)> {
+		self.rank_batches(method, items, labels, queries, query_labels, progress, true)
+	}
+
+	/// Ranks (and with `commit`, commits) batch after batch; the roots are empty without `commit`.
+	#[allow(clippy::too_many_arguments)]
+	fn rank_batches(
+		&self,
+		method: Method,
+		items: &Embeddings,
+		labels: Option<&[u32]>,
+		queries: &Embeddings,
+		query_labels: Option<&[u32]>,
+		progress: &dyn Fn(usize),
+		commit: bool,
+	) -> Result<(Vec<Ranking>, Vec<Hash>)> {
 		let (item_labels, query_labels) =
 			crate::attribute::check_inputs(method, items, labels, queries, query_labels)?;
 		let labels = method.needs_labels().then_some((item_labels, query_labels));
 		let m = queries.len();
 
-		let job = Job::plan(self, method, items)?;
+		let job = Job::plan(self, method, items, commit)?;
 		let (chunks, labels_buffer) = self.scoped(|| {
 			let chunks = self.upload_items(items, &job);
 			let labels = labels.map(|(labels, _)| self.storage_init("labels", bytemuck::cast_slice(labels)));
@@ -176,19 +217,22 @@ impl Gpu {
 		})?;
 
 		let mut rankings = Vec::with_capacity(m);
+		let mut roots = Vec::with_capacity(if commit { m } else { 0 });
 		for first in (0..m).step_by(job.batch) {
 			let count = job.batch.min(m - first);
 			let words = queries.words();
 			let query_rows = &queries.packed()[first * words..(first + count) * words];
 			let query_labels = labels.map(|(_, q)| &q[first..first + count]);
 			let started = std::time::Instant::now();
-			rankings.extend(self.scoped(|| {
+			let (batch_rankings, batch_roots) = self.scoped(|| {
 				self.rank_batch(&job, &chunks, labels_buffer.as_ref(), query_rows, query_labels, count)
-			})?);
-			tracing::debug!(first, count, elapsed = ?started.elapsed(), "GPU batch ranked");
+			})?;
+			rankings.extend(batch_rankings);
+			roots.extend(batch_roots);
+			tracing::debug!(first, count, commit, elapsed = ?started.elapsed(), "GPU batch ranked");
 			progress(first + count);
 		}
-		Ok(rankings)
+		Ok((rankings, roots))
 	}
 
 	/// Runs `work`, turning any validation or out-of-memory error the device raised meanwhile
@@ -251,7 +295,7 @@ impl Gpu {
 		query_rows: &[u32],
 		query_labels: Option<&[u32]>,
 		count: usize,
-	) -> Result<Vec<Ranking>> {
+	) -> Result<(Vec<Ranking>, Vec<Hash>)> {
 		let storage = wgpu::BufferUsages::STORAGE;
 		let segments = count as u32;
 		let n = job.n as u32;
@@ -284,9 +328,11 @@ impl Gpu {
 		let values;
 		let level_sums: Vec<wgpu::Buffer>;
 		let entries;
+		// Where the leaf kernel finds each entry: (keys, values, its layout parameters).
+		let leaf_source: (&wgpu::Buffer, &wgpu::Buffer, [u32; 6]);
 		// (source, source offset, read-back offset, bytes), recorded after the compute pass.
 		let mut copies: Vec<(&wgpu::Buffer, u64, u64, u64)> = Vec::new();
-		let out = match job.method {
+		let out_bytes = match job.method {
 			Method::KnnShapley { k } => {
 				self.record_sort(&mut ops, &keys, total, npad);
 				query_labels_buffer =
@@ -317,7 +363,9 @@ impl Gpu {
 					copies.push((&keys, s * npad * 8, s * n * 8, n * 8));
 					copies.push((&values, s * npad * 4, key_bytes + s * n * 4, n * 4));
 				}
-				self.buffer("read-back", segments as u64 * n * 12, read_back)
+				// Entry r of segment s: key at keys[s * npad + r], i32 value at values[s * npad + r].
+				leaf_source = (&keys, &values, [npad as u32, 1, npad as u32, 1, 0, 0]);
+				segments as u64 * n * 12
 			},
 			Method::Similarity { .. } => {
 				let kept = job.kept as u32;
@@ -352,17 +400,35 @@ impl Gpu {
 					workgroups: workgroups(segments as u64 * kept as u64),
 				});
 				copies.push((&entries, 0, 0, bytes));
-				self.buffer("read-back", bytes, read_back)
+				// Entries are (distance, index, lo, hi): read as keys of two words, values of one.
+				leaf_source = (&entries, &entries, [2 * kept, 2, 4 * kept, 4, 2, 1]);
+				bytes
 			},
 		};
+
+		let mut root_bytes = 0;
+		let hashes;
+		if job.commit {
+			hashes = self.hash_buffers(segments, job.kept as u32);
+			let roots = self.record_commit(&mut ops, leaf_source, job.kept as u32, segments, &hashes);
+			root_bytes = segments as u64 * 32;
+			copies.push((roots, 0, out_bytes, root_bytes));
+		}
+		let out = self.buffer("read-back", out_bytes + root_bytes, read_back);
 
 		let mut encoder = self.submit_ops(&ops)?;
 		for (source, from, to, bytes) in copies {
 			encoder.copy_buffer_to_buffer(source, from, &out, to, bytes);
 		}
-		let words = self.finish(encoder, &out)?;
+		let mut words = self.finish(encoder, &out)?;
+		let roots = words
+			.split_off((out_bytes / 4) as usize)
+			.chunks_exact(8)
+			.take(if job.commit { count } else { 0 })
+			.map(|root| bytemuck::cast::<[u32; 8], Hash>(root.try_into().expect("chunks of 8")))
+			.collect();
 
-		Ok(match job.method {
+		let rankings = match job.method {
 			Method::KnnShapley { .. } => {
 				let (keys, values) = words.split_at(count * job.n * 2);
 				(0..count)
@@ -390,7 +456,8 @@ impl Gpu {
 					}
 				})
 				.collect(),
-		})
+		};
+		Ok((rankings, roots))
 	}
 
 	/// Records a full ascending sort of every `npad`-key segment of `keys`.
@@ -471,6 +538,84 @@ impl Gpu {
 	}
 }
 
+impl Gpu {
+	/// The commitment root of a ranking computed elsewhere (the CPU path, or a check of this
+	/// one), hashed on the device: `openledger_primitives::attribution::commitment` of its
+	/// entries.
+	pub fn commit(&self, ranking: &Ranking) -> Result<Hash> {
+		let kept = ranking.len();
+		if kept == 0 {
+			return Ok(openledger_primitives::merkle::EMPTY_ROOT);
+		}
+		let too_big = u32::try_from(kept).is_err() || kept as u64 * 32 > self.limits.max_storage_buffer_binding_size;
+		if too_big {
+			return Err(Error::Gpu(format!("{}: cannot hash {kept} entries at once", self.adapter_name())));
+		}
+		self.scoped(|| {
+			// The layout of similarity's entries: (distance, index, lo, hi).
+			let words: Vec<u32> = (0..kept)
+				.flat_map(|r| {
+					let value = ranking.value[r] as u64;
+					[ranking.distance[r], ranking.index[r], value as u32, (value >> 32) as u32]
+				})
+				.collect();
+			let entries = self.storage_init("entries", bytemuck::cast_slice(&words));
+			let hashes = self.hash_buffers(1, kept as u32);
+			let mut ops = Vec::new();
+			let leaf_source = (&entries, &entries, [0, 2, 0, 4, 2, 1]);
+			let roots = self.record_commit(&mut ops, leaf_source, kept as u32, 1, &hashes);
+			let out = self.buffer("read-back", 32, wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST);
+			let mut encoder = self.submit_ops(&ops)?;
+			encoder.copy_buffer_to_buffer(roots, 0, &out, 0, 32);
+			let words = self.finish(encoder, &out)?;
+			Ok(bytemuck::cast::<[u32; 8], Hash>(words[..8].try_into().expect("32 bytes read back")))
+		})
+	}
+
+	/// The two buffers the tree is built in, for `segments` trees of `kept` leaves: the leaves and
+	/// every even level in the first, odd levels in the second.
+	fn hash_buffers(&self, segments: u32, kept: u32) -> [wgpu::Buffer; 2] {
+		let usage = wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC;
+		[
+			self.buffer("hashes", segments as u64 * kept as u64 * 32, usage),
+			self.buffer("hashes", segments as u64 * kept.div_ceil(2) as u64 * 32, usage),
+		]
+	}
+
+	/// Records the leaves of `segments` rankings of `kept` entries each, read from `leaf_source`
+	/// (keys, values and the layout parameters of `leaves` in `commit.wgsl`), then one dispatch
+	/// per tree level. Returns the buffer whose first `segments` hashes are the roots.
+	fn record_commit<'a>(
+		&'a self,
+		ops: &mut Vec<Op<'a>>,
+		leaf_source: (&'a wgpu::Buffer, &'a wgpu::Buffer, [u32; 6]),
+		kept: u32,
+		segments: u32,
+		hashes: &'a [wgpu::Buffer; 2],
+	) -> &'a wgpu::Buffer {
+		let (keys, values, [key_stride, key_step, value_stride, value_step, value_offset, wide]) = leaf_source;
+		ops.push(Op {
+			kernel: &self.kernels.commit_leaves,
+			params: [kept, segments, key_stride, key_step, value_stride, value_step, value_offset, wide],
+			buffers: vec![keys, values, &hashes[0]],
+			workgroups: workgroups(segments as u64 * kept as u64),
+		});
+		let mut len = kept;
+		let mut level = 0;
+		while len > 1 {
+			ops.push(Op {
+				kernel: &self.kernels.commit_level,
+				params: [len, segments, 0, 0, 0, 0, 0, 0],
+				buffers: vec![&hashes[level % 2], &hashes[1 - level % 2]],
+				workgroups: workgroups(segments as u64 * len.div_ceil(2) as u64),
+			});
+			len = len.div_ceil(2);
+			level += 1;
+		}
+		&hashes[level % 2]
+	}
+}
+
 /// The adapter wgpu prefers for compute among every backend it has (`WGPU_BACKEND` narrows
 /// them), software adapters such as lavapipe included.
 fn open_adapter() -> Result<(wgpu::Instance, wgpu::Adapter)> {
@@ -512,10 +657,12 @@ struct Job {
 	select: bool,
 	/// Heads kept per sorted tile by the selection.
 	kpad: u32,
+	/// Whether each batch also computes the commitment roots.
+	commit: bool,
 }
 
 impl Job {
-	fn plan(gpu: &Gpu, method: Method, items: &Embeddings) -> Result<Self> {
+	fn plan(gpu: &Gpu, method: Method, items: &Embeddings, commit: bool) -> Result<Self> {
 		let n = items.len();
 		let npad = (n as u32).next_power_of_two();
 		let words = items.words() as u32;
@@ -542,12 +689,19 @@ impl Job {
 		if out_bytes > max_buffer {
 			return Err(too_big(&format!("reading back one ranking of {kept} entries"), out_bytes, max_buffer));
 		}
+		// The leaf hashes of one ranking, plus half as many for the level above.
+		let hash_bytes = if commit { kept as u64 * 32 } else { 0 };
+		if hash_bytes > binding {
+			return Err(too_big(&format!("hashing one ranking of {kept} entries"), hash_bytes, binding));
+		}
 		let device_chunk = (binding / row_bytes).min(u32::MAX as u64) as usize;
 		let chunk = gpu.max_items_per_dispatch.map_or(device_chunk, |c| (c as usize).clamp(1, device_chunk)).min(n);
-		// Keys (8 bytes per key), KNN values (4) and the read-back (up to 12) per padded item.
+		// Keys (8 bytes per key), KNN values (4) and the read-back (up to 12) per padded item, and
+		// the two levels of hashes.
 		let batch = (binding / (npad as u64 * 8))
 			.min(max_buffer / out_bytes.max(1))
-			.min(BATCH_BYTES / (npad as u64 * 24))
+			.min(binding / hash_bytes.max(1))
+			.min(BATCH_BYTES / (npad as u64 * 24 + hash_bytes * 3 / 2))
 			.min(gpu.max_queries_per_batch.map_or(u64::MAX, u64::from))
 			.max(1) as usize;
 		let k = method.k();
@@ -555,7 +709,7 @@ impl Job {
 			(k as usize) < n &&
 			k <= MAX_SELECT_K &&
 			npad > TILE;
-		Ok(Job { method, n, npad, words, batch, chunk, kept, select, kpad: k.next_power_of_two() })
+		Ok(Job { method, n, npad, words, batch, chunk, kept, select, kpad: k.next_power_of_two(), commit })
 	}
 }
 
@@ -651,6 +805,7 @@ impl Kernels {
 		let knn = module("knn", include_str!("knn.wgsl"));
 		let scan = module("scan", include_str!("scan.wgsl"));
 		let similarity = module("similarity", include_str!("similarity.wgsl"));
+		let commit = module("commit", include_str!("commit.wgsl"));
 		// Each kernel's storage bindings from 1 on, `true` where the shader only reads.
 		Kernels {
 			distance: Kernel::new(device, &distance, "main", &[true, true, false]),
@@ -662,6 +817,8 @@ impl Kernels {
 			scan_tiles: Kernel::new(device, &scan, "scan_tiles", &[false, false]),
 			scan_add: Kernel::new(device, &scan, "scan_add", &[false, false]),
 			similarity: Kernel::new(device, &similarity, "main", &[true, false]),
+			commit_leaves: Kernel::new(device, &commit, "leaves", &[true, true, false]),
+			commit_level: Kernel::new(device, &commit, "level", &[true, false]),
 		}
 	}
 }
