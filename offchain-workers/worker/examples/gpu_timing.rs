@@ -3,7 +3,7 @@
 
 use openledger_primitives::attribution::Method;
 use openledger_worker::gpu::{Gpu, GpuOptions};
-use openledger_worker::Embeddings;
+use openledger_worker::{Embeddings, Inputs};
 use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
@@ -27,7 +27,8 @@ fn main() -> anyhow::Result<()> {
 		let gpu = Gpu::with_options(GpuOptions { portable_distance, ..Default::default() })?;
 		for method in [Method::KnnShapley { k }, Method::Similarity { k }] {
 			let started = Instant::now();
-			let rankings = gpu.rank(method, &items, Some(&labels), &queries, Some(&query_labels), &|_| {})?;
+			let inputs = Inputs::new(&items, Some(&labels), &queries, Some(&query_labels));
+			let rankings = gpu.rank(method, inputs, &|_| {})?;
 			println!(
 				"{} dot4={} {method:?} N={n} d={d} M={m}: {:.2?} ({} entries)",
 				gpu.adapter_name(),

@@ -2,7 +2,7 @@
 //! each item's value summed over the queries. Shared by both engines, so the CPU and GPU paths
 //! differ only in how they rank.
 
-use crate::{cpu::Cpu, gpu::Gpu, Embeddings, Error, Ranking, Result};
+use crate::{cpu::Cpu, gpu::Gpu, Error, Inputs, Ranking, Result};
 use openledger_primitives::{
 	attribution::{check::paid_count, check_shape, Entry, Method},
 	merkle::Hash,
@@ -67,19 +67,16 @@ impl Engine {
 	pub fn rank(
 		&self,
 		method: Method,
-		items: &Embeddings,
-		labels: Option<&[u32]>,
-		queries: &Embeddings,
-		query_labels: Option<&[u32]>,
+		inputs: Inputs,
 		progress: &dyn Fn(usize),
 	) -> Result<(Vec<Ranking>, Option<Vec<Hash>>)> {
 		match self {
-			Engine::Cpu(cpu) => Ok((cpu.rank(method, items, labels, queries, query_labels, progress)?, None)),
+			Engine::Cpu(cpu) => Ok((cpu.rank(method, inputs, progress)?, None)),
 			Engine::Gpu { gpu, commit_on_device: false } => {
-				Ok((gpu.rank(method, items, labels, queries, query_labels, progress)?, None))
+				Ok((gpu.rank(method, inputs, progress)?, None))
 			},
 			Engine::Gpu { gpu, commit_on_device: true } => {
-				let (rankings, roots) = gpu.rank_and_commit(method, items, labels, queries, query_labels, progress)?;
+				let (rankings, roots) = gpu.rank_and_commit(method, inputs, progress)?;
 				Ok((rankings, Some(roots)))
 			},
 		}
@@ -88,13 +85,8 @@ impl Engine {
 
 /// Checks that the inputs fit together and the spec's limits; returns the labels the method
 /// needs (empty slices for similarity).
-pub fn check_inputs<'a>(
-	method: Method,
-	items: &Embeddings,
-	labels: Option<&'a [u32]>,
-	queries: &Embeddings,
-	query_labels: Option<&'a [u32]>,
-) -> Result<(&'a [u32], &'a [u32])> {
+pub fn check_inputs<'a>(method: Method, inputs: Inputs<'a>) -> Result<(&'a [u32], &'a [u32])> {
+	let Inputs { items, labels, queries, query_labels } = inputs;
 	check_shape(items.dimension(), items.len() as u64, method.k()).map_err(|e| Error::Shape(format!("{e:?}")))?;
 	if queries.dimension() != items.dimension() {
 		return Err(Error::Shape(format!(
@@ -163,19 +155,6 @@ pub struct Output {
 /// of at most this many committed entries, so memory stays bounded for any `N` and `M`.
 const MAX_HELD_ENTRIES: usize = 1 << 24;
 
-/// What one run values: the items (with labels for KNN-Shapley) and the queries.
-#[derive(Clone, Copy)]
-pub struct Inputs<'a> {
-	/// The items.
-	pub items: &'a Embeddings,
-	/// One label per item (KNN-Shapley).
-	pub labels: Option<&'a [u32]>,
-	/// The queries.
-	pub queries: &'a Embeddings,
-	/// One label per query (KNN-Shapley).
-	pub query_labels: Option<&'a [u32]>,
-}
-
 /// Runs `method` over the items for every query on `engine`. `top` is how many of the nearest
 /// entries KNN-Shapley pays (similarity pays all `k` it commits). `each_group` sees every
 /// group's rankings, in query order, before they are dropped (the CLI writes them out).
@@ -199,8 +178,8 @@ fn attribute_in_groups(
 	progress: &dyn Fn(usize),
 	each_group: &mut dyn FnMut(&[Ranking]) -> Result<()>,
 ) -> Result<Output> {
-	let Inputs { items, labels, queries, query_labels } = inputs;
-	check_inputs(method, items, labels, queries, query_labels)?;
+	let Inputs { items, queries, query_labels, .. } = inputs;
+	check_inputs(method, inputs)?;
 	let start = Instant::now();
 	let committed_count = method.committed_count(items.len() as u32).max(1) as usize;
 	let group = (max_held_entries / committed_count).clamp(1, queries.len());
@@ -212,14 +191,9 @@ fn attribute_in_groups(
 	for first in (0..queries.len()).step_by(group) {
 		let last = (first + group).min(queries.len());
 		let t0 = Instant::now();
-		let (rankings, roots) = engine.rank(
-			method,
-			items,
-			labels,
-			&queries.rows(first..last),
-			query_labels.map(|l| &l[first..last]),
-			&|done| progress(first + done),
-		)?;
+		let group_queries = queries.rows(first..last);
+		let group = Inputs { queries: &group_queries, query_labels: query_labels.map(|l| &l[first..last]), ..inputs };
+		let (rankings, roots) = engine.rank(method, group, &|done| progress(first + done))?;
 		let t1 = Instant::now();
 		results.par_extend(rankings.par_iter().enumerate().map(|(q, ranking)| QueryResult {
 			root: roots.as_ref().map_or_else(|| crate::commit::root(ranking), |roots| roots[q]),
@@ -245,6 +219,7 @@ fn attribute_in_groups(
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::Embeddings;
 	use openledger_primitives::attribution::{commitment as reference_commitment, reference_entries};
 
 	#[test]
@@ -291,10 +266,11 @@ mod tests {
 		let other = Embeddings::from_i8(8, &[0; 8]).unwrap();
 		let knn = Method::KnnShapley { k: 1 };
 		let err = |r: Result<(&[u32], &[u32])>| r.unwrap_err().to_string();
-		assert!(err(check_inputs(knn, &items, None, &queries, None)).contains("needs item labels"));
-		assert!(err(check_inputs(knn, &items, Some(&[1]), &queries, Some(&[1]))).contains("1 labels for 2 items"));
-		assert!(err(check_inputs(knn, &items, Some(&[1, 2]), &other, Some(&[1]))).contains("dimension 8"));
-		assert!(err(check_inputs(Method::Similarity { k: 0 }, &items, None, &queries, None)).contains("ZeroK"));
-		assert!(check_inputs(Method::Similarity { k: 9 }, &items, None, &queries, None).is_ok());
+		let check = |method, labels, queries, query_labels| check_inputs(method, Inputs::new(&items, labels, queries, query_labels));
+		assert!(err(check(knn, None, &queries, None)).contains("needs item labels"));
+		assert!(err(check(knn, Some(&[1]), &queries, Some(&[1]))).contains("1 labels for 2 items"));
+		assert!(err(check(knn, Some(&[1, 2]), &other, Some(&[1]))).contains("dimension 8"));
+		assert!(err(check(Method::Similarity { k: 0 }, None, &queries, None)).contains("ZeroK"));
+		assert!(check(Method::Similarity { k: 9 }, None, &queries, None).is_ok());
 	}
 }

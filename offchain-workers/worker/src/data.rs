@@ -61,3 +61,28 @@ impl Embeddings {
 		&self.packed
 	}
 }
+
+/// What one run values: the items (with labels for KNN-Shapley) and the queries.
+#[derive(Clone, Copy, Debug)]
+pub struct Inputs<'a> {
+	/// The items.
+	pub items: &'a Embeddings,
+	/// One label per item (KNN-Shapley).
+	pub labels: Option<&'a [u32]>,
+	/// The queries.
+	pub queries: &'a Embeddings,
+	/// One label per query (KNN-Shapley).
+	pub query_labels: Option<&'a [u32]>,
+}
+
+impl<'a> Inputs<'a> {
+	/// Items and queries with their labels, if any.
+	pub fn new(
+		items: &'a Embeddings,
+		labels: Option<&'a [u32]>,
+		queries: &'a Embeddings,
+		query_labels: Option<&'a [u32]>,
+	) -> Self {
+		Inputs { items, labels, queries, query_labels }
+	}
+}

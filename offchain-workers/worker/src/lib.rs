@@ -22,5 +22,5 @@ pub mod npy;
 pub mod ranking;
 
 pub use error::{Error, Result};
-pub use data::Embeddings;
+pub use data::{Embeddings, Inputs};
 pub use ranking::Ranking;

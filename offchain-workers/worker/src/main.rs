@@ -9,12 +9,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use openledger_primitives::attribution::{Method, KNN_SCALE, SIMILARITY_SCALE};
 use openledger_worker::{
-	attribute::{attribute, Engine, Inputs, Output},
+	attribute::{attribute, Engine, Output},
 	cpu::{Cpu, Kernel},
 	export::{to_hex, DatanetExport},
 	gpu::Gpu,
 	npy::{self, EntriesFile},
-	Embeddings,
+	Embeddings, Inputs,
 };
 use serde_json::json;
 use std::{path::PathBuf, time::Instant};

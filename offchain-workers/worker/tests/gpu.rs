@@ -9,7 +9,7 @@
 use openledger_primitives::attribution::{commitment, reference_entries, Entry, Method};
 use openledger_primitives::merkle::hash_node;
 use openledger_worker::gpu::{Gpu, GpuOptions};
-use openledger_worker::{Embeddings, Error, Ranking};
+use openledger_worker::{Embeddings, Error, Inputs, Ranking};
 use std::cell::RefCell;
 
 /// SplitMix64, so the tests need no RNG crate and every input is reproducible.
@@ -65,7 +65,7 @@ fn check(
 	what: &str,
 ) {
 	let (l, ql) = if method.needs_labels() { (Some(labels), Some(query_labels)) } else { (None, None) };
-	let rankings = gpu.rank(method, items, l, queries, ql, &|_| {}).unwrap();
+	let rankings = gpu.rank(method, Inputs::new(items, l, queries, ql), &|_| {}).unwrap();
 	assert_eq!(rankings.len(), queries.len(), "{what}");
 	for (q, ranking) in rankings.iter().enumerate() {
 		let label = query_labels.get(q).copied().unwrap_or(0);
@@ -183,7 +183,7 @@ fn largest_dimension_and_distance() {
 		let query_labels = rng.labels(3, 4);
 		check(&gpu, Method::KnnShapley { k: 7 }, &items, &labels, &queries, &query_labels, "d=1024");
 		check(&gpu, Method::Similarity { k: 5 }, &items, &labels, &queries, &query_labels, "d=1024");
-		let far = gpu.rank(Method::Similarity { k: 65 }, &items, None, &queries, None, &|_| {}).unwrap();
+		let far = gpu.rank(Method::Similarity { k: 65 }, Inputs::new(&items, None, &queries, None), &|_| {}).unwrap();
 		assert_eq!(far[0].distance[64], 1024 * 255 * 255);
 		assert_eq!(far[0].index[64], 0);
 	}
@@ -206,7 +206,7 @@ fn items_over_several_dispatches_and_queries_over_several_batches() {
 		check(&gpu, Method::Similarity { k: 20 }, &items, &labels, &queries, &query_labels, "chunked");
 		check(&gpu, Method::Similarity { k: 2600 }, &items, &labels, &queries, &query_labels, "chunked");
 		let done = RefCell::new(Vec::new());
-		gpu.rank(Method::Similarity { k: 1 }, &items, None, &queries, None, &|q| done.borrow_mut().push(q)).unwrap();
+		gpu.rank(Method::Similarity { k: 1 }, Inputs::new(&items, None, &queries, None), &|q| done.borrow_mut().push(q)).unwrap();
 		assert_eq!(done.into_inner(), vec![2, 4, 5]);
 	}
 }
@@ -235,14 +235,14 @@ fn mismatched_shapes_are_refused() {
 	let queries = rng.full(4, 2);
 	let knn = Method::KnnShapley { k: 3 };
 	let refused = |result: openledger_worker::Result<Vec<Ranking>>| matches!(result, Err(Error::Shape(_)));
-	assert!(refused(gpu.rank(knn, &items, Some(&[0; 9]), &queries, Some(&[0; 2]), &|_| {})));
-	assert!(refused(gpu.rank(knn, &items, Some(&[0; 10]), &queries, Some(&[0; 3]), &|_| {})));
-	assert!(refused(gpu.rank(knn, &items, None, &queries, Some(&[0; 2]), &|_| {})));
-	assert!(refused(gpu.rank(Method::Similarity { k: 0 }, &items, None, &queries, None, &|_| {})));
+	assert!(refused(gpu.rank(knn, Inputs::new(&items, Some(&[0; 9]), &queries, Some(&[0; 2])), &|_| {})));
+	assert!(refused(gpu.rank(knn, Inputs::new(&items, Some(&[0; 10]), &queries, Some(&[0; 3])), &|_| {})));
+	assert!(refused(gpu.rank(knn, Inputs::new(&items, None, &queries, Some(&[0; 2])), &|_| {})));
+	assert!(refused(gpu.rank(Method::Similarity { k: 0 }, Inputs::new(&items, None, &queries, None), &|_| {})));
 	let other = Embeddings::from_i8(8, &[0; 16]).unwrap();
-	assert!(refused(gpu.rank(Method::Similarity { k: 1 }, &items, None, &other, None, &|_| {})));
+	assert!(refused(gpu.rank(Method::Similarity { k: 1 }, Inputs::new(&items, None, &other, None), &|_| {})));
 	// Labels are not needed, and ignored, for similarity.
-	assert!(gpu.rank(Method::Similarity { k: 1 }, &items, Some(&[0; 3]), &queries, None, &|_| {}).is_ok());
+	assert!(gpu.rank(Method::Similarity { k: 1 }, Inputs::new(&items, Some(&[0; 3]), &queries, None), &|_| {}).is_ok());
 }
 
 /// Ranks and commits on the GPU and compares every ranking and root with the reference.
@@ -256,7 +256,7 @@ fn check_roots(
 	what: &str,
 ) {
 	let (l, ql) = if method.needs_labels() { (Some(labels), Some(query_labels)) } else { (None, None) };
-	let (rankings, roots) = gpu.rank_and_commit(method, items, l, queries, ql, &|_| {}).unwrap();
+	let (rankings, roots) = gpu.rank_and_commit(method, Inputs::new(items, l, queries, ql), &|_| {}).unwrap();
 	assert_eq!((rankings.len(), roots.len()), (queries.len(), queries.len()), "{what}");
 	for (q, (ranking, root)) in rankings.iter().zip(&roots).enumerate() {
 		let label = query_labels.get(q).copied().unwrap_or(0);
@@ -327,7 +327,7 @@ fn knn_shapley_roots_match_the_reference() {
 				// Negative values come from a matching item ranked just before a mismatching one.
 				let (l, ql) = (Some(&labels[..]), Some(&query_labels[..]));
 				let (rankings, _) =
-					gpu.rank_and_commit(Method::KnnShapley { k: 1 }, &items, l, &queries, ql, &|_| {}).unwrap();
+					gpu.rank_and_commit(Method::KnnShapley { k: 1 }, Inputs::new(&items, l, &queries, ql), &|_| {}).unwrap();
 				assert!(rankings.iter().any(|r| r.value.iter().any(|&v| v < 0)), "n={n}: no negative value");
 			}
 		}

@@ -10,7 +10,7 @@ mod sort;
 
 pub use kernel::{Kernel, Queries};
 
-use crate::{Embeddings, Error, Ranking, Result};
+use crate::{Error, Inputs, Ranking, Result};
 use openledger_primitives::attribution::{key, knn_values, similarity_value, Method};
 use rayon::prelude::*;
 
@@ -54,13 +54,11 @@ impl Cpu {
 	pub fn rank(
 		&self,
 		method: Method,
-		items: &Embeddings,
-		labels: Option<&[u32]>,
-		queries: &Embeddings,
-		query_labels: Option<&[u32]>,
+		inputs: Inputs,
 		progress: &dyn Fn(usize),
 	) -> Result<Vec<Ranking>> {
-		let (labels, query_labels) = crate::attribute::check_inputs(method, items, labels, queries, query_labels)?;
+		let (labels, query_labels) = crate::attribute::check_inputs(method, inputs)?;
+		let Inputs { items, queries, .. } = inputs;
 		let n = items.len();
 		let d = items.dimension() as usize;
 		let item_bytes: &[u8] = bytemuck::cast_slice(items.packed());
@@ -149,6 +147,7 @@ fn key_of(i: usize, d: u32) -> u64 {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::Embeddings;
 	use openledger_primitives::attribution::reference_entries;
 
 	#[test]
@@ -169,7 +168,8 @@ mod tests {
 			for method in [Method::KnnShapley { k: 1 }, Method::KnnShapley { k: 10 }, Method::Similarity { k: 7 }] {
 				for kernel in Kernel::available() {
 					let cpu = Cpu::with_kernel(kernel).unwrap();
-					let got = cpu.rank(method, &items, Some(&labels), &queries, Some(&qlabels), &|_| {}).unwrap();
+					let inputs = Inputs::new(&items, Some(&labels), &queries, Some(&qlabels));
+					let got = cpu.rank(method, inputs, &|_| {}).unwrap();
 					for q in 0..m {
 						let want = reference_entries(method, items.packed(), &labels, queries.row(q), qlabels[q]);
 						assert_eq!(got[q], Ranking::from_entries(&want), "{kernel:?} {method:?} n={n} q={q}");

@@ -19,7 +19,7 @@
 //!
 //! All arithmetic is integer and exact; see each `.wgsl` file for why it fits its type.
 
-use crate::{Embeddings, Error, Ranking, Result};
+use crate::{Embeddings, Error, Inputs, Ranking, Result};
 use openledger_primitives::{attribution::Method, merkle::Hash};
 use std::sync::mpsc;
 use wgpu::util::DeviceExt;
@@ -168,13 +168,10 @@ impl Gpu {
 	pub fn rank(
 		&self,
 		method: Method,
-		items: &Embeddings,
-		labels: Option<&[u32]>,
-		queries: &Embeddings,
-		query_labels: Option<&[u32]>,
+		inputs: Inputs,
 		progress: &dyn Fn(usize),
 	) -> Result<Vec<Ranking>> {
-		Ok(self.rank_batches(method, items, labels, queries, query_labels, progress, false)?.0)
+		Ok(self.rank_batches(method, inputs, progress, false)?.0)
 	}
 
 	/// [`Gpu::rank`], and each ranking's commitment root
@@ -183,29 +180,22 @@ impl Gpu {
 	pub fn rank_and_commit(
 		&self,
 		method: Method,
-		items: &Embeddings,
-		labels: Option<&[u32]>,
-		queries: &Embeddings,
-		query_labels: Option<&[u32]>,
+		inputs: Inputs,
 		progress: &dyn Fn(usize),
 	) -> Result<(Vec<Ranking>, Vec<Hash>)> {
-		self.rank_batches(method, items, labels, queries, query_labels, progress, true)
+		self.rank_batches(method, inputs, progress, true)
 	}
 
 	/// Ranks (and with `commit`, commits) batch after batch; the roots are empty without `commit`.
-	#[allow(clippy::too_many_arguments)]
 	fn rank_batches(
 		&self,
 		method: Method,
-		items: &Embeddings,
-		labels: Option<&[u32]>,
-		queries: &Embeddings,
-		query_labels: Option<&[u32]>,
+		inputs: Inputs,
 		progress: &dyn Fn(usize),
 		commit: bool,
 	) -> Result<(Vec<Ranking>, Vec<Hash>)> {
-		let (item_labels, query_labels) =
-			crate::attribute::check_inputs(method, items, labels, queries, query_labels)?;
+		let (item_labels, query_labels) = crate::attribute::check_inputs(method, inputs)?;
+		let Inputs { items, queries, .. } = inputs;
 		let labels = method.needs_labels().then_some((item_labels, query_labels));
 		let m = queries.len();
 
