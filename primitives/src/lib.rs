@@ -9,6 +9,7 @@
 //! - [`datanet`]: the leaf of one accepted contribution and the order of leaves in a version.
 //! - [`attribution`]: Proof of Attribution's integer definitions (distance, ranking, KNN-Shapley
 //!   and similarity values), the result commitment and the single-entry checks.
+//! - [`hex`]: hashes as the hex text off-chain tools read and write.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -16,4 +17,5 @@ extern crate alloc;
 
 pub mod attribution;
 pub mod datanet;
+pub mod hex;
 pub mod merkle;

@@ -16,6 +16,7 @@ use crate::{npy, Embeddings, Error, Result};
 use openledger_primitives::{
 	attribution::embedding_hash,
 	datanet::{version_root, ContributionLeaf},
+	hex::{parse_hash, to_hex},
 	merkle::Hash,
 };
 use serde::{Deserialize, Serialize};
@@ -62,29 +63,6 @@ pub struct DatanetExport {
 	pub labels: Vec<u32>,
 }
 
-/// Parses `0x`-prefixed hex of exactly 32 bytes.
-pub fn parse_hash(text: &str) -> Option<Hash> {
-	let hex = text.strip_prefix("0x")?;
-	if hex.len() != 64 {
-		return None;
-	}
-	let mut out = [0u8; 32];
-	for (i, byte) in out.iter_mut().enumerate() {
-		*byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-	}
-	Some(out)
-}
-
-/// `0x`-prefixed lowercase hex.
-pub fn to_hex(bytes: &[u8]) -> String {
-	let mut s = String::with_capacity(2 + 2 * bytes.len());
-	s.push_str("0x");
-	for b in bytes {
-		s.push_str(&format!("{b:02x}"));
-	}
-	s
-}
-
 impl DatanetExport {
 	/// Loads `dir` and checks every embedding and the root.
 	pub fn load(dir: &Path) -> Result<Self> {
@@ -101,7 +79,7 @@ impl DatanetExport {
 			return Err(fail(format!("embeddings.npy has {rows} rows for {} items", manifest.items.len())));
 		}
 		let hash = |field: &str, text: &str, i: usize| {
-			parse_hash(text).ok_or_else(|| fail(format!("item {i}: {field} {text:?} is not 0x-hex of 32 bytes")))
+			parse_hash(text).map_err(|e| fail(format!("item {i}: {field} {text:?} is not 32 bytes of hex ({e:?})")))
 		};
 		let mut leaves = Vec::with_capacity(rows);
 		for (i, (item, embedding)) in manifest.items.iter().zip(values.chunks_exact(d as usize)).enumerate() {

@@ -7,11 +7,14 @@
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use openledger_primitives::attribution::{Method, KNN_SCALE, SIMILARITY_SCALE};
+use openledger_primitives::{
+	attribution::{Method, KNN_SCALE, SIMILARITY_SCALE},
+	hex::to_hex,
+};
 use openledger_worker::{
 	attribute::{attribute, Engine, Output},
 	cpu::{Cpu, Kernel},
-	export::{to_hex, DatanetExport},
+	export::DatanetExport,
 	gpu::Gpu,
 	npy::{self, EntriesFile},
 	Embeddings, Inputs,

@@ -69,7 +69,7 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 			for e in &entries {
 				want_values[e.index as usize] += e.value;
 			}
-			want_roots.push(openledger_worker::export::to_hex(&commitment(&entries)));
+			want_roots.push(openledger_primitives::hex::to_hex(&commitment(&entries)));
 		}
 		// The GPU twice: roots hashed on the CPU (lavapipe's default) and on the device.
 		for (device, commit_on) in [("cpu", "auto"), ("gpu", "cpu"), ("gpu", "device")] {
@@ -99,7 +99,7 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 						.chunks_exact(4)
 						.map(|f| Entry { rank: f[0] as u32, index: f[1] as u32, distance: f[2] as u32, value: f[3] })
 						.collect();
-					openledger_worker::export::to_hex(&commitment(&committed))
+					openledger_primitives::hex::to_hex(&commitment(&committed))
 				})
 				.collect();
 			assert_eq!(from_file, want_roots, "{name} on {device}: entries file");

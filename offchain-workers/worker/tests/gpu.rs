@@ -66,17 +66,36 @@ fn check(
 ) {
 	let (l, ql) = if method.needs_labels() { (Some(labels), Some(query_labels)) } else { (None, None) };
 	let rankings = gpu.rank(method, Inputs::new(items, l, queries, ql), &|_| {}).unwrap();
+	compare(gpu, method, items, labels, queries, query_labels, &rankings, None, what);
+}
+
+/// Compares every ranking (and, when given, every root) with the reference.
+#[allow(clippy::too_many_arguments)]
+fn compare(
+	gpu: &Gpu,
+	method: Method,
+	items: &Embeddings,
+	labels: &[u32],
+	queries: &Embeddings,
+	query_labels: &[u32],
+	rankings: &[Ranking],
+	roots: Option<&[[u8; 32]]>,
+	what: &str,
+) {
 	assert_eq!(rankings.len(), queries.len(), "{what}");
 	for (q, ranking) in rankings.iter().enumerate() {
 		let label = query_labels.get(q).copied().unwrap_or(0);
-		let expected =
-			Ranking::from_entries(&reference_entries(method, items.packed(), labels, queries.row(q), label));
+		let entries = reference_entries(method, items.packed(), labels, queries.row(q), label);
+		let expected = Ranking::from_entries(&entries);
 		assert!(
 			*ranking == expected,
 			"{what}, {method:?}, query {q}, dot4 {}: {}",
 			gpu.uses_dot4(),
 			first_difference(ranking, &expected)
 		);
+		if let Some(roots) = roots {
+			assert_eq!(roots[q], commitment(&entries), "{what}, {method:?}, query {q}: root differs");
+		}
 	}
 }
 
@@ -257,13 +276,8 @@ fn check_roots(
 ) {
 	let (l, ql) = if method.needs_labels() { (Some(labels), Some(query_labels)) } else { (None, None) };
 	let (rankings, roots) = gpu.rank_and_commit(method, Inputs::new(items, l, queries, ql), &|_| {}).unwrap();
-	assert_eq!((rankings.len(), roots.len()), (queries.len(), queries.len()), "{what}");
-	for (q, (ranking, root)) in rankings.iter().zip(&roots).enumerate() {
-		let label = query_labels.get(q).copied().unwrap_or(0);
-		let entries = reference_entries(method, items.packed(), labels, queries.row(q), label);
-		assert!(*ranking == Ranking::from_entries(&entries), "{what}, {method:?}, query {q}: ranking differs");
-		assert_eq!(*root, commitment(&entries), "{what}, {method:?}, query {q}: root differs");
-	}
+	assert_eq!(roots.len(), queries.len(), "{what}");
+	compare(gpu, method, items, labels, queries, query_labels, &rankings, Some(&roots), what);
 }
 
 // Needs: an adapter.

@@ -12,31 +12,17 @@
 //! Blank lines and lines starting with `#` are skipped. A bad line is reported with its number
 //! and the tool exits with status 2.
 
-use openledger_primitives::datanet::{version_proof, version_root, ContributionLeaf};
+use openledger_primitives::{
+	datanet::{version_proof, version_root, ContributionLeaf},
+	hex::{parse_hash, to_hex, HexError},
+};
 use std::io::Read;
 
 fn hex32(field: &str, what: &str) -> Result<[u8; 32], String> {
-	let digits = field.strip_prefix("0x").unwrap_or(field);
-	if !digits.is_ascii() {
-		return Err(format!("{what} is not hex: {field}"));
-	}
-	if digits.len() != 64 {
-		return Err(format!("{what} must be 32 bytes of hex, got {} hex digits", digits.len()));
-	}
-	let mut out = [0u8; 32];
-	for (i, byte) in out.iter_mut().enumerate() {
-		*byte = u8::from_str_radix(&digits[2 * i..2 * i + 2], 16)
-			.map_err(|_| format!("{what} is not hex: {field}"))?;
-	}
-	Ok(out)
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-	let mut s = String::from("0x");
-	for b in bytes {
-		s.push_str(&format!("{b:02x}"));
-	}
-	s
+	parse_hash(field).map_err(|e| match e {
+		HexError::NotHex => format!("{what} is not hex: {field}"),
+		HexError::Length(n) => format!("{what} must be 32 bytes of hex, got {n} hex digits"),
+	})
 }
 
 fn parse_line(line: &str) -> Result<ContributionLeaf<[u8; 32]>, String> {

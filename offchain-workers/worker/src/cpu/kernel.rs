@@ -48,6 +48,16 @@ impl Kernel {
 		kernels
 	}
 
+	/// This kernel, or an error if this CPU cannot run it. The SIMD kernels' `unsafe` calls rely
+	/// on this check.
+	pub fn ensure_available(self) -> crate::Result<Kernel> {
+		if Self::available().contains(&self) {
+			Ok(self)
+		} else {
+			Err(crate::Error::Shape(format!("this CPU does not support the {} kernel", self.name())))
+		}
+	}
+
 	/// The kernel's name as logs and summaries show it.
 	pub fn name(&self) -> &'static str {
 		match self {
@@ -77,9 +87,7 @@ impl Queries {
 	/// Prepares `rows` (`int8`, row-major, `dimension` per row) for `kernel`, which must be one
 	/// this CPU runs (the SIMD kernels rely on that check).
 	pub fn new(kernel: Kernel, dimension: usize, rows: &[i8]) -> crate::Result<Self> {
-		if !Kernel::available().contains(&kernel) {
-			return Err(crate::Error::Shape(format!("this CPU does not support the {} kernel", kernel.name())));
-		}
+		kernel.ensure_available()?;
 		let count = rows.len() / dimension;
 		let norms = rows.chunks_exact(dimension).map(|q| q.iter().map(|&v| v as i32 * v as i32).sum()).collect();
 		let mut queries =

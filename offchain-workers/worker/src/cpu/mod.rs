@@ -10,7 +10,7 @@ mod sort;
 
 pub use kernel::{Kernel, Queries};
 
-use crate::{Error, Inputs, Ranking, Result};
+use crate::{Inputs, Ranking, Result};
 use openledger_primitives::attribution::{key, knn_values, similarity_value, Method};
 use rayon::prelude::*;
 
@@ -37,10 +37,7 @@ impl Default for Cpu {
 impl Cpu {
 	/// The engine with a given kernel, refused if this CPU lacks it.
 	pub fn with_kernel(kernel: Kernel) -> Result<Self> {
-		if !Kernel::available().contains(&kernel) {
-			return Err(Error::Shape(format!("this CPU does not support the {} kernel", kernel.name())));
-		}
-		Ok(Cpu { kernel })
+		Ok(Cpu { kernel: kernel.ensure_available()? })
 	}
 
 	/// The kernel in use.
