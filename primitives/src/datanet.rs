@@ -16,10 +16,11 @@
 
 use crate::merkle::{self, Hash, MerkleProof};
 use alloc::vec::Vec;
-use codec::Encode;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
 
 /// The fields of an accepted contribution that its version commits to.
-#[derive(Clone, PartialEq, Eq, Debug, Encode)]
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct ContributionLeaf<AccountId> {
 	/// The contribution's sequential id.
 	pub id: u64,
@@ -38,6 +39,34 @@ impl<AccountId: Encode> ContributionLeaf<AccountId> {
 	pub fn hash(&self) -> Hash {
 		merkle::hash_leaf(&self.encode())
 	}
+}
+
+/// What a job needs to know of a published Datanet version.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct VersionInfo {
+	/// The version's Merkle root.
+	pub root: Hash,
+	/// Items in the version: the root's leaf count.
+	pub item_count: u32,
+	/// The Datanet's embedding dimension.
+	pub dimension: u32,
+	/// The Datanet's label space; 0 when it is unlabelled.
+	pub num_labels: u32,
+}
+
+/// Where published versions are looked up: the Datanets pallet implements it, the attribution
+/// pallet reads through it, so neither depends on the other's storage.
+pub trait VersionSource {
+	/// Version `version` of Datanet `datanet`, if it was published.
+	fn version_info(datanet: u32, version: u32) -> Option<VersionInfo>;
+}
+
+/// Publishes a version outright, for benchmarks of pallets that read versions: the Datanets
+/// pallet implements it under `runtime-benchmarks`, writing the version without its items.
+pub trait VersionPublisher {
+	/// Publishes a version with `root` over `item_count` items, in a new Datanet of
+	/// `dimension` and `num_labels`; returns `(datanet, version)`.
+	fn publish(root: Hash, item_count: u32, dimension: u32, num_labels: u32) -> (u32, u32);
 }
 
 /// Sorts `leaves` into version order (ascending id) and returns their hashes.

@@ -109,11 +109,12 @@ pub fn proof(leaves: &[Hash], index: usize) -> Option<MerkleProof> {
 	Some(MerkleProof { leaf_index: index as u32, leaf_count, siblings })
 }
 
-/// Whether `proof` shows `leaf` (a hash from [`hash_leaf`]) under `root`, at `leaf_index` of
-/// a tree of `leaf_count` leaves as the proof claims (see [`MerkleProof`] on trusting the count).
-pub fn verify(root: &Hash, leaf: &Hash, proof: &MerkleProof) -> bool {
+/// The root that `proof` leads to from `leaf`, or `None` if the proof's shape does not fit
+/// its `leaf_index` and `leaf_count` (too few or too many siblings, or an index past the count).
+/// At most 32 levels, whatever the proof holds.
+pub fn root_from_proof(leaf: &Hash, proof: &MerkleProof) -> Option<Hash> {
 	if proof.leaf_index >= proof.leaf_count {
-		return false;
+		return None;
 	}
 	let mut node = *leaf;
 	let mut index = proof.leaf_index;
@@ -123,13 +124,19 @@ pub fn verify(root: &Hash, leaf: &Hash, proof: &MerkleProof) -> bool {
 		let is_right = index % 2 == 1;
 		let has_sibling = is_right || index + 1 < count;
 		if has_sibling {
-			let Some(sibling) = siblings.next() else { return false };
+			let sibling = siblings.next()?;
 			node = if is_right { hash_node(sibling, &node) } else { hash_node(&node, sibling) };
 		}
 		index /= 2;
 		count = count.div_ceil(2);
 	}
-	siblings.next().is_none() && node == *root
+	siblings.next().is_none().then_some(node)
+}
+
+/// Whether `proof` shows `leaf` (a hash from [`hash_leaf`]) under `root`, at `leaf_index` of
+/// a tree of `leaf_count` leaves as the proof claims (see [`MerkleProof`] on trusting the count).
+pub fn verify(root: &Hash, leaf: &Hash, proof: &MerkleProof) -> bool {
+	root_from_proof(leaf, proof).is_some_and(|r| r == *root)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use sp_session::OpaqueGeneratedSessionKeys;
 use sp_version::RuntimeVersion;
 
 use crate::{
-	genesis_config_presets, AccountId, Balance, Block, ConsensusHook, Executive, InherentDataExt,
+	genesis_config_presets, AccountId, Balance, Block, BlockNumber, ConsensusHook, Executive, InherentDataExt,
 	Runtime as R,
 	Nonce, ParachainInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeGenesisConfig,
 	SessionKeys, System, TransactionPayment, SLOT_DURATION, VERSION,
@@ -251,6 +251,26 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_attribution::runtime_api::AttributionApi<
+		Block,
+		AccountId,
+		pallet_attribution::Worker<Balance, BlockNumber>,
+		pallet_attribution::Job<R>,
+		pallet_attribution::FinalResult<R>,
+	> for Runtime {
+		fn worker(who: AccountId) -> Option<pallet_attribution::Worker<Balance, BlockNumber>> {
+			pallet_attribution::Workers::<R>::get(who)
+		}
+
+		fn job(id: pallet_attribution::JobId) -> Option<pallet_attribution::Job<R>> {
+			pallet_attribution::Jobs::<R>::get(id)
+		}
+
+		fn final_result(id: pallet_attribution::JobId) -> Option<pallet_attribution::FinalResult<R>> {
+			pallet_attribution::Finalized::<R>::get(id)
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (
@@ -259,7 +279,7 @@ impl_runtime_apis! {
 		) {
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
-			use crate::{Balances, Datanets, Reputation};
+			use crate::{Attribution, Balances, Datanets, Reputation};
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -271,7 +291,7 @@ impl_runtime_apis! {
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::WhitelistedStorageKeys;
-			use crate::{Balances, Datanets, Reputation};
+			use crate::{Attribution, Balances, Datanets, Reputation};
 
 			// Keys every block touches anyway (block number, events...) are not charged to calls.
 			let whitelist = crate::AllPalletsWithSystem::whitelisted_storage_keys();

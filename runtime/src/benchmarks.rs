@@ -3,6 +3,7 @@
 
 frame_benchmarking::define_benchmarks!(
 	[pallet_balances, Balances]
+	[pallet_attribution, Attribution]
 	[pallet_datanets, Datanets]
 	[pallet_reputation, Reputation]
 );

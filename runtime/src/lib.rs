@@ -300,6 +300,8 @@ mod runtime {
 	pub type Datanets = pallet_datanets;
 	#[runtime::pallet_index(61)]
 	pub type Reputation = pallet_reputation;
+	#[runtime::pallet_index(62)]
+	pub type Attribution = pallet_attribution;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

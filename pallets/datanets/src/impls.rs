@@ -4,7 +4,7 @@ use crate::{funds, pallet::*, types::*};
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, traits::Defensive};
 use openledger_primitives::{
-	datanet::{version_proof, version_root, ContributionLeaf},
+	datanet::{version_proof, version_root, ContributionLeaf, VersionInfo, VersionSource},
 	merkle::{MerkleProof, EMPTY_ROOT},
 };
 use pallet_reputation::{Outcome, ReputationReporter, Role};
@@ -551,3 +551,63 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
+
+/// Published versions as attribution jobs see them.
+impl<T: Config> VersionSource for Pallet<T> {
+	fn version_info(datanet: DatanetId, version: VersionNumber) -> Option<VersionInfo> {
+		let info = Datanets::<T>::get(datanet)?;
+		let v = Versions::<T>::get(datanet, version)?;
+		Some(VersionInfo {
+			root: v.root,
+			item_count: v.item_count,
+			dimension: info.embedding_dim as u32,
+			num_labels: info.num_labels,
+		})
+	}
+}
+
+/// Writes a version without its items, so that other pallets' benchmarks can open jobs on it.
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: Config> openledger_primitives::datanet::VersionPublisher for Pallet<T> {
+	fn publish(root: Hash, item_count: u32, dimension: u32, num_labels: u32) -> (DatanetId, VersionNumber) {
+		use sp_runtime::traits::Zero;
+		let owner: T::AccountId = frame_benchmarking::account("owner", 0, 0);
+		let id = NextDatanetId::<T>::get();
+		NextDatanetId::<T>::put(id.saturating_add(1));
+		let now = frame_system::Pallet::<T>::block_number();
+		let caps = DailyCaps { items_per_contributor: 1, bytes_per_contributor: 1, items_per_datanet: 1, bytes_per_datanet: 1 };
+		Datanets::<T>::insert(
+			id,
+			Datanet::<T> {
+				owner: owner.clone(),
+				name: Default::default(),
+				description_uri: Default::default(),
+				tags: Default::default(),
+				embedding_dim: dimension as u16,
+				num_labels,
+				permission: Permission::Open,
+				bond: Zero::zero(),
+				caps,
+				deposit: Zero::zero(),
+				status: DatanetStatus::Open,
+				created_at: now,
+				curator_count: 0,
+				allow_list_count: 0,
+				pending: 0,
+				latest_version: 1,
+				latest_root: root,
+			},
+		);
+		let version = Version::<T> {
+			root,
+			prev_root: EMPTY_ROOT,
+			item_count,
+			bytes: 0,
+			published_at: now,
+			publisher: owner,
+			fee: Zero::zero(),
+		};
+		Versions::<T>::insert(id, 1, version);
+		(id, 1)
+	}
+}

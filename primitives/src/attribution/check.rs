@@ -16,7 +16,8 @@
 use super::{distance, embedding_hash, key, knn_last, knn_step, pack, similarity_value, Entry, Method};
 use crate::datanet::{verify_item, ContributionLeaf};
 use crate::merkle::{self, Hash, MerkleProof};
-use codec::Encode;
+use codec::{Decode, DecodeWithMemTracking, Encode};
+use scale_info::TypeInfo;
 
 /// What a job fixes before any result is posted, plus the result under challenge.
 #[derive(Clone, Debug)]
@@ -40,7 +41,7 @@ pub struct Job<'a> {
 }
 
 /// A committed entry with its proof against the result's commitment.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct ProvenEntry {
 	/// The entry as committed.
 	pub entry: Entry,
@@ -49,7 +50,7 @@ pub struct ProvenEntry {
 }
 
 /// An item of the Datanet version with its proof against the version root.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct ProvenItem<AccountId> {
 	/// The item's leaf fields.
 	pub leaf: ContributionLeaf<AccountId>,
@@ -58,7 +59,7 @@ pub struct ProvenItem<AccountId> {
 }
 
 /// What a successful check proves wrong.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub enum Fault {
 	/// A committed entry's `rank` differs from its position in the commitment.
 	RankMismatch,
@@ -83,7 +84,7 @@ pub enum Fault {
 }
 
 /// Why a challenge's inputs prove nothing.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub enum Invalid {
 	/// An entry's proof does not verify against the commitment with the committed count.
 	EntryProof,

@@ -15,10 +15,12 @@ use crate::{
 	merkle::{self, Hash},
 };
 use alloc::{collections::BTreeMap, vec::Vec};
-use codec::Encode;
+use codec::{Decode, DecodeWithMemTracking, Encode};
+use scale_info::TypeInfo;
 
-/// The inputs of one single-entry check, ready to submit.
-#[derive(Clone, PartialEq, Eq, Debug)]
+/// The inputs of one single-entry check, ready to submit: the attribution pallet's
+/// `challenge` call takes one.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub enum Witness<AccountId> {
 	/// For [`Job::rank_mismatch`].
 	RankMismatch {

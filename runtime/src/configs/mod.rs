@@ -4,7 +4,7 @@ pub mod xcm_config;
 
 use crate::{
 	currency::{deposit, EXISTENTIAL_DEPOSIT, MICROOPEN, MILLIOPEN, OPEN},
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Reputation, DAYS, CollatorSelection, Hash,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Datanets, Reputation, DAYS, MINUTES, CollatorSelection, Hash,
 	MessageQueue, Nonce, PalletInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session, SessionKeys,
 	System, WeightToFee, XcmpQueue, AVERAGE_ON_INITIALIZE_RATIO, BLOCK_PROCESSING_VELOCITY,
@@ -332,7 +332,7 @@ impl pallet_collator_selection::Config for Runtime {
 	type WeightInfo = pallet_collator_selection::weights::SubstrateWeight<Runtime>;
 }
 
-// ---- Our pallets: Datanets and reputation ----
+// ---- Our pallets: Datanets, reputation and attribution ----
 
 parameter_types! {
 	/// The treasury's pallet id; the account is the same one `pallet-treasury` would use, so the
@@ -359,6 +359,50 @@ parameter_types! {
 		publish_base_fee: OPEN,
 		publish_fee_per_kib: MILLIOPEN,
 	};
+}
+
+parameter_types! {
+	/// Three workers per job, two agreeing finalize after half a minute; a round is a minute to
+	/// commit and a minute to reveal; a result nobody agreed with stands after ten minutes
+	/// unchallenged. A wrong result costs a fifth of the stake, half of it to the challenger.
+	/// Stakes unbond over a week, which is also the longest a job may run.
+	pub AttributionParams: pallet_attribution::Params<Balance, BlockNumber> = pallet_attribution::Params {
+		min_stake: 100 * OPEN,
+		replication: 3,
+		quorum: 2,
+		commit_window: MINUTES,
+		reveal_window: MINUTES,
+		agreed_challenge_window: MINUTES / 2,
+		optimistic_challenge_window: 10 * MINUTES,
+		challenge_bond: 10 * OPEN,
+		wrong_result_slash: Perbill::from_percent(20),
+		challenger_share: Perbill::from_percent(50),
+		unbonding_period: 7 * DAYS,
+	};
+}
+
+impl pallet_attribution::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Reputation = Reputation;
+	type Slasher = Reputation;
+	type Versions = Datanets;
+	// Paid inference will settle fees here.
+	type OnJobEnd = ();
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type DefaultParams = AttributionParams;
+	// The draw reads the whole set every round; 256 workers keep that one read of about 12 KiB.
+	type MaxWorkers = ConstU32<256>;
+	type MaxAssigned = ConstU32<16>;
+	// A reveal carries at most 64 entries of 20 bytes.
+	type MaxPaid = ConstU32<64>;
+	// The spec's own limit, so proofs are at most 24 levels deep.
+	type MaxJobItems = ConstU32<{ 1 << 24 }>;
+	type MaxFinalized = ConstU32<100_000>;
+	type MaxTransitionsPerBlock = ConstU32<32>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = Datanets;
+	type WeightInfo = pallet_attribution::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_reputation::Config for Runtime {

@@ -1,0 +1,542 @@
+//! # Attribution
+//!
+//! The runtime side of Proof of Attribution: staked workers compute attribution off-chain, the
+//! chain takes their results by agreement or optimistically, and anyone staked can prove a
+//! wrong result with one of the spec's single-entry checks (docs/attribution.md), which the
+//! runtime recomputes in integer arithmetic before it slashes.
+//!
+//! ## Workers
+//!
+//! [`Pallet::register_worker`] holds a stake of at least `min_stake` and puts the worker in the
+//! active set (at most [`Config::MaxWorkers`]). [`Pallet::unregister_worker`] leaves the set and
+//! starts `unbonding_period`; [`Pallet::withdraw_unbonded`] then releases what is left of the
+//! stake. A worker slashed below `min_stake` is moved to unbonding the same way.
+//!
+//! ## Jobs
+//!
+//! A job names a published Datanet version (its root, item count and dimension are read
+//! through [`Config::Versions`] and copied), a method, the query's embedding hash and label,
+//! how many entries are paid, a deadline, and its payer. Jobs are opened by
+//! [`Pallet::open_job`] (data valuation runs) or by other pallets through [`JobOpener`].
+//!
+//! Each round draws `replication` workers from the active set (see [`Pallet::draw`]): a
+//! weighted draw without replacement, each worker weighted by its reputation reward factor,
+//! seeded by the parent block hash, the job id and the round. Nobody picks their own jobs; the
+//! collator that builds the block a job is opened in could re-order transactions to steer the
+//! seed, which is the limit of a seed without a randomness beacon.
+//!
+//! ## Results
+//!
+//! 1. Commit, until `commit_end`: each assigned worker posts [`Pallet::commit_hash`] of its
+//!    result, a salt and its own account (so nobody can copy another's commitment).
+//! 2. Reveal, until `reveal_end`: the commitment root over all ranked entries and the paid
+//!    entries, with the salt. A reveal that does not hash to its commit is refused.
+//! 3. Tally, in `on_initialize` of `reveal_end + 1`: the unrefuted result with the most
+//!    reveals (earliest first on a tie) becomes the candidate. With at least `quorum` reveals
+//!    it is *agreed* and stands through the short `agreed_challenge_window`; otherwise it
+//!    stands through the `optimistic_challenge_window`. With no result the job reopens with a
+//!    fresh draw if a whole round still fits before the deadline, and fails otherwise. Assigned
+//!    workers that revealed nothing lose reputation here.
+//! 4. Final, in `on_initialize` of `challenge_end + 1`: the result is kept in [`Finalized`]
+//!    (the newest [`Config::MaxFinalized`]), its supporters gain reputation, workers who
+//!    revealed something else lose it, and [`Config::OnJobEnd`] is told.
+//!
+//! ## Challenges
+//!
+//! From the moment a result is revealed until its job is final, any active worker that did not
+//! reveal it may [`Pallet::challenge`] it with a `Witness`: the inputs of one check, with
+//! Merkle proofs against the result's commitment and the version root, and the query embedding
+//! where a distance is recomputed. The challenge bond is held; then
+//! - inputs that do not hold up (a bad proof, the wrong item, an embedding that does not hash
+//!   to its leaf) are refused with an error and change nothing;
+//! - a check that finds the result consistent slashes the bond to the treasury;
+//! - a check that proves a fault refutes the result: every supporter loses
+//!   `wrong_result_slash` of its stake, `challenger_share` of it to the challenger and the
+//!   rest to the treasury, and reputation. If the refuted result was the candidate, the next
+//!   best unrefuted result of the round takes its place with a fresh optimistic window, or the
+//!   job reopens, or it fails, as at the tally.
+//!
+//! What this does not cover: a worker that keeps its committed entries to itself cannot be
+//! challenged on the entries behind its commitment, only on its paid entries and the items it
+//! left out (docs/attribution.md, "Data availability").
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod funds;
+mod impls;
+pub mod runtime_api;
+pub mod traits;
+pub mod types;
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use traits::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+/// A challenge: the inputs of one check, proofs included.
+pub type WitnessOf<T> = openledger_primitives::attribution::witness::Witness<<T as frame_system::Config>::AccountId>;
+/// The query embedding a challenge recomputes distances with.
+pub type QueryOf = frame_support::BoundedVec<i8, frame_support::traits::ConstU32<{ openledger_primitives::attribution::MAX_DIMENSION }>>;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{pallet_prelude::*, traits::fungible};
+	use frame_system::pallet_prelude::*;
+	use openledger_primitives::{
+		attribution::check::Fault,
+		datanet::VersionSource,
+	};
+	use pallet_reputation::{ReputationReporter, SlashHeld};
+
+	/// The storage layout version; bump it with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A worker's stake, held while it is registered and through unbonding.
+		WorkerStake,
+		/// A challenge's bond, held while the challenge is checked in the same call.
+		ChallengeBond,
+	}
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The native currency: stakes and bonds are holds on it.
+		type Currency: fungible::Mutate<Self::AccountId>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reasons.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Where worker outcomes are reported; its reward factor weights the draw.
+		type Reputation: ReputationReporter<Self::AccountId>;
+
+		/// Sends the treasury's part of slashes there.
+		type Slasher: SlashHeld<
+			Self::AccountId,
+			Reason = Self::RuntimeHoldReason,
+			Balance = BalanceOf<Self>,
+		>;
+
+		/// Published Datanet versions.
+		type Versions: VersionSource;
+
+		/// Told when a job is final or fails.
+		type OnJobEnd: OnJobEnd<Self::AccountId>;
+
+		/// Who may change [`Params`]: Root now, governance later.
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The parameters in force until the first [`Pallet::set_params`].
+		type DefaultParams: Get<Params<BalanceOf<Self>, BlockNumberFor<Self>>>;
+
+		/// Most workers in the active set; bounds the draw, which reads the whole set.
+		#[pallet::constant]
+		type MaxWorkers: Get<u32>;
+
+		/// Most workers one job can be assigned (`replication` is at most this); bounds the
+		/// reveals, supporters and slashes one job or challenge handles.
+		#[pallet::constant]
+		type MaxAssigned: Get<u32>;
+
+		/// Most paid entries a result reveals; bounds a reveal and `unpaid_beats_paid`'s
+		/// membership test.
+		#[pallet::constant]
+		type MaxPaid: Get<u32>;
+
+		/// Most items a job ranks; bounds the depth of every Merkle proof a challenge carries.
+		#[pallet::constant]
+		type MaxJobItems: Get<u32>;
+
+		/// How many final results are kept; the oldest is dropped for the newest.
+		#[pallet::constant]
+		type MaxFinalized: Get<u32>;
+
+		/// Most jobs `on_initialize` moves on per block; the rest wait for the next block.
+		#[pallet::constant]
+		type MaxTransitionsPerBlock: Get<u32>;
+
+		/// Publishes versions for the benchmarks to open jobs on.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: openledger_primitives::datanet::VersionPublisher;
+
+		/// Weights of this pallet's calls and hooks, from its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Registered workers, active or unbonding.
+	#[pallet::storage]
+	pub type Workers<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Worker<BalanceOf<T>, BlockNumberFor<T>>, OptionQuery>;
+
+	/// The active set, sorted by account, with each worker's draw weight: its reputation reward
+	/// factor in millionths, refreshed whenever this pallet reports an outcome for it.
+	#[pallet::storage]
+	pub type ActiveWorkers<T: Config> = StorageValue<_, ActiveSetOf<T>, ValueQuery>;
+
+	/// The id the next job gets.
+	#[pallet::storage]
+	pub type NextJobId<T> = StorageValue<_, JobId, ValueQuery>;
+
+	/// Jobs that are not final yet.
+	#[pallet::storage]
+	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, Job<T>, OptionQuery>;
+
+	/// Commitments of the current round, per job and worker.
+	#[pallet::storage]
+	pub type Commits<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, JobId, Blake2_128Concat, T::AccountId, Hash, OptionQuery>;
+
+	/// Which result each worker revealed in the current round.
+	#[pallet::storage]
+	pub type RevealOf<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, JobId, Blake2_128Concat, T::AccountId, Hash, OptionQuery>;
+
+	/// The distinct results revealed in the current round, by result hash
+	/// ([`Pallet::result_hash`]).
+	#[pallet::storage]
+	pub type Results<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, JobId, Identity, Hash, Revealed<T>, OptionQuery>;
+
+	/// How many jobs are open: the entries of [`Jobs`], counted so the hook can skip an empty
+	/// agenda with one read.
+	#[pallet::storage]
+	pub type JobCount<T> = StorageValue<_, u32, ValueQuery>;
+
+	/// Jobs to move on, by the block from which they are due. Each job has exactly one entry.
+	#[pallet::storage]
+	pub type Agenda<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, JobId, (), OptionQuery>;
+
+	/// The oldest block whose agenda may still hold entries.
+	#[pallet::storage]
+	pub type AgendaCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	/// Final results, the newest `MaxFinalized`.
+	#[pallet::storage]
+	pub type Finalized<T: Config> = StorageMap<_, Twox64Concat, JobId, FinalResult<T>, OptionQuery>;
+
+	/// The ring of kept final results: slot `n % MaxFinalized` holds the `n`-th finalized job.
+	#[pallet::storage]
+	pub type FinalizedRing<T: Config> = StorageMap<_, Twox64Concat, u32, JobId, OptionQuery>;
+
+	/// How many jobs have ever been finalized.
+	#[pallet::storage]
+	pub type FinalizedCount<T> = StorageValue<_, u64, ValueQuery>;
+
+	/// The parameters in force; `None` until set, then [`Config::DefaultParams`] applies.
+	#[pallet::storage]
+	pub type CurrentParams<T: Config> =
+		StorageValue<_, Params<BalanceOf<T>, BlockNumberFor<T>>, OptionQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A worker registered and its stake was held.
+		WorkerRegistered { worker: T::AccountId, stake: BalanceOf<T> },
+		/// A worker left the active set; its stake can be withdrawn from `until`.
+		WorkerUnbonding { worker: T::AccountId, until: BlockNumberFor<T> },
+		/// An unbonded worker's remaining stake was released.
+		WorkerWithdrawn { worker: T::AccountId, released: BalanceOf<T> },
+		/// A job was opened.
+		JobOpened { job: JobId, payer: T::AccountId, datanet: u32, version: u32, deadline: BlockNumberFor<T> },
+		/// A round started: `workers` commit until `commit_end` and reveal until `reveal_end`.
+		WorkersAssigned {
+			job: JobId,
+			round: u32,
+			workers: AssignedOf<T>,
+			commit_end: BlockNumberFor<T>,
+			reveal_end: BlockNumberFor<T>,
+		},
+		/// A worker committed.
+		Committed { job: JobId, worker: T::AccountId },
+		/// A worker revealed `result` (its hash) with this commitment root.
+		Revealed { job: JobId, worker: T::AccountId, result: Hash, commitment: Hash },
+		/// `result` is the job's candidate, final after `challenge_end` unless refuted.
+		CandidateChosen { job: JobId, result: Hash, supporters: u32, agreed: bool, challenge_end: BlockNumberFor<T> },
+		/// A challenge proved `result` wrong; its supporters were slashed.
+		ChallengeUpheld { job: JobId, result: Hash, challenger: T::AccountId, fault: Fault, reward: BalanceOf<T> },
+		/// A challenge found `result` consistent; the challenger's bond was slashed.
+		ChallengeRejected { job: JobId, result: Hash, challenger: T::AccountId, bond_slashed: BalanceOf<T> },
+		/// A supporter of a refuted result lost `amount` of its stake; `deactivated` if that left
+		/// it below `min_stake`, which starts its unbonding.
+		WorkerSlashed { job: JobId, worker: T::AccountId, amount: BalanceOf<T>, deactivated: bool },
+		/// The job's result is final.
+		JobFinalized { job: JobId, result: Hash, commitment: Hash, agreed: bool },
+		/// The job ended without a result.
+		JobFailed { job: JobId, reason: FailReason },
+		/// New parameters are in force.
+		ParamsSet { params: Params<BalanceOf<T>, BlockNumberFor<T>> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account is already registered (active or unbonding).
+		AlreadyRegistered,
+		/// The stake is below `min_stake`.
+		StakeTooLow,
+		/// The free balance cannot cover the stake.
+		InsufficientBalanceForStake,
+		/// The active set holds `MaxWorkers` workers.
+		TooManyWorkers,
+		/// The account is not a registered worker.
+		NotWorker,
+		/// The worker is not active.
+		NotActive,
+		/// The worker is not unbonding.
+		NotUnbonding,
+		/// The unbonding period has not ended.
+		StillUnbonding,
+		/// No published version of that Datanet has this number.
+		UnknownVersion,
+		/// The method's `k` is 0, or the Datanet's dimension or item count is outside the spec.
+		BadShape,
+		/// The version has more than `MaxJobItems` items.
+		TooManyItems,
+		/// KNN-Shapley needs a labelled Datanet and a query label inside its label space.
+		BadLabel,
+		/// `top` is 0, or the paid entries would exceed `MaxPaid`.
+		BadTop,
+		/// The deadline leaves no room for a whole round, or is further than
+		/// `unbonding_period` ahead.
+		BadDeadline,
+		/// The active set is empty.
+		NoWorkers,
+		/// No job has this id, or it is final.
+		UnknownJob,
+		/// The caller is not assigned to this job's current round.
+		NotAssigned,
+		/// The commit window is not open.
+		NotCommitPhase,
+		/// The reveal window is not open.
+		NotRevealPhase,
+		/// The worker already committed in this round.
+		AlreadyCommitted,
+		/// The worker did not commit in this round.
+		NotCommitted,
+		/// The worker already revealed in this round.
+		AlreadyRevealed,
+		/// The reveal does not hash to the worker's commitment.
+		RevealMismatch,
+		/// The paid entries are not `paid_count` entries ranked `0, 1, ...`.
+		MalformedPaid,
+		/// No result with this hash was revealed for this job in this round.
+		UnknownResult,
+		/// The result was already refuted.
+		AlreadyRefuted,
+		/// The challenge window of this job has closed.
+		ChallengeWindowClosed,
+		/// A worker cannot challenge a result it revealed.
+		OwnResult,
+		/// The free balance cannot cover the challenge bond.
+		InsufficientBalanceForBond,
+		/// The challenge's entry proof does not verify against the result's commitment.
+		BadEntryProof,
+		/// The challenge's item proof does not verify against the version root.
+		BadItemProof,
+		/// The proven item is not the one the entry names.
+		WrongItem,
+		/// The embedding has the wrong length or does not hash to the item's embedding hash.
+		BadEmbedding,
+		/// The query has the wrong length or does not hash to the job's query hash.
+		BadQuery,
+		/// The two entries are not at adjacent positions.
+		NotAdjacent,
+		/// The two entries are at the same position.
+		SamePosition,
+		/// The entry is not at the last position.
+		NotLast,
+		/// The check does not apply to the job's method.
+		WrongMethod,
+		/// No paid entry at that position.
+		NoSuchPaidEntry,
+		/// The item is among the paid entries.
+		ItemIsPaid,
+		/// The parameters are inconsistent: `quorum` from 1 to `replication`, `replication`
+		/// from 1 to `MaxAssigned`, non-zero windows, and an unbonding period that covers a
+		/// whole round.
+		BadParams,
+		/// A counter reached its maximum.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::process_agenda(now)
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxWorkers::get() > 0, "the active set needs room");
+			assert!(T::MaxAssigned::get() > 0, "jobs need workers");
+			assert!(T::MaxPaid::get() > 0, "results pay at least one entry");
+			assert!(T::MaxFinalized::get() > 0, "final results need room");
+			assert!(T::MaxTransitionsPerBlock::get() > 0, "jobs must move on");
+			assert!(
+				T::MaxJobItems::get() <= openledger_primitives::attribution::MAX_ITEMS,
+				"the spec ranks at most 2^24 items"
+			);
+			assert!(Self::check_params(&T::DefaultParams::get()).is_ok(), "default parameters are consistent");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers the caller as a worker and holds `stake`.
+		///
+		/// - Origin: signed; the caller becomes the worker.
+		/// - Checks: not registered (active or unbonding); `stake >= min_stake`; room in the
+		///   active set; free balance for the stake.
+		/// - Emits [`Event::WorkerRegistered`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_worker())]
+		pub fn register_worker(origin: OriginFor<T>, stake: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_register(who, stake)
+		}
+
+		/// Leaves the active set. The stake stays held, and slashable, for `unbonding_period`;
+		/// jobs the worker is already assigned to still take its commit and reveal.
+		///
+		/// - Origin: signed, an active worker.
+		/// - Emits [`Event::WorkerUnbonding`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::unregister_worker())]
+		pub fn unregister_worker(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_unregister(&who)
+		}
+
+		/// Releases an unbonded worker's remaining stake and forgets the worker.
+		///
+		/// - Origin: signed, an unbonding worker.
+		/// - Checks: the unbonding period has ended.
+		/// - Emits [`Event::WorkerWithdrawn`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
+		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw(&who)
+		}
+
+		/// Opens a job paid for by the caller, for data valuation; paid inference opens jobs
+		/// through [`JobOpener`].
+		///
+		/// - Origin: signed; the caller is the payer.
+		/// - Checks: the version is published; its item count is within `MaxJobItems` and its
+		///   dimension within the spec; `k > 0`; for KNN-Shapley a labelled Datanet and a
+		///   label in range; `top > 0` and the paid entries within `MaxPaid`; a deadline that
+		///   leaves room for a whole round and is at most `unbonding_period` ahead; a
+		///   non-empty active set.
+		/// - Emits [`Event::JobOpened`] and [`Event::WorkersAssigned`].
+		/// - Weight: charged for `MaxWorkers` in the draw, refunded to the active set's size.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::open_job(T::MaxWorkers::get()))]
+		pub fn open_job(origin: OriginFor<T>, spec: JobSpec<BlockNumberFor<T>>) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_open_job(&who, spec)?;
+			Ok(Some(T::WeightInfo::open_job(ActiveWorkers::<T>::decode_len().unwrap_or(0) as u32)).into())
+		}
+
+		/// Commits to a result: `hash` is [`Pallet::commit_hash`] of the job, the caller, the
+		/// commitment root, the paid entries and a secret salt.
+		///
+		/// - Origin: signed, a worker assigned to the job's current round.
+		/// - Checks: the commit window is open; no commit yet this round.
+		/// - Emits [`Event::Committed`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::commit())]
+		pub fn commit(origin: OriginFor<T>, job: JobId, hash: Hash) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_commit(&who, job, hash)
+		}
+
+		/// Reveals the committed result.
+		///
+		/// - Origin: signed, a worker that committed in the job's current round.
+		/// - Checks: the reveal window is open; not revealed yet; `paid` holds exactly the
+		///   job's `paid_count` entries ranked `0, 1, ...`; the commit hash matches.
+		/// - Emits [`Event::Revealed`] with the result's hash, which challenges name.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::reveal(paid.len() as u32))]
+		pub fn reveal(
+			origin: OriginFor<T>,
+			job: JobId,
+			commitment: Hash,
+			paid: PaidOf<T>,
+			salt: [u8; 32],
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reveal(&who, job, commitment, paid, salt)
+		}
+
+		/// Challenges a revealed result with one single-entry check.
+		///
+		/// - Origin: signed, an active worker that did not reveal `result`.
+		/// - Checks: the job is not final and `result` was revealed in its current round and not
+		///   refuted; the challenge window (reveal window, then candidate window) is open; the
+		///   free balance covers `challenge_bond`; the witness's proofs, items and embeddings
+		///   hold up, and `query` hashes to the job's query where a distance is recomputed
+		///   (each failure has its own error, and changes nothing).
+		/// - Upheld: emits [`Event::ChallengeUpheld`] and [`Event::WorkerSlashed`] per supporter.
+		///   Rejected: the bond goes to the treasury, [`Event::ChallengeRejected`].
+		/// - Weight: by the check's kind and the query's length `d`, with `MaxAssigned`
+		///   supporters slashed and a new round drawn.
+		#[pallet::call_index(6)]
+		#[pallet::weight(Pallet::<T>::challenge_weight(witness, query.len() as u32))]
+		pub fn challenge(
+			origin: OriginFor<T>,
+			job: JobId,
+			result: Hash,
+			witness: alloc::boxed::Box<WitnessOf<T>>,
+			query: QueryOf,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_challenge(&who, job, result, &witness, &query)
+		}
+
+		/// Sets the parameters. Stakes held keep their amounts; jobs already open keep their
+		/// windows.
+		///
+		/// - Origin: [`Config::AdminOrigin`].
+		/// - Checks: the parameters are consistent ([`Error::BadParams`]).
+		/// - Emits [`Event::ParamsSet`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::set_params())]
+		pub fn set_params(origin: OriginFor<T>, params: Params<BalanceOf<T>, BlockNumberFor<T>>) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::check_params(&params)?;
+			CurrentParams::<T>::put(&params);
+			Self::deposit_event(Event::ParamsSet { params });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> JobOpener<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
+		fn open_job(payer: &T::AccountId, spec: JobSpec<BlockNumberFor<T>>) -> Result<JobId, DispatchError> {
+			Self::do_open_job(payer, spec)
+		}
+	}
+}

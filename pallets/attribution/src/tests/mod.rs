@@ -1,0 +1,5 @@
+mod challenges;
+mod jobs;
+mod property;
+mod try_state;
+mod workers;
