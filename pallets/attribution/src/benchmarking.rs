@@ -373,8 +373,9 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn challenge_wrong_distance(d: Linear<1, 256>) {
-		let d = d * 4;
+	fn challenge_wrong_distance(d: Linear<4, { openledger_primitives::attribution::MAX_DIMENSION }>) {
+		// The dimension in elements, a multiple of 4 as the spec requires.
+		let d = d / 4 * 4;
 		let case = knn_case::<T>(d, |n, _, query| {
 			let emb = embedding(d, 5);
 			let true_distance = distance(&pack(query), &pack(&emb));
@@ -516,8 +517,9 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn challenge_unpaid_beats_paid(d: Linear<1, 256>) {
-		let d = d * 4;
+	fn challenge_unpaid_beats_paid(d: Linear<4, { openledger_primitives::attribution::MAX_DIMENSION }>) {
+		// The dimension in elements, a multiple of 4 as the spec requires.
+		let d = d / 4 * 4;
 		let case = knn_case::<T>(d, |n, paid, query| {
 			// The last paid entry is far; the left-out item is the query itself.
 			if let Some(last) = paid.last_mut() {
@@ -535,6 +537,56 @@ mod benchmarks {
 		challenge(RawOrigin::Signed(challenger), id, result, witness, query);
 
 		assert_upheld::<T>(id, result);
+	}
+
+	#[benchmark]
+	fn request_opening() {
+		let n = T::MaxJobItems::get();
+		let case = knn_case::<T>(4, |n, _, _| {
+			let (entry, commitment) = entry_at(n - 1, n, Entry { rank: n - 1, index: 0, distance: 0, value: 0 });
+			(Witness::RankMismatch { entry }, commitment, [1; 32])
+		});
+		let (id, result, challenger, ..) = prepared::<T>(case);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(challenger), id, result, n - 1);
+
+		assert!(Openings::<T>::contains_key(id, result));
+	}
+
+	/// An opening at the deepest position.
+	#[benchmark]
+	fn open_entry() {
+		let n = T::MaxJobItems::get();
+		let e = Entry { rank: n - 1, index: 0, distance: 0, value: 0 };
+		let (proven, commitment) = entry_at(n - 1, n, e);
+		let case = knn_case::<T>(4, |_, _, _| (Witness::RankMismatch { entry: proven.clone() }, commitment, [1; 32]));
+		let (id, result, challenger, ..) = prepared::<T>(case);
+		Pallet::<T>::do_request_opening(&challenger, id, result, n - 1).expect("request fits");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(challenger), id, result, proven);
+
+		assert!(!Openings::<T>::contains_key(id, result));
+	}
+
+	/// An unanswered request on the candidate: every supporter slashed, a new round drawn.
+	#[benchmark]
+	fn expire_opening() {
+		let case = knn_case::<T>(4, |n, _, _| {
+			let (entry, commitment) = entry_at(n - 1, n, Entry { rank: n - 1, index: 0, distance: 0, value: 0 });
+			(Witness::RankMismatch { entry }, commitment, [1; 32])
+		});
+		let (id, result, challenger, ..) = prepared::<T>(case);
+		Pallet::<T>::do_request_opening(&challenger, id, result, 0).expect("request fits");
+		let due = Openings::<T>::get(id, result).expect("pending").due;
+		frame_system::Pallet::<T>::set_block_number(due.saturating_add(One::one()));
+		let caller = funded::<T>("caller", 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), id, result);
+
+		assert_eq!(Jobs::<T>::get(id).map(|j| j.round), Some(2));
 	}
 
 	#[benchmark]

@@ -8,7 +8,7 @@ use frame_support::{pallet_prelude::*, traits::Defensive};
 use frame_system::pallet_prelude::BlockNumberFor;
 use openledger_primitives::{
 	attribution::{
-		check::{self, Invalid},
+		check::{self, Invalid, ProvenEntry},
 		check_shape,
 		witness::Witness,
 		Entry,
@@ -67,6 +67,7 @@ impl<T: Config> Pallet<T> {
 			!p.commit_window.is_zero() &&
 			!p.reveal_window.is_zero() &&
 			!p.optimistic_challenge_window.is_zero() &&
+			!p.opening_window.is_zero() &&
 			Self::round_length(p) <= p.unbonding_period;
 		ensure!(ok, Error::<T>::BadParams);
 		Ok(())
@@ -263,6 +264,11 @@ impl<T: Config> Pallet<T> {
 
 	fn clear_round(id: JobId) {
 		let limit = T::MaxAssigned::get();
+		// Requests still pending when their round ends were never answered nor expired: the
+		// requesters get their bonds back.
+		for (_, opening) in Openings::<T>::drain_prefix(id) {
+			funds::release_bond::<T>(&opening.requester, opening.bond);
+		}
 		let _ = Commits::<T>::clear_prefix(id, limit, None);
 		let _ = RevealOf::<T>::clear_prefix(id, limit, None);
 		let _ = Results::<T>::clear_prefix(id, limit, None);
@@ -429,9 +435,32 @@ impl<T: Config> Pallet<T> {
 					T::WeightInfo::tally(r)
 				}
 			},
-			Phase::Challenge { result, agreed, .. } => {
-				Self::finalize(id, job, result, agreed, now);
-				T::WeightInfo::finalize(r)
+			Phase::Challenge { result, agreed, .. } => match Openings::<T>::get(id, result) {
+				// The candidate owes an opening: finality waits for it, and an opening not made
+				// in time refutes the candidate.
+				Some(opening) if now > opening.due => {
+					Self::expire(id, job, result, opening, now);
+					T::WeightInfo::expire_opening()
+				},
+				Some(opening) => {
+					let mut job = job;
+					Self::reschedule(id, &mut job, opening.due.saturating_add(One::one()));
+					Jobs::<T>::insert(id, job);
+					T::DbWeight::get().reads_writes(2, 3)
+				},
+				None => {
+					// Requests on other results that ran out refute those results first, so
+					// their supporters pay even though another result won.
+					let expired: Vec<(Hash, Opening<T>)> =
+						Openings::<T>::iter_prefix(id).filter(|(_, o)| now > o.due).collect();
+					let mut weight = T::WeightInfo::finalize(r);
+					for (other, opening) in expired {
+						Self::expire(id, job.clone(), other, opening, now);
+						weight.saturating_accrue(T::WeightInfo::expire_opening());
+					}
+					Self::finalize(id, job, result, agreed, now);
+					weight
+				},
 			},
 		}
 	}
@@ -509,24 +538,25 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	pub(crate) fn do_challenge(
-		who: &T::AccountId,
-		id: JobId,
-		result: Hash,
-		witness: &WitnessOf<T>,
-		query: &QueryOf,
-	) -> DispatchResult {
-		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
+	/// The checks every challenge and opening request share: `who` is an active worker, the
+	/// result was revealed in the current round, is not refuted and is not `who`'s, and the
+	/// job's challenge window is open.
+	fn challengeable(who: &T::AccountId, id: JobId, job: &Job<T>, result: Hash) -> Result<Revealed<T>, DispatchError> {
 		let worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
 		ensure!(worker.status == WorkerStatus::Active, Error::<T>::NotActive);
-		let mut revealed = Results::<T>::get(id, result).ok_or(Error::<T>::UnknownResult)?;
+		let revealed = Results::<T>::get(id, result).ok_or(Error::<T>::UnknownResult)?;
 		ensure!(revealed.refuted_by.is_none(), Error::<T>::AlreadyRefuted);
 		ensure!(!revealed.supporters.contains(who), Error::<T>::OwnResult);
-		let now = frame_system::Pallet::<T>::block_number();
 		if let Phase::Challenge { challenge_end, .. } = job.phase {
+			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(now <= challenge_end, Error::<T>::ChallengeWindowClosed);
 		}
-		let check_job = check::Job {
+		Ok(revealed)
+	}
+
+	/// The checks' view of a job and one of its results.
+	fn check_job<'a>(job: &Job<T>, revealed: &'a Revealed<T>) -> check::Job<'a> {
+		check::Job {
 			method: job.spec.method,
 			version_root: job.version_root,
 			item_count: job.item_count,
@@ -535,8 +565,19 @@ impl<T: Config> Pallet<T> {
 			query_label: job.spec.query_label,
 			commitment: revealed.commitment,
 			paid: &revealed.paid,
-		};
-		let verdict = witness.check(&check_job, query).map_err(invalid_error::<T>)?;
+		}
+	}
+
+	pub(crate) fn do_challenge(
+		who: &T::AccountId,
+		id: JobId,
+		result: Hash,
+		witness: &WitnessOf<T>,
+		query: &QueryOf,
+	) -> DispatchResult {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
+		let revealed = Self::challengeable(who, id, &job, result)?;
+		let verdict = witness.check(&Self::check_job(&job, &revealed), query).map_err(invalid_error::<T>)?;
 		let bond = Self::params().challenge_bond;
 		funds::hold_bond::<T>(who, bond)?;
 		let Some(fault) = verdict else {
@@ -546,16 +587,80 @@ impl<T: Config> Pallet<T> {
 			return Ok(());
 		};
 		funds::release_bond::<T>(who, bond);
-		revealed.refuted_by = Some(who.clone());
+		let now = frame_system::Pallet::<T>::block_number();
+		let reward = Self::refute(id, job, result, revealed, who, now);
+		Self::deposit_event(Event::ChallengeUpheld { job: id, result, challenger: who.clone(), fault, reward });
+		Ok(())
+	}
+
+	/// Marks `result` refuted by `challenger`, slashes its supporters and, if it was the
+	/// candidate, chooses another or reopens or fails the job. Returns the challenger's reward.
+	fn refute(
+		id: JobId,
+		job: Job<T>,
+		result: Hash,
+		mut revealed: Revealed<T>,
+		challenger: &T::AccountId,
+		now: BlockNumberFor<T>,
+	) -> BalanceOf<T> {
+		revealed.refuted_by = Some(challenger.clone());
 		let supporters = revealed.supporters.clone();
 		Results::<T>::insert(id, result, revealed);
-		let reward = Self::slash_supporters(id, &supporters, who);
-		Self::report_all(&[(who.clone(), Outcome::Positive)]);
-		Self::deposit_event(Event::ChallengeUpheld { job: id, result, challenger: who.clone(), fault, reward });
+		if let Some(opening) = Openings::<T>::take(id, result) {
+			funds::release_bond::<T>(&opening.requester, opening.bond);
+		}
+		let reward = Self::slash_supporters(id, &supporters, challenger);
+		Self::report_all(&[(challenger.clone(), Outcome::Positive)]);
 		if matches!(job.phase, Phase::Challenge { result: candidate, .. } if candidate == result) {
 			Self::choose_candidate(id, job, now, false);
 		}
+		reward
+	}
+
+	// ---- Openings ----
+
+	pub(crate) fn do_request_opening(who: &T::AccountId, id: JobId, result: Hash, position: u32) -> DispatchResult {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
+		Self::challengeable(who, id, &job, result)?;
+		ensure!(position < job.spec.method.committed_count(job.item_count), Error::<T>::PositionOutOfRange);
+		ensure!(!Openings::<T>::contains_key(id, result), Error::<T>::OpeningPending);
+		let p = Self::params();
+		let due = frame_system::Pallet::<T>::block_number().saturating_add(p.opening_window);
+		ensure!(due < job.spec.deadline, Error::<T>::TooLate);
+		funds::hold_bond::<T>(who, p.challenge_bond)?;
+		Openings::<T>::insert(id, result, Opening { requester: who.clone(), position, due, bond: p.challenge_bond });
+		Self::deposit_event(Event::OpeningRequested { job: id, result, requester: who.clone(), position, due });
 		Ok(())
+	}
+
+	pub(crate) fn do_open_entry(id: JobId, result: Hash, entry: ProvenEntry) -> DispatchResult {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
+		let opening = Openings::<T>::get(id, result).ok_or(Error::<T>::NoOpening)?;
+		let revealed = Results::<T>::get(id, result).ok_or(Error::<T>::UnknownResult)?;
+		let position = Self::check_job(&job, &revealed).open(&entry).map_err(invalid_error::<T>)?;
+		ensure!(position == opening.position, Error::<T>::WrongPosition);
+		Openings::<T>::remove(id, result);
+		funds::release_bond::<T>(&opening.requester, opening.bond);
+		Self::deposit_event(Event::EntryOpened { job: id, result, entry: entry.entry, proof: entry.proof });
+		Ok(())
+	}
+
+	pub(crate) fn do_expire_opening(id: JobId, result: Hash) -> DispatchResult {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
+		let opening = Openings::<T>::get(id, result).ok_or(Error::<T>::NoOpening)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now > opening.due, Error::<T>::OpeningNotDue);
+		Self::expire(id, job, result, opening, now);
+		Ok(())
+	}
+
+	/// A requested opening was not made in time: the result counts as refuted, to the
+	/// requester's profit.
+	fn expire(id: JobId, job: Job<T>, result: Hash, opening: Opening<T>, now: BlockNumberFor<T>) {
+		let Some(revealed) = Results::<T>::get(id, result).defensive() else { return };
+		let requester = opening.requester.clone();
+		let reward = Self::refute(id, job, result, revealed, &requester, now);
+		Self::deposit_event(Event::OpeningExpired { job: id, result, requester, reward });
 	}
 
 	/// Slashes every worker in `supporters` for a refuted result of job `id`, pays
@@ -587,15 +692,17 @@ impl<T: Config> Pallet<T> {
 	// ---- Invariants ----
 
 	/// Checks the invariants:
-	/// - every registered worker's held stake equals its recorded stake, and no challenge bond
-	///   is held between calls;
+	/// - every registered worker's held stake equals its recorded stake, and its held challenge
+	///   bonds equal the bonds of its pending opening requests (challenges hold none between
+	///   calls);
 	/// - the active set is sorted, without repeats, and holds exactly the active workers;
 	/// - `JobCount` counts the jobs, each job has exactly one agenda entry, at its
 	///   `next_transition`, not behind the agenda cursor, and every agenda entry has its job;
 	/// - every open job has its assigned workers: at least one, distinct, at most
 	///   `MaxAssigned`, all registered; commits, reveals and supporters come from them, and
 	///   each reveal points at a result that lists its worker;
-	/// - a job in its challenge phase has an unrefuted candidate;
+	/// - a job in its challenge phase has an unrefuted candidate; openings are pending only on
+	///   unrefuted results of open jobs;
 	/// - at most `MaxFinalized` final results are kept, each in its ring slot.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
@@ -605,7 +712,10 @@ impl<T: Config> Pallet<T> {
 		let mut active = 0usize;
 		for (who, worker) in Workers::<T>::iter() {
 			ensure!(funds::stake_held::<T>(&who) == worker.stake, TryRuntimeError::Other("stake held differs"));
-			ensure!(funds::bond_held::<T>(&who).is_zero(), TryRuntimeError::Other("challenge bond left held"));
+			let pending: BalanceOf<T> = Openings::<T>::iter_values()
+				.filter(|o| o.requester == who)
+				.fold(Zero::zero(), |sum, o| sum.saturating_add(o.bond));
+			ensure!(funds::bond_held::<T>(&who) == pending, TryRuntimeError::Other("bond held differs from pending openings"));
 			let in_set = set.binary_search_by(|(a, _)| a.cmp(&who)).is_ok();
 			ensure!(in_set == (worker.status == WorkerStatus::Active), TryRuntimeError::Other("active set out of sync"));
 			active += in_set as usize;
@@ -639,6 +749,12 @@ impl<T: Config> Pallet<T> {
 					TryRuntimeError::Other("supporter without a reveal")
 				);
 			}
+			for (result, _) in Openings::<T>::iter_prefix(id) {
+				ensure!(
+					Results::<T>::get(id, result).is_some_and(|r| r.refuted_by.is_none()),
+					TryRuntimeError::Other("opening requested of a missing or refuted result")
+				);
+			}
 			if let Phase::Challenge { result, .. } = job.phase {
 				let standing = Results::<T>::get(id, result).is_some_and(|r| r.refuted_by.is_none());
 				ensure!(standing, TryRuntimeError::Other("candidate missing or refuted"));
@@ -651,6 +767,9 @@ impl<T: Config> Pallet<T> {
 			ensure!(Jobs::<T>::contains_key(id), TryRuntimeError::Other("agenda entry without a job"));
 		}
 		ensure!(entries == jobs, TryRuntimeError::Other("agenda entries differ from jobs"));
+		for (id, _, _) in Openings::<T>::iter() {
+			ensure!(Jobs::<T>::contains_key(id), TryRuntimeError::Other("opening of a job that ended"));
+		}
 
 		let kept = Finalized::<T>::iter_keys().count() as u64;
 		let expected = FinalizedCount::<T>::get().min(T::MaxFinalized::get() as u64);

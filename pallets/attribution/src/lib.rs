@@ -56,9 +56,14 @@
 //!   best unrefuted result of the round takes its place with a fresh optimistic window, or the
 //!   job reopens, or it fails, as at the tally.
 //!
-//! What this does not cover: a worker that keeps its committed entries to itself cannot be
-//! challenged on the entries behind its commitment, only on its paid entries and the items it
-//! left out (docs/attribution.md, "Data availability").
+//! ## Openings
+//!
+//! A challenge needs the committed entries, which a dishonest worker may keep to itself. Any
+//! active worker may [`Pallet::request_opening`] of one position of a result (holding the
+//! challenge bond); anyone may answer with [`Pallet::open_entry`] (the entry and its proof,
+//! published in the event). A result whose requested entry is not opened within
+//! `opening_window` counts as refuted, to the requester's profit, and cannot become final
+//! while a request is pending.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -95,7 +100,11 @@ pub mod pallet {
 	use frame_support::{pallet_prelude::*, traits::fungible};
 	use frame_system::pallet_prelude::*;
 	use openledger_primitives::{
-		attribution::check::Fault,
+		attribution::{
+			check::{Fault, ProvenEntry},
+			Entry,
+		},
+		merkle::MerkleProof,
 		datanet::VersionSource,
 	};
 	use pallet_reputation::{ReputationReporter, SlashHeld};
@@ -220,6 +229,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type JobCount<T> = StorageValue<_, u32, ValueQuery>;
 
+	/// Pending requests to open a committed entry, at most one per result.
+	#[pallet::storage]
+	pub type Openings<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, JobId, Identity, Hash, Opening<T>, OptionQuery>;
+
 	/// Jobs to move on, by the block from which they are due. Each job has exactly one entry.
 	#[pallet::storage]
 	pub type Agenda<T: Config> =
@@ -275,6 +289,14 @@ pub mod pallet {
 		ChallengeUpheld { job: JobId, result: Hash, challenger: T::AccountId, fault: Fault, reward: BalanceOf<T> },
 		/// A challenge found `result` consistent; the challenger's bond was slashed.
 		ChallengeRejected { job: JobId, result: Hash, challenger: T::AccountId, bond_slashed: BalanceOf<T> },
+		/// `requester` asked the supporters of `result` to open the committed entry at
+		/// `position` by block `due`.
+		OpeningRequested { job: JobId, result: Hash, requester: T::AccountId, position: u32, due: BlockNumberFor<T> },
+		/// A committed entry of `result` was opened, with its proof against the commitment.
+		EntryOpened { job: JobId, result: Hash, entry: Entry, proof: MerkleProof },
+		/// Nobody opened the requested entry in time: `result` counts as refuted, and the
+		/// requester was paid as a challenger.
+		OpeningExpired { job: JobId, result: Hash, requester: T::AccountId, reward: BalanceOf<T> },
 		/// A supporter of a refuted result lost `amount` of its stake; `deactivated` if that left
 		/// it below `min_stake`, which starts its unbonding.
 		WorkerSlashed { job: JobId, worker: T::AccountId, amount: BalanceOf<T>, deactivated: bool },
@@ -369,6 +391,18 @@ pub mod pallet {
 		NoSuchPaidEntry,
 		/// The item is among the paid entries.
 		ItemIsPaid,
+		/// The position is past the result's committed entries.
+		PositionOutOfRange,
+		/// An opening of this result is already pending.
+		OpeningPending,
+		/// No opening of this result is pending.
+		NoOpening,
+		/// The proven entry is not at the position asked for.
+		WrongPosition,
+		/// The opening window would end after the job's deadline.
+		TooLate,
+		/// The opening window has not ended.
+		OpeningNotDue,
 		/// The parameters are inconsistent: `quorum` from 1 to `replication`, `replication`
 		/// from 1 to `MaxAssigned`, non-zero windows, and an unbonding period that covers a
 		/// whole round.
@@ -531,6 +565,51 @@ pub mod pallet {
 			CurrentParams::<T>::put(&params);
 			Self::deposit_event(Event::ParamsSet { params });
 			Ok(())
+		}
+
+		/// Asks the supporters of `result` to open the committed entry at `position`, for a
+		/// challenger who cannot get it off-chain. The result cannot become final while the
+		/// request is pending; unopened by `due` (`opening_window` blocks on), it counts as
+		/// refuted.
+		///
+		/// - Origin: signed, an active worker that did not reveal `result`.
+		/// - Checks: as for [`Pallet::challenge`], plus a position below the committed count,
+		///   no other pending request on the result, a window that ends before the deadline,
+		///   and free balance for `challenge_bond`, which is held until the request ends.
+		/// - Emits [`Event::OpeningRequested`].
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::request_opening())]
+		pub fn request_opening(origin: OriginFor<T>, job: JobId, result: Hash, position: u32) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_request_opening(&who, job, result, position)
+		}
+
+		/// Opens a requested entry: the entry and its proof against the result's commitment.
+		/// The requester's bond is released.
+		///
+		/// - Origin: signed, anyone (a supporter, usually).
+		/// - Checks: a pending request; the proof verifies with the committed count; the
+		///   position is the one asked for.
+		/// - Emits [`Event::EntryOpened`] with the entry and its proof, ready for a challenge.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::open_entry())]
+		pub fn open_entry(origin: OriginFor<T>, job: JobId, result: Hash, entry: ProvenEntry) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_open_entry(job, result, entry)
+		}
+
+		/// Ends a request nobody answered: `result` counts as refuted, its supporters are
+		/// slashed as for a wrong result and the requester is paid as its challenger. The
+		/// block hook does the same when the result is due to become final.
+		///
+		/// - Origin: signed, anyone.
+		/// - Checks: a pending request whose window has ended.
+		/// - Emits [`Event::OpeningExpired`] and [`Event::WorkerSlashed`] per supporter.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::expire_opening())]
+		pub fn expire_opening(origin: OriginFor<T>, job: JobId, result: Hash) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_expire_opening(job, result)
 		}
 	}
 

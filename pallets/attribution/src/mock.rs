@@ -68,7 +68,7 @@ parameter_types! {
 	pub AttributionParams: Params<Balance, u64> = default_params();
 }
 
-/// R = 3, Q = 2; commit 5 blocks, reveal 5, agreed window 2, optimistic 10; half a stake slashed,
+/// R = 3, Q = 2; commit 5 blocks, reveal 5, agreed window 2, optimistic 10, openings 3; half a stake slashed,
 /// a fifth of it to the challenger; 100 blocks of unbonding.
 pub fn default_params() -> Params<Balance, u64> {
 	Params {
@@ -79,6 +79,7 @@ pub fn default_params() -> Params<Balance, u64> {
 		reveal_window: 5,
 		agreed_challenge_window: 2,
 		optimistic_challenge_window: 10,
+		opening_window: 3,
 		challenge_bond: BOND,
 		wrong_result_slash: Perbill::from_percent(50),
 		challenger_share: Perbill::from_percent(20),

@@ -149,6 +149,24 @@ pub struct Revealed<T: Config> {
 	pub refuted_by: Option<T::AccountId>,
 }
 
+/// A challenger's request that a result's supporters open one committed entry.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Opening<T: Config> {
+	/// Who asked; its challenge bond is held until the entry is opened or the request expires.
+	pub requester: T::AccountId,
+	/// The position asked for.
+	pub position: u32,
+	/// The last block to open it in.
+	pub due: BlockNumberFor<T>,
+	/// The bond held from the requester.
+	pub bond: BalanceOf<T>,
+}
+
 /// A final result, readable through the runtime API.
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen,
@@ -201,6 +219,9 @@ pub struct Params<Balance, BlockNumber> {
 	pub wrong_result_slash: Perbill,
 	/// The share of a slash paid to the challenger; the rest goes to the treasury.
 	pub challenger_share: Perbill,
+	/// Blocks the supporters of a result have to open a committed entry a challenger asked
+	/// for; a result nobody opens in time is treated as refuted.
+	pub opening_window: BlockNumber,
 	/// Blocks an unregistered worker's stake stays held. Also the longest a job may run, so a
 	/// stake behind a result is slashable until the job ends.
 	pub unbonding_period: BlockNumber,

@@ -28,6 +28,9 @@ pub trait WeightInfo {
 	fn challenge_paid_mismatch() -> Weight;
 	fn challenge_unpaid_beats_paid(d: u32) -> Weight;
 	fn set_params() -> Weight;
+	fn expire_opening() -> Weight;
+	fn open_entry() -> Weight;
+	fn request_opening() -> Weight;
 	fn tally(r: u32) -> Weight;
 	fn tally_reopen(w: u32) -> Weight;
 	fn finalize(r: u32) -> Weight;
@@ -52,6 +55,9 @@ impl WeightInfo for () {
 	fn challenge_paid_mismatch() -> Weight { Weight::from_parts(100_000_000, 10_000) }
 	fn challenge_unpaid_beats_paid(_d: u32) -> Weight { Weight::from_parts(100_000_000, 10_000) }
 	fn set_params() -> Weight { Weight::from_parts(100_000_000, 10_000) }
+	fn expire_opening() -> Weight { Weight::from_parts(100_000_000, 10_000) }
+	fn open_entry() -> Weight { Weight::from_parts(100_000_000, 10_000) }
+	fn request_opening() -> Weight { Weight::from_parts(100_000_000, 10_000) }
 	fn tally(_r: u32) -> Weight { Weight::from_parts(100_000_000, 10_000) }
 	fn tally_reopen(_w: u32) -> Weight { Weight::from_parts(100_000_000, 10_000) }
 	fn finalize(_r: u32) -> Weight { Weight::from_parts(100_000_000, 10_000) }
@@ -78,6 +84,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn challenge_paid_mismatch() -> Weight { Weight::from_parts(100_000_000, 10_000) }
 	fn challenge_unpaid_beats_paid(_d: u32) -> Weight { Weight::from_parts(100_000_000, 10_000) }
 	fn set_params() -> Weight { Weight::from_parts(100_000_000, 10_000) }
+	fn expire_opening() -> Weight { Weight::from_parts(100_000_000, 10_000) }
+	fn open_entry() -> Weight { Weight::from_parts(100_000_000, 10_000) }
+	fn request_opening() -> Weight { Weight::from_parts(100_000_000, 10_000) }
 	fn tally(_r: u32) -> Weight { Weight::from_parts(100_000_000, 10_000) }
 	fn tally_reopen(_w: u32) -> Weight { Weight::from_parts(100_000_000, 10_000) }
 	fn finalize(_r: u32) -> Weight { Weight::from_parts(100_000_000, 10_000) }

@@ -123,8 +123,9 @@ impl Job<'_> {
 		self.method.committed_count(self.item_count)
 	}
 
-	/// Verifies an entry's proof and returns its position.
-	fn open(&self, e: &ProvenEntry) -> Result<u32, Invalid> {
+	/// Verifies an entry's proof against the commitment, with the committed count as the leaf
+	/// count, and returns its position. Also how the runtime checks a requested opening.
+	pub fn open(&self, e: &ProvenEntry) -> Result<u32, Invalid> {
 		let ok = e.proof.leaf_count == self.committed_count()
 			&& merkle::verify(&self.commitment, &e.entry.leaf_hash(), &e.proof);
 		ok.then_some(e.proof.leaf_index).ok_or(Invalid::EntryProof)

@@ -364,7 +364,7 @@ parameter_types! {
 parameter_types! {
 	/// Three workers per job, two agreeing finalize after half a minute; a round is a minute to
 	/// commit and a minute to reveal; a result nobody agreed with stands after ten minutes
-	/// unchallenged. A wrong result costs a fifth of the stake, half of it to the challenger.
+	/// unchallenged; a requested entry must be opened within two minutes. A wrong result costs a fifth of the stake, half of it to the challenger.
 	/// Stakes unbond over a week, which is also the longest a job may run.
 	pub AttributionParams: pallet_attribution::Params<Balance, BlockNumber> = pallet_attribution::Params {
 		min_stake: 100 * OPEN,
@@ -374,6 +374,7 @@ parameter_types! {
 		reveal_window: MINUTES,
 		agreed_challenge_window: MINUTES / 2,
 		optimistic_challenge_window: 10 * MINUTES,
+		opening_window: 2 * MINUTES,
 		challenge_bond: 10 * OPEN,
 		wrong_result_slash: Perbill::from_percent(20),
 		challenger_share: Perbill::from_percent(50),

@@ -1,5 +1,6 @@
 mod challenges;
 mod jobs;
+mod openings;
 mod property;
 mod try_state;
 mod workers;
