@@ -1,7 +1,8 @@
 // Datanets end to end through @polkadot/api, as an owner and two contributors see them: create
 // a Datanet, contribute from two accounts, reject one item and accept the rest, publish a
 // version, and check its root against the root the shared Rust crate computes off-chain; then
-// export the version and attribute it with openledger-worker, checked against the spec.
+// export the version and attribute it with openledger-worker, checked against the spec; then
+// three staked workers commit and reveal that result on chain and it becomes final by agreement.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
-import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { bnToU8a, compactToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode, stop, waitForBlock, sendAndWait, releaseBinary } from './node-process.mjs';
 
@@ -165,6 +166,8 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     assert.deepEqual(mine.map((n) => n.toNumber()), [items[0].id, items[0].id + 1]);
   });
 
+  let summary;
+  const query = Int8Array.from([3, -7, 12, 0, -1, 5, 9, -4]);
   await t.test('the published version, exported off-chain, is attributed by openledger-worker', async () => {
     const version = (await api.query.datanets.versions(datanet, 1)).unwrap();
     const exportDir = join(dir, 'export');
@@ -182,7 +185,6 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     writeFileSync(join(exportDir, 'version.json'), JSON.stringify(manifest));
     const rows = new Uint8Array(leaves.flatMap((l) => [...new Uint8Array(l.embedding.buffer)]));
     writeFileSync(join(exportDir, 'embeddings.npy'), npy('|i1', [leaves.length, 8], rows));
-    const query = Int8Array.from([3, -7, 12, 0, -1, 5, 9, -4]);
     const queryLabel = 1;
     writeFileSync(join(dir, 'q.npy'), npy('|i1', [1, 8], new Uint8Array(query.buffer)));
     writeFileSync(join(dir, 'ql.npy'), npy('<u4', [1], new Uint8Array(Uint32Array.from([queryLabel]).buffer)));
@@ -192,7 +194,7 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
       '--method', 'knn-shapley', '--k', '1', '--device', 'cpu', '--quiet',
       '--out', join(dir, 'v.npy'), '--summary', join(dir, 's.json'),
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
     assert.equal(summary.datanet.root, version.root.toHex(), 'the export was checked against the root on chain');
 
     // KNN-Shapley with K = 1 over the two items, from docs/attribution.md: rank by
@@ -213,5 +215,67 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     assert.deepEqual(summary.queries[0].top[0], {
       rank: 0, index: ranked[0].index, distance: ranked[0].d, value: Number(v0),
     });
+  });
+
+  await t.test('three staked workers commit and reveal that result; it is final by agreement', async () => {
+    // Short windows through sudo (governance later): commit 2 blocks, reveal 2, agreed 1.
+    const params = {
+      minStake: 100n * OPEN, replication: 3, quorum: 2, commitWindow: 2, revealWindow: 2,
+      agreedChallengeWindow: 1, optimisticChallengeWindow: 3, challengeBond: 10n * OPEN,
+      wrongResultSlash: 200_000_000, challengerShare: 500_000_000, openingWindow: 2, unbondingPeriod: 50,
+    };
+    await sendAndWait(api, api.tx.sudo.sudo(api.tx.attribution.setParams(params)), alice);
+    const workers = ['//Dave', '//Eve', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
+    await Promise.all(workers.map((w) => sendAndWait(api, api.tx.attribution.registerWorker(100n * OPEN), w)));
+    const dave = await api.call.attributionApi.worker(workers[0].address);
+    assert.equal(dave.unwrap().stake.toBigInt(), 100n * OPEN);
+
+    const now = (await api.rpc.chain.getHeader()).number.toNumber();
+    const spec = {
+      datanet, version: 1, method: { KnnShapley: { k: 1 } }, top: 1,
+      queryHash: blake2AsHex(new Uint8Array(query.buffer), 256), queryLabel: 1, deadline: now + 40,
+    };
+    const opened = await sendAndWait(api, api.tx.attribution.openJob(spec), alice);
+    const job = eventOf(api, opened.events, api.events.attribution.JobOpened).data.job.toNumber();
+    const assignedEv = eventOf(api, opened.events, api.events.attribution.WorkersAssigned);
+    assert.deepEqual(
+      assignedEv.data.workers.map((a) => a.toString()).sort(),
+      workers.map((w) => w.address).sort(),
+      'three active workers, three assigned',
+    );
+
+    // Each worker commits to the worker binary's result: the commitment root and the paid
+    // top entries, hashed as pallets/attribution's commit_hash does (SCALE, blake2-256).
+    const commitment = summary.queries[0].root;
+    const paid = summary.queries[0].top.map((e) => ({ rank: e.rank, index: e.index, distance: e.distance, value: e.value }));
+    const entryBytes = (e) => u8aConcat(
+      bnToU8a(e.rank, { bitLength: 32 }), bnToU8a(e.index, { bitLength: 32 }),
+      bnToU8a(e.distance, { bitLength: 32 }), bnToU8a(BigInt(e.value), { bitLength: 64, isNegative: true }),
+    );
+    const salts = workers.map((_, i) => blake2AsHex(`salt-${i}`));
+    const commitHash = (w, salt) => blake2AsHex(u8aConcat(
+      stringToU8a('openledger/attribution/commit'), bnToU8a(job, { bitLength: 64 }), w.publicKey,
+      hexToU8a(commitment), compactToU8a(paid.length), ...paid.map(entryBytes), hexToU8a(salt),
+    ));
+    await Promise.all(workers.map((w, i) => sendAndWait(api, api.tx.attribution.commit(job, commitHash(w, salts[i])), w)));
+    await waitForBlock(api, assignedEv.data.commitEnd.toNumber() + 1);
+    await Promise.all(workers.map((w, i) => sendAndWait(api, api.tx.attribution.reveal(job, commitment, paid, salts[i]), w)));
+
+    // Tally after the reveal window, final one block after the agreed window.
+    let result;
+    const end = Date.now() + 120_000;
+    while (Date.now() < end) {
+      result = await api.call.attributionApi.finalResult(job);
+      if (result.isSome) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.ok(result.isSome, 'the job became final');
+    const final = result.unwrap();
+    assert.equal(final.commitment.toHex(), commitment);
+    assert.ok(final.agreed);
+    assert.equal(final.supporters.length, 3);
+    assert.deepEqual(final.paid.map((e) => [e.rank.toNumber(), e.index.toNumber(), e.distance.toNumber(), e.value.toBigInt()]),
+      paid.map((e) => [e.rank, e.index, e.distance, BigInt(e.value)]));
+    assert.ok((await api.call.attributionApi.job(job)).isNone, 'no longer open');
   });
 });

@@ -182,8 +182,9 @@ fn assert_upheld<T: Config>(id: JobId, result: Hash) {
 	assert!(refuted, "the challenge must be upheld");
 }
 
-/// A job in its reveal window with `p` paid entries, `worker` assigned and committed, and
-/// `MaxAssigned - 1` other results already revealed; returns what `worker` reveals.
+/// A job in its reveal window with `p` paid entries, `worker` assigned and committed,
+/// `MaxAssigned - 1` other results already revealed and `worker`'s result already refuted;
+/// returns what `worker` reveals.
 fn reveal_setup<T: Config>(p: u32) -> (JobId, T::AccountId, Hash, Vec<Entry>, [u8; 32]) {
 	let all = workers::<T>(T::MaxAssigned::get());
 	let n = T::MaxJobItems::get().max(p);
@@ -222,6 +223,19 @@ fn reveal_setup<T: Config>(p: u32) -> (JobId, T::AccountId, Hash, Vec<Entry>, [u
 	let paid: Vec<Entry> = (0..p).map(|rank| Entry { rank, index: rank, distance: rank, value: -1 }).collect();
 	let commitment = [9; 32];
 	let salt = [3; 32];
+	// The worst case: the result was already refuted, so revealing it also slashes.
+	let challenger = funded::<T>("challenger", 0);
+	Results::<T>::insert(
+		id,
+		Pallet::<T>::result_hash(&commitment, &paid),
+		Revealed::<T> {
+			commitment,
+			paid: paid.clone().try_into().expect("MaxPaid fits"),
+			supporters: Default::default(),
+			first_seen: 0,
+			refuted_by: Some(challenger),
+		},
+	);
 	let hash = Pallet::<T>::commit_hash(id, &worker, &commitment, &paid, &salt);
 	Commits::<T>::insert(id, &worker, hash);
 	frame_system::Pallet::<T>::set_block_number(commit_end.saturating_add(One::one()));
@@ -355,6 +369,7 @@ mod benchmarks {
 		_(RawOrigin::Signed(worker.clone()), id, commitment, bounded, salt);
 
 		assert!(RevealOf::<T>::contains_key(id, &worker));
+		assert!(Workers::<T>::get(&worker).is_some_and(|w| w.stake < Pallet::<T>::params().min_stake));
 	}
 
 	#[benchmark]
