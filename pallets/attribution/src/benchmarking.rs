@@ -147,6 +147,7 @@ fn challenged_job<T: Config>(case: &Case<T>) -> (JobId, Hash, T::AccountId) {
 		},
 	);
 	let challenge_end = now.saturating_add(10u32.into());
+	job.results = 1;
 	job.phase = Phase::Challenge { result, agreed: false, challenge_end };
 	Agenda::<T>::remove(job.next_transition, id);
 	job.next_transition = challenge_end.saturating_add(One::one());
@@ -203,6 +204,8 @@ fn reveal_setup<T: Config>(p: u32) -> (JobId, T::AccountId, Hash, Vec<Entry>, [u
 	let mut job = Jobs::<T>::get(id).expect("just opened");
 	job.assigned = all.clone().try_into().expect("MaxAssigned fits");
 	let Phase::Working { commit_end, .. } = job.phase else { panic!("a new job works") };
+	// The other workers' results and, below, the worker's own, already refuted.
+	job.results = T::MaxAssigned::get();
 	Jobs::<T>::insert(id, job);
 	let worker = all[0].clone();
 	for (i, other) in all.iter().enumerate().skip(1) {
@@ -262,6 +265,7 @@ fn due_for_tally<T: Config>(r: u32, active: u32, reveal: bool) -> BlockNumberFor
 	let mut job = Jobs::<T>::get(id).expect("just opened");
 	job.assigned = all.iter().take(r as usize).cloned().collect::<Vec<_>>().try_into().expect("fits");
 	if reveal {
+		job.results = 1;
 		let result = [5; 32];
 		RevealOf::<T>::insert(id, &all[0], result);
 		Results::<T>::insert(

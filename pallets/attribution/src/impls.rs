@@ -217,6 +217,7 @@ impl<T: Config> Pallet<T> {
 			paid_count,
 			round: 0,
 			assigned: Default::default(),
+			results: 0,
 			phase: Phase::Working { commit_end: now, reveal_end: now },
 			next_transition: now,
 		};
@@ -250,6 +251,7 @@ impl<T: Config> Pallet<T> {
 		let reveal_end = commit_end.saturating_add(p.reveal_window);
 		job.round = round.saturating_add(1);
 		job.assigned = assigned.clone();
+		job.results = 0;
 		job.phase = Phase::Working { commit_end, reveal_end };
 		Self::reschedule(id, &mut job, reveal_end.saturating_add(One::one()));
 		Jobs::<T>::insert(id, job);
@@ -500,12 +502,12 @@ impl<T: Config> Pallet<T> {
 		let result = Self::result_hash(&commitment, &paid);
 		let mut revealed = match Results::<T>::get(id, result) {
 			Some(r) => r,
-			None => Revealed {
-				commitment,
-				paid,
-				supporters: Default::default(),
-				first_seen: Results::<T>::iter_prefix(id).count() as u32,
-				refuted_by: None,
+			None => {
+				let first_seen = job.results;
+				let mut job = job;
+				job.results = first_seen.saturating_add(1);
+				Jobs::<T>::insert(id, job);
+				Revealed { commitment, paid, supporters: Default::default(), first_seen, refuted_by: None }
 			},
 		};
 		// Supporters are distinct assigned workers, so this cannot overflow.
@@ -743,6 +745,10 @@ impl<T: Config> Pallet<T> {
 				let listed = Results::<T>::get(id, result).is_some_and(|r| r.supporters.contains(&worker));
 				ensure!(listed && assigned.contains(&worker), TryRuntimeError::Other("reveal without its result"));
 			}
+			ensure!(
+				Results::<T>::iter_prefix(id).count() as u32 == job.results,
+				TryRuntimeError::Other("result count differs")
+			);
 			for (_, revealed) in Results::<T>::iter_prefix(id) {
 				ensure!(
 					revealed.supporters.iter().all(|w| RevealOf::<T>::contains_key(id, w)),

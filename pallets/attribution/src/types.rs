@@ -122,6 +122,8 @@ pub struct Job<T: Config> {
 	pub round: u32,
 	/// The workers of the current round, in draw order.
 	pub assigned: AssignedOf<T>,
+	/// Distinct results revealed in the current round; the next one's `first_seen`.
+	pub results: u32,
 	/// The current phase.
 	pub phase: Phase<BlockNumberFor<T>>,
 	/// The block whose `on_initialize` moves the job on (tally or finalize); its agenda entry.
