@@ -82,8 +82,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `11564`
 		//  Estimated: `10703`
-		// Minimum execution time: 147_806_000 picoseconds.
-		Weight::from_parts(201_025_000, 10703)
+		// Minimum execution time: 141_974_000 picoseconds.
+		Weight::from_parts(159_517_000, 10703)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -97,8 +97,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `10173`
 		//  Estimated: `10703`
-		// Minimum execution time: 63_559_000 picoseconds.
-		Weight::from_parts(101_960_000, 10703)
+		// Minimum execution time: 56_836_000 picoseconds.
+		Weight::from_parts(72_135_000, 10703)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -112,8 +112,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `278`
 		//  Estimated: `3622`
-		// Minimum execution time: 68_868_000 picoseconds.
-		Weight::from_parts(118_981_000, 3622)
+		// Minimum execution time: 68_919_000 picoseconds.
+		Weight::from_parts(84_107_000, 3622)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -136,7 +136,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Jobs` (r:0 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::AgendaCursor` (r:0 w:1)
 	/// Proof: `Attribution::AgendaCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `w` is `[1, 256]`.
@@ -144,48 +144,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `567 + w * (36 ±0)`
 		//  Estimated: `10703`
-		// Minimum execution time: 102_390_000 picoseconds.
-		Weight::from_parts(185_132_006, 10703)
-			// Standard Error: 19_560
-			.saturating_add(Weight::from_parts(54_634, 0).saturating_mul(w.into()))
+		// Minimum execution time: 82_775_000 picoseconds.
+		Weight::from_parts(112_163_421, 10703)
+			// Standard Error: 16_689
+			.saturating_add(Weight::from_parts(462_352, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:0)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Commits` (r:1 w:1)
 	/// Proof: `Attribution::Commits` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn commit() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `905`
-		//  Estimated: `4173`
-		// Minimum execution time: 30_698_000 picoseconds.
-		Weight::from_parts(40_055_000, 4173)
+		//  Measured:  `909`
+		//  Estimated: `4177`
+		// Minimum execution time: 32_360_000 picoseconds.
+		Weight::from_parts(62_607_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:0)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Commits` (r:1 w:0)
 	/// Proof: `Attribution::Commits` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:1 w:1)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::Results` (r:17 w:1)
+	/// Storage: `Attribution::Results` (r:1 w:1)
 	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Workers` (r:1 w:1)
+	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:3 w:3)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
+	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
+	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Scores` (r:1 w:1)
+	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 64]`.
 	fn reveal(p: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `3015`
-		//  Estimated: `75569`
-		// Minimum execution time: 137_908_000 picoseconds.
-		Weight::from_parts(166_498_692, 75569)
-			// Standard Error: 47_134
-			.saturating_add(Weight::from_parts(904_931, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(20_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		//  Measured:  `3355 + p * (20 ±0)`
+		//  Estimated: `10703`
+		// Minimum execution time: 223_467_000 picoseconds.
+		Weight::from_parts(348_421_135, 10703)
+			// Standard Error: 57_004
+			.saturating_add(Weight::from_parts(718_075, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
@@ -212,15 +226,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_rank_mismatch() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26761`
+		//  Measured:  `26765`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_426_094_000 picoseconds.
-		Weight::from_parts(2_969_657_000, 47844)
+		// Minimum execution time: 2_537_381_000 picoseconds.
+		Weight::from_parts(4_057_074_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
@@ -246,19 +260,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[4, 1024]`.
-	fn challenge_wrong_distance(d: u32, ) -> Weight {
+	fn challenge_wrong_distance(_d: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26761`
+		//  Measured:  `26765`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_519_237_000 picoseconds.
-		Weight::from_parts(3_634_967_995, 47844)
-			// Standard Error: 97_796
-			.saturating_add(Weight::from_parts(605_216, 0).saturating_mul(d.into()))
+		// Minimum execution time: 2_511_182_000 picoseconds.
+		Weight::from_parts(3_366_213_268, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
@@ -285,15 +297,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_out_of_order() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26761`
+		//  Measured:  `26765`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_530_879_000 picoseconds.
-		Weight::from_parts(3_832_926_000, 47844)
+		// Minimum execution time: 2_532_341_000 picoseconds.
+		Weight::from_parts(3_835_842_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
@@ -320,15 +332,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_wrong_knn_step() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26761`
+		//  Measured:  `26765`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_547_370_000 picoseconds.
-		Weight::from_parts(4_205_461_000, 47844)
+		// Minimum execution time: 2_610_398_000 picoseconds.
+		Weight::from_parts(4_054_129_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
@@ -355,15 +367,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_wrong_knn_last() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26761`
+		//  Measured:  `26765`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_518_496_000 picoseconds.
-		Weight::from_parts(3_053_473_000, 47844)
+		// Minimum execution time: 2_509_689_000 picoseconds.
+		Weight::from_parts(3_247_314_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
@@ -390,15 +402,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_wrong_similarity() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26761`
+		//  Measured:  `26765`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_434_709_000 picoseconds.
-		Weight::from_parts(3_410_448_000, 47844)
+		// Minimum execution time: 2_446_081_000 picoseconds.
+		Weight::from_parts(2_729_469_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
@@ -425,15 +437,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_repeated_index() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26761`
+		//  Measured:  `26765`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_473_873_000 picoseconds.
-		Weight::from_parts(2_829_706_000, 47844)
+		// Minimum execution time: 2_544_865_000 picoseconds.
+		Weight::from_parts(3_090_222_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
@@ -460,15 +472,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_index_out_of_range() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26761`
+		//  Measured:  `26765`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_428_548_000 picoseconds.
-		Weight::from_parts(2_896_671_000, 47844)
+		// Minimum execution time: 2_523_015_000 picoseconds.
+		Weight::from_parts(3_432_079_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
@@ -495,15 +507,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_paid_mismatch() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26761`
+		//  Measured:  `26765`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_402_380_000 picoseconds.
-		Weight::from_parts(2_702_740_000, 47844)
+		// Minimum execution time: 2_609_906_000 picoseconds.
+		Weight::from_parts(3_823_188_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
@@ -529,19 +541,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[4, 1024]`.
-	fn challenge_unpaid_beats_paid(d: u32, ) -> Weight {
+	fn challenge_unpaid_beats_paid(_d: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26761`
+		//  Measured:  `26765`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_448_315_000 picoseconds.
-		Weight::from_parts(2_877_342_883, 47844)
-			// Standard Error: 81_446
-			.saturating_add(Weight::from_parts(807_892, 0).saturating_mul(d.into()))
+		// Minimum execution time: 2_478_842_000 picoseconds.
+		Weight::from_parts(3_931_933_040, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:0)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:1 w:0)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:1 w:0)
@@ -556,15 +566,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn request_opening() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `5023`
+		//  Measured:  `5027`
 		//  Estimated: `5377`
-		// Minimum execution time: 144_690_000 picoseconds.
-		Weight::from_parts(168_986_000, 5377)
+		// Minimum execution time: 146_383_000 picoseconds.
+		Weight::from_parts(214_119_000, 5377)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:0)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:1 w:1)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:1 w:0)
@@ -575,15 +585,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn open_entry() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `4282`
+		//  Measured:  `4286`
 		//  Estimated: `5377`
-		// Minimum execution time: 149_839_000 picoseconds.
-		Weight::from_parts(174_756_000, 5377)
+		// Minimum execution time: 163_304_000 picoseconds.
+		Weight::from_parts(270_464_000, 5377)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:1)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
@@ -610,10 +620,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn expire_opening() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26604`
+		//  Measured:  `26608`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_371_191_000 picoseconds.
-		Weight::from_parts(3_437_109_000, 47844)
+		// Minimum execution time: 2_427_466_000 picoseconds.
+		Weight::from_parts(3_664_522_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(93_u64))
 			.saturating_add(T::DbWeight::get().writes(90_u64))
 	}
@@ -623,8 +633,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 9_899_000 picoseconds.
-		Weight::from_parts(19_958_000, 0)
+		// Minimum execution time: 9_759_000 picoseconds.
+		Weight::from_parts(17_182_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Attribution::JobCount` (r:1 w:0)
@@ -634,7 +644,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attribution::Agenda` (r:2 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:0)
 	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:0)
@@ -650,12 +660,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 16]`.
 	fn tally(r: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `795 + r * (79 ±0)`
+		//  Measured:  `799 + r * (79 ±0)`
 		//  Estimated: `10703 + r * (2571 ±0)`
-		// Minimum execution time: 66_535_000 picoseconds.
-		Weight::from_parts(88_864_230, 10703)
-			// Standard Error: 210_745
-			.saturating_add(Weight::from_parts(25_779_395, 0).saturating_mul(r.into()))
+		// Minimum execution time: 69_791_000 picoseconds.
+		Weight::from_parts(105_240_618, 10703)
+			// Standard Error: 77_621
+			.saturating_add(Weight::from_parts(23_778_971, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -669,7 +679,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attribution::Agenda` (r:2 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:1 w:0)
 	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:0)
@@ -689,10 +699,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 256]`.
 	fn tally_reopen(w: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `1443 + w * (37 ±0)`
-		//  Estimated: `37810 + w * (35 ±12)`
-		// Minimum execution time: 103_173_000 picoseconds.
-		Weight::from_parts(531_627_261, 37810)
+		//  Measured:  `1447 + w * (37 ±0)`
+		//  Estimated: `37810 + w * (35 ±11)`
+		// Minimum execution time: 142_024_000 picoseconds.
+		Weight::from_parts(518_087_943, 37810)
+			// Standard Error: 67_597
+			.saturating_add(Weight::from_parts(88_525, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(38_u64))
 			.saturating_add(T::DbWeight::get().writes(19_u64))
 			.saturating_add(Weight::from_parts(0, 35).saturating_mul(w.into()))
@@ -704,7 +716,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attribution::Agenda` (r:2 w:1)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(708), added: 3183, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:1 w:1)
@@ -726,12 +738,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 16]`.
 	fn finalize(r: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `12023 + r * (151 ±0)`
+		//  Measured:  `12027 + r * (151 ±0)`
 		//  Estimated: `10703 + r * (2685 ±0)`
-		// Minimum execution time: 154_348_000 picoseconds.
-		Weight::from_parts(74_301_454, 10703)
-			// Standard Error: 638_239
-			.saturating_add(Weight::from_parts(43_520_009, 0).saturating_mul(r.into()))
+		// Minimum execution time: 177_481_000 picoseconds.
+		Weight::from_parts(206_176_487, 10703)
+			// Standard Error: 787_662
+			.saturating_add(Weight::from_parts(25_446_609, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -744,8 +756,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `6`
 		//  Estimated: `1489`
-		// Minimum execution time: 2_194_000 picoseconds.
-		Weight::from_parts(5_029_000, 1489)
+		// Minimum execution time: 2_214_000 picoseconds.
+		Weight::from_parts(4_488_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 }
@@ -753,111 +765,109 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker() -> Weight {
-		Weight::from_parts(201_025_000, 10703)
+		Weight::from_parts(159_517_000, 10703)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn unregister_worker() -> Weight {
-		Weight::from_parts(101_960_000, 10703)
+		Weight::from_parts(72_135_000, 10703)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(118_981_000, 3622)
+		Weight::from_parts(84_107_000, 3622)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn open_job(w: u32, ) -> Weight {
-		Weight::from_parts(185_132_006, 10703)
-			.saturating_add(Weight::from_parts(54_634, 0).saturating_mul(w.into()))
+		Weight::from_parts(112_163_421, 10703)
+			.saturating_add(Weight::from_parts(462_352, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn commit() -> Weight {
-		Weight::from_parts(40_055_000, 4173)
+		Weight::from_parts(62_607_000, 4177)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal(p: u32, ) -> Weight {
-		Weight::from_parts(166_498_692, 75569)
-			.saturating_add(Weight::from_parts(904_931, 0).saturating_mul(p.into()))
-			.saturating_add(RocksDbWeight::get().reads(20_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(348_421_135, 10703)
+			.saturating_add(Weight::from_parts(718_075, 0).saturating_mul(p.into()))
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn challenge_rank_mismatch() -> Weight {
-		Weight::from_parts(2_969_657_000, 47844)
+		Weight::from_parts(4_057_074_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
-	fn challenge_wrong_distance(d: u32, ) -> Weight {
-		Weight::from_parts(3_634_967_995, 47844)
-			.saturating_add(Weight::from_parts(605_216, 0).saturating_mul(d.into()))
+	fn challenge_wrong_distance(_d: u32, ) -> Weight {
+		Weight::from_parts(3_366_213_268, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_out_of_order() -> Weight {
-		Weight::from_parts(3_832_926_000, 47844)
+		Weight::from_parts(3_835_842_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_wrong_knn_step() -> Weight {
-		Weight::from_parts(4_205_461_000, 47844)
+		Weight::from_parts(4_054_129_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_wrong_knn_last() -> Weight {
-		Weight::from_parts(3_053_473_000, 47844)
+		Weight::from_parts(3_247_314_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_wrong_similarity() -> Weight {
-		Weight::from_parts(3_410_448_000, 47844)
+		Weight::from_parts(2_729_469_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_repeated_index() -> Weight {
-		Weight::from_parts(2_829_706_000, 47844)
+		Weight::from_parts(3_090_222_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_index_out_of_range() -> Weight {
-		Weight::from_parts(2_896_671_000, 47844)
+		Weight::from_parts(3_432_079_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_paid_mismatch() -> Weight {
-		Weight::from_parts(2_702_740_000, 47844)
+		Weight::from_parts(3_823_188_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
-	fn challenge_unpaid_beats_paid(d: u32, ) -> Weight {
-		Weight::from_parts(2_877_342_883, 47844)
-			.saturating_add(Weight::from_parts(807_892, 0).saturating_mul(d.into()))
+	fn challenge_unpaid_beats_paid(_d: u32, ) -> Weight {
+		Weight::from_parts(3_931_933_040, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn request_opening() -> Weight {
-		Weight::from_parts(168_986_000, 5377)
+		Weight::from_parts(214_119_000, 5377)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn open_entry() -> Weight {
-		Weight::from_parts(174_756_000, 5377)
+		Weight::from_parts(270_464_000, 5377)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn expire_opening() -> Weight {
-		Weight::from_parts(3_437_109_000, 47844)
+		Weight::from_parts(3_664_522_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(93_u64))
 			.saturating_add(RocksDbWeight::get().writes(90_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(19_958_000, 0)
+		Weight::from_parts(17_182_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn tally(r: u32, ) -> Weight {
-		Weight::from_parts(88_864_230, 10703)
-			.saturating_add(Weight::from_parts(25_779_395, 0).saturating_mul(r.into()))
+		Weight::from_parts(105_240_618, 10703)
+			.saturating_add(Weight::from_parts(23_778_971, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -865,14 +875,15 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(r.into()))
 	}
 	fn tally_reopen(w: u32, ) -> Weight {
-		Weight::from_parts(531_627_261, 37810)
+		Weight::from_parts(518_087_943, 37810)
+			.saturating_add(Weight::from_parts(88_525, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(38_u64))
 			.saturating_add(RocksDbWeight::get().writes(19_u64))
 			.saturating_add(Weight::from_parts(0, 35).saturating_mul(w.into()))
 	}
 	fn finalize(r: u32, ) -> Weight {
-		Weight::from_parts(74_301_454, 10703)
-			.saturating_add(Weight::from_parts(43_520_009, 0).saturating_mul(r.into()))
+		Weight::from_parts(206_176_487, 10703)
+			.saturating_add(Weight::from_parts(25_446_609, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
@@ -880,7 +891,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2685).saturating_mul(r.into()))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(5_029_000, 1489)
+		Weight::from_parts(4_488_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 }
