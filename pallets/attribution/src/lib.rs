@@ -271,7 +271,8 @@ pub mod pallet {
 		WorkerWithdrawn { worker: T::AccountId, released: BalanceOf<T> },
 		/// A job was opened.
 		JobOpened { job: JobId, payer: T::AccountId, datanet: u32, version: u32, deadline: BlockNumberFor<T> },
-		/// A round started: `workers` commit until `commit_end` and reveal until `reveal_end`.
+		/// A round started (`round` counts from 0): `workers` commit until `commit_end` and reveal
+		/// until `reveal_end`.
 		WorkersAssigned {
 			job: JobId,
 			round: u32,
