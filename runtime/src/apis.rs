@@ -279,7 +279,7 @@ impl_runtime_apis! {
 		) {
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
-			use crate::{Attribution, Balances, Datanets, Reputation};
+			use crate::{Attribution, Balances, Datanets, Models, Reputation};
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -291,7 +291,7 @@ impl_runtime_apis! {
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::WhitelistedStorageKeys;
-			use crate::{Attribution, Balances, Datanets, Reputation};
+			use crate::{Attribution, Balances, Datanets, Models, Reputation};
 
 			// Keys every block touches anyway (block number, events...) are not charged to calls.
 			let whitelist = crate::AllPalletsWithSystem::whitelisted_storage_keys();

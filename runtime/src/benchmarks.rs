@@ -5,5 +5,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_balances, Balances]
 	[pallet_attribution, Attribution]
 	[pallet_datanets, Datanets]
+	[pallet_models, Models]
 	[pallet_reputation, Reputation]
 );

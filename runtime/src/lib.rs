@@ -302,6 +302,8 @@ mod runtime {
 	pub type Reputation = pallet_reputation;
 	#[runtime::pallet_index(62)]
 	pub type Attribution = pallet_attribution;
+	#[runtime::pallet_index(63)]
+	pub type Models = pallet_models;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

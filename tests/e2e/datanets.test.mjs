@@ -278,4 +278,33 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
       paid.map((e) => [e.rank, e.index, e.distance, BigInt(e.value)]));
     assert.ok((await api.call.attributionApi.job(job)).isNone, 'no longer open');
   });
+
+  await t.test('Alice registers a model trained on the version; its deposit is held', async () => {
+    const tx = api.tx.models.registerModel(
+      'llama-pets', blake2AsHex('base weights'), blake2AsHex('adapter weights'), 'Lora',
+      { KnnShapley: { k: 1 } }, [[datanet, 1]], { inputPer1k: OPEN / 1000n, outputPer1k: OPEN / 500n },
+      [{ hash: blake2AsHex('checkpoint 1'), validationScore: 910_000, recordedAt: 0 }],
+    );
+    const { events, blockHash } = await sendAndWait(api, tx, alice);
+    const ev = eventOf(api, events, api.events.models.ModelRegistered);
+    assert.equal(ev.data.deposit.toBigInt(), 10n * OPEN);
+    const id = ev.data.model.toNumber();
+    const model = (await api.query.models.models(id)).unwrap();
+    assert.equal(model.owner.toString(), alice.address);
+    assert.ok(model.status.isActive);
+    assert.deepEqual(model.trainedOn.map(([d, v]) => [d.toNumber(), v.toNumber()]), [[datanet, 1]]);
+    const record = await api.query.models.trainingRecord(id);
+    const block = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
+    assert.equal(record[0].recordedAt.toNumber(), block, 'the chain stamps the checkpoint');
+    const held = (await api.query.balances.holds(alice.address))
+      .filter((h) => h.id.isModels)
+      .reduce((sum, h) => sum + h.amount.toBigInt(), 0n);
+    assert.equal(held, 10n * OPEN);
+    // A version that was never published is refused.
+    await assert.rejects(
+      sendAndWait(api, api.tx.models.registerModel('x', blake2AsHex('b'), blake2AsHex('a'), 'Qlora',
+        { KnnShapley: { k: 1 } }, [[datanet, 2]], { inputPer1k: 1, outputPer1k: 1 }, []), alice),
+      /models.UnknownVersion/,
+    );
+  });
 });

@@ -406,6 +406,29 @@ impl pallet_attribution::Config for Runtime {
 	type WeightInfo = pallet_attribution::weights::SubstrateWeight<Runtime>;
 }
 
+parameter_types! {
+	/// A model holds 10 OPEN while it is registered: its storage (up to 64 checkpoints of 40
+	/// bytes and 8 versions) is about 3 KiB.
+	pub ModelParams: pallet_models::Params<Balance> = pallet_models::Params {
+		registration_deposit: 10 * OPEN,
+	};
+}
+
+impl pallet_models::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Versions = Datanets;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type DefaultParams = ModelParams;
+	type MaxNameLen = ConstU32<64>;
+	// Each paid inference opens one attribution job per version.
+	type MaxTrainedOn = ConstU32<8>;
+	type MaxCheckpoints = ConstU32<64>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = Datanets;
+	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
+}
+
 impl pallet_reputation::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Currency = Balances;
