@@ -24,7 +24,7 @@ use sp_runtime::{
 type ParamsOf<T> = Params<BalanceOf<T>, BlockNumberFor<T>>;
 
 /// A reputation reward factor (0.5 to 1.5) as a draw weight in millionths, never zero.
-fn draw_weight(factor: FixedU64) -> u32 {
+pub(crate) fn draw_weight(factor: FixedU64) -> u32 {
 	let millionths = factor.into_inner() / (FixedU64::DIV / 1_000_000);
 	u32::try_from(millionths).unwrap_or(u32::MAX).max(1)
 }
@@ -290,12 +290,15 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::JobFailed { job: id, reason });
 	}
 
-	/// Another round if a whole one fits before the deadline, else the job fails.
-	fn reopen_or_fail(id: JobId, job: Job<T>, now: BlockNumberFor<T>) {
+	/// Another round if a whole one fits before the deadline, else the job fails. Returns
+	/// whether a round was drawn.
+	fn reopen_or_fail(id: JobId, job: Job<T>, now: BlockNumberFor<T>) -> bool {
 		if now.saturating_add(Self::round_length(&Self::params())) <= job.spec.deadline {
-			Self::start_round(id, job, now)
+			Self::start_round(id, job, now);
+			true
 		} else {
-			Self::fail(id, job, FailReason::NoResult)
+			Self::fail(id, job, FailReason::NoResult);
+			false
 		}
 	}
 
@@ -312,7 +315,8 @@ impl<T: Config> Pallet<T> {
 	/// Makes the round's best result the candidate, or reopens or fails the job if there is
 	/// none. `fresh` is true at the tally, false when a refuted candidate is replaced (then the
 	/// replacement always gets the optimistic window).
-	fn choose_candidate(id: JobId, mut job: Job<T>, now: BlockNumberFor<T>, fresh: bool) {
+	/// Returns whether a new round was drawn instead.
+	fn choose_candidate(id: JobId, mut job: Job<T>, now: BlockNumberFor<T>, fresh: bool) -> bool {
 		let Some((result, revealed)) = Self::best_result(id) else { return Self::reopen_or_fail(id, job, now) };
 		let p = Self::params();
 		let supporters = revealed.supporters.len() as u32;
@@ -321,17 +325,19 @@ impl<T: Config> Pallet<T> {
 		let challenge_end = now.saturating_add(window);
 		let final_at = challenge_end.saturating_add(One::one());
 		if final_at > job.spec.deadline {
-			return Self::fail(id, job, FailReason::NoResult);
+			Self::fail(id, job, FailReason::NoResult);
+			return false;
 		}
 		job.phase = Phase::Challenge { result, agreed, challenge_end };
 		Self::reschedule(id, &mut job, final_at);
 		Jobs::<T>::insert(id, job);
 		Self::deposit_event(Event::CandidateChosen { job: id, result, supporters, agreed, challenge_end });
+		false
 	}
 
 	/// The end of the reveal window: assigned workers that revealed nothing lose reputation,
-	/// and the best result becomes the candidate.
-	fn tally(id: JobId, job: Job<T>, now: BlockNumberFor<T>) {
+	/// and the best result becomes the candidate. Returns whether a new round was drawn.
+	fn tally(id: JobId, job: Job<T>, now: BlockNumberFor<T>) -> bool {
 		let silent: Vec<(T::AccountId, Outcome)> = job
 			.assigned
 			.iter()
@@ -429,9 +435,7 @@ impl<T: Config> Pallet<T> {
 		let r = job.assigned.len() as u32;
 		match job.phase {
 			Phase::Working { .. } => {
-				let reopens = !Results::<T>::iter_prefix(id).any(|(_, r)| r.refuted_by.is_none());
-				Self::tally(id, job, now);
-				if reopens {
+				if Self::tally(id, job, now) {
 					T::WeightInfo::tally_reopen(T::MaxWorkers::get())
 				} else {
 					T::WeightInfo::tally(r)
@@ -557,7 +561,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The checks' view of a job and one of its results.
-	fn check_job<'a>(job: &Job<T>, revealed: &'a Revealed<T>) -> check::Job<'a> {
+	pub(crate) fn check_job<'a>(job: &Job<T>, commitment: Hash, paid: &'a [Entry]) -> check::Job<'a> {
 		check::Job {
 			method: job.spec.method,
 			version_root: job.version_root,
@@ -565,8 +569,8 @@ impl<T: Config> Pallet<T> {
 			dimension: job.dimension,
 			query_hash: job.spec.query_hash,
 			query_label: job.spec.query_label,
-			commitment: revealed.commitment,
-			paid: &revealed.paid,
+			commitment,
+			paid,
 		}
 	}
 
@@ -579,7 +583,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
 		let revealed = Self::challengeable(who, id, &job, result)?;
-		let verdict = witness.check(&Self::check_job(&job, &revealed), query).map_err(invalid_error::<T>)?;
+		let verdict = witness.check(&Self::check_job(&job, revealed.commitment, &revealed.paid), query).map_err(invalid_error::<T>)?;
 		let bond = Self::params().challenge_bond;
 		funds::hold_bond::<T>(who, bond)?;
 		let Some(fault) = verdict else {
@@ -639,7 +643,7 @@ impl<T: Config> Pallet<T> {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
 		let opening = Openings::<T>::get(id, result).ok_or(Error::<T>::NoOpening)?;
 		let revealed = Results::<T>::get(id, result).ok_or(Error::<T>::UnknownResult)?;
-		let position = Self::check_job(&job, &revealed).open(&entry).map_err(invalid_error::<T>)?;
+		let position = Self::check_job(&job, revealed.commitment, &revealed.paid).open(&entry).map_err(invalid_error::<T>)?;
 		ensure!(position == opening.position, Error::<T>::WrongPosition);
 		Openings::<T>::remove(id, result);
 		funds::release_bond::<T>(&opening.requester, opening.bond);

@@ -292,16 +292,7 @@ impl World {
 	/// The witness a challenger finds against a worker that committed to `claimed`.
 	pub fn witness(&self, job: &Job<Test>, claimed: &[Entry]) -> Option<WitnessOf<Test>> {
 		let (commitment, paid) = self.result(claimed);
-		let check_job = openledger_primitives::attribution::check::Job {
-			method: job.spec.method,
-			version_root: job.version_root,
-			item_count: job.item_count,
-			dimension: job.dimension,
-			query_hash: job.spec.query_hash,
-			query_label: job.spec.query_label,
-			commitment,
-			paid: &paid,
-		};
+		let check_job = Attribution::check_job(job, commitment, &paid);
 		let flat: Vec<i8> = self.embeddings.concat();
 		let version = openledger_primitives::attribution::witness::VersionData { leaves: &self.leaves, embeddings: &flat };
 		openledger_primitives::attribution::witness::find_witness(&check_job, version, &self.query, claimed)

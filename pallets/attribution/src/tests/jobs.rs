@@ -72,7 +72,7 @@ fn the_draw_is_deterministic_distinct_and_weighted_by_reputation() {
 		// Refresh the cached weights the way the pallet does when it reports.
 		ActiveWorkers::<Test>::mutate(|set| {
 			for (who, w) in set.iter_mut() {
-				*w = (pallet_reputation::Pallet::<Test>::reward_factor(who, Role::Worker).into_inner() / 1_000) as u32;
+				*w = crate::impls::draw_weight(pallet_reputation::Pallet::<Test>::reward_factor(who, Role::Worker));
 			}
 		});
 		let (mut ones, mut twos) = (0, 0);
@@ -168,7 +168,7 @@ fn a_quorum_of_identical_reveals_finalizes_after_the_short_window() {
 		run_to(7);
 		let honest = reveal(&w, job, a, &w.entries);
 		reveal(&w, job, b, &w.entries);
-		let wrong = reveal(&w, job, c, &lie(&w));
+		reveal(&w, job, c, &lie(&w));
 		let before = [a, b, c].map(score);
 		run_to(12);
 		assert!(events().contains(&Event::CandidateChosen {
@@ -199,7 +199,6 @@ fn a_quorum_of_identical_reveals_finalizes_after_the_short_window() {
 		let after = [a, b, c].map(score);
 		assert!(after[0] > before[0] && after[1] > before[1] && after[2] < before[2]);
 		assert!([a, b, c].iter().all(|w| stake(*w) == STAKE));
-		let _ = wrong;
 		// Nothing of the job is left but its final result.
 		assert_eq!(Results::<Test>::iter_prefix(job).count(), 0);
 		assert_eq!(RevealOf::<Test>::iter_prefix(job).count(), 0);

@@ -108,8 +108,9 @@ proptest! {
 				// Every honest active worker checks every standing result and challenges the
 				// wrong ones with the witness it finds.
 				let open_job = Jobs::<Test>::get(job).unwrap();
-				for (who, entries) in &revealing {
-					let result = Attribution::result_hash(&w.result(entries).0, &w.result(entries).1);
+				for (_, entries) in &revealing {
+					let (commitment, paid) = w.result(entries);
+					let result = Attribution::result_hash(&commitment, &paid);
 					let Some(revealed) = Results::<Test>::get(job, result) else { continue };
 					if revealed.refuted_by.is_some() {
 						continue;
@@ -121,7 +122,6 @@ proptest! {
 							Workers::<Test>::get(c).is_some_and(|x| x.status == WorkerStatus::Active)
 					});
 					let challenger = challenger.expect("worker 6 is honest, active and never lies");
-					let _ = who;
 					assert_ok!(Attribution::challenge(
 						RuntimeOrigin::signed(challenger), job, result, Box::new(witness), w.query()
 					));
