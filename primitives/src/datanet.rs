@@ -69,6 +69,22 @@ pub trait VersionPublisher {
 	fn publish(root: Hash, item_count: u32, dimension: u32, num_labels: u32) -> (u32, u32);
 }
 
+/// Who contributed a published version's items: the Datanets pallet implements it, the rewards
+/// pallet pays through it.
+pub trait ContributorSource<AccountId> {
+	/// The contributors of the items at leaf positions `indices` of version `version` of
+	/// Datanet `datanet`, in the order asked; `None` where the version has no such item.
+	fn contributors(datanet: u32, version: u32, indices: &[u32]) -> Vec<Option<AccountId>>;
+}
+
+/// Publishes a version whose items have the given contributors, for benchmarks of pallets that
+/// pay contributors: the Datanets pallet implements it under `runtime-benchmarks`.
+pub trait ContributedVersionPublisher<AccountId> {
+	/// Publishes a version of one item per entry of `contributors`, in a new Datanet of
+	/// `dimension` and `num_labels`; returns `(datanet, version)`.
+	fn publish_contributed(contributors: &[AccountId], dimension: u32, num_labels: u32) -> (u32, u32);
+}
+
 /// Sorts `leaves` into version order (ascending id) and returns their hashes.
 pub fn ordered_leaf_hashes<AccountId: Encode>(leaves: &mut [ContributionLeaf<AccountId>]) -> Vec<Hash> {
 	leaves.sort_by_key(|leaf| leaf.id);

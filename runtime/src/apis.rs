@@ -271,6 +271,29 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_rewards::runtime_api::RewardsApi<Block, AccountId, Balance, pallet_rewards::Payout<R>> for Runtime {
+		fn quote(model: pallet_rewards::ModelId, input_tokens: u32, output_tokens: u32) -> Option<Balance> {
+			pallet_rewards::Pallet::<R>::quote(model, input_tokens, output_tokens)
+				.map(|(fee, platform)| fee.saturating_add(platform))
+		}
+
+		fn claimable(who: AccountId) -> Balance {
+			pallet_rewards::Claimable::<R>::get(who)
+		}
+
+		fn earnings(who: AccountId) -> Vec<(u32, Balance)> {
+			pallet_rewards::Pallet::<R>::earnings(&who)
+		}
+
+		fn model_fees(model: pallet_rewards::ModelId) -> pallet_rewards::ModelFees<Balance> {
+			pallet_rewards::FeesOfModel::<R>::get(model)
+		}
+
+		fn payout(job: pallet_rewards::JobId) -> Option<pallet_rewards::Payout<R>> {
+			pallet_rewards::Payouts::<R>::get(job)
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (
@@ -279,7 +302,7 @@ impl_runtime_apis! {
 		) {
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
-			use crate::{Attribution, Balances, Datanets, Models, Reputation};
+			use crate::{Attribution, Balances, Datanets, Models, Reputation, Rewards};
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -291,7 +314,7 @@ impl_runtime_apis! {
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::WhitelistedStorageKeys;
-			use crate::{Attribution, Balances, Datanets, Models, Reputation};
+			use crate::{Attribution, Balances, Datanets, Models, Reputation, Rewards};
 
 			// Keys every block touches anyway (block number, events...) are not charged to calls.
 			let whitelist = crate::AllPalletsWithSystem::whitelisted_storage_keys();

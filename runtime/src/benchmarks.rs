@@ -7,4 +7,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_datanets, Datanets]
 	[pallet_models, Models]
 	[pallet_reputation, Reputation]
+	[pallet_rewards, Rewards]
 );

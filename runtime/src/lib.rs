@@ -304,6 +304,8 @@ mod runtime {
 	pub type Attribution = pallet_attribution;
 	#[runtime::pallet_index(63)]
 	pub type Models = pallet_models;
+	#[runtime::pallet_index(64)]
+	pub type Rewards = pallet_rewards;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

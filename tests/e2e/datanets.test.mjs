@@ -2,7 +2,9 @@
 // a Datanet, contribute from two accounts, reject one item and accept the rest, publish a
 // version, and check its root against the root the shared Rust crate computes off-chain; then
 // export the version and attribute it with openledger-worker, checked against the spec; then
-// three staked workers commit and reveal that result on chain and it becomes final by agreement.
+// three staked workers commit and reveal that result on chain and it becomes final by agreement;
+// then a model is registered on the version, a paid inference escrows its fee, and once its
+// job is final the fee is split and each contributor is paid exactly what the spec predicts.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +16,7 @@ import { Keyring } from '@polkadot/keyring';
 import { bnToU8a, compactToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode, stop, waitForBlock, sendAndWait, releaseBinary } from './node-process.mjs';
+import { eventOf, npy, predictContributors } from './helpers.mjs';
 
 const OPEN = 10n ** 18n;
 const BOND = OPEN;
@@ -29,33 +32,38 @@ after(async () => {
   else rmSync(dir, { recursive: true, force: true });
 });
 
-function eventOf(api, events, ev) {
-  const found = events.find(({ event }) => ev.is(event));
-  assert.ok(found, `expected event ${ev.meta.name}`);
-  return found.event;
-}
-
 function heldBond(holds) {
   return holds
     .filter((h) => h.id.isDatanets && h.id.asDatanets.isContributionBond)
     .reduce((sum, h) => sum + h.amount.toBigInt(), 0n);
 }
 
-/// A NumPy `.npy` file (format 1.0) of `descr` elements with `shape` and raw bytes `data`.
-function npy(descr, shape, data) {
-  const dims = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${dims}, }`;
-  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + data.length);
-  out.set([0x93, ...stringToU8a('NUMPY'), 1, 0, header.length & 0xff, header.length >> 8]);
-  out.set(stringToU8a(header), 10);
-  out.set(data, 10 + header.length);
-  return out;
-}
-
 /// The squared L2 distance of two int8 vectors, as docs/attribution.md defines it.
 function distance(a, b) {
   return a.reduce((sum, x, j) => sum + (x - b[j]) ** 2, 0);
+}
+
+/// The paid entries of a worker summary's first query.
+function paidOf(summary) {
+  return summary.queries[0].top.map((e) => ({ rank: e.rank, index: e.index, distance: e.distance, value: e.value }));
+}
+
+/// Each worker commits to the worker binary's result, the commitment root and the paid top
+/// entries, hashed as pallets/attribution's commit_hash does (SCALE, blake2-256), then reveals
+/// it once the commit window is over.
+async function commitAndReveal(api, job, workers, assignedEv, commitment, paid) {
+  const entryBytes = (e) => u8aConcat(
+    bnToU8a(e.rank, { bitLength: 32 }), bnToU8a(e.index, { bitLength: 32 }),
+    bnToU8a(e.distance, { bitLength: 32 }), bnToU8a(BigInt(e.value), { bitLength: 64, isNegative: true }),
+  );
+  const salts = workers.map((_, i) => blake2AsHex(`salt-${job}-${i}`));
+  const commitHash = (w, salt) => blake2AsHex(u8aConcat(
+    stringToU8a('openledger/attribution/commit'), bnToU8a(job, { bitLength: 64 }), w.publicKey,
+    hexToU8a(commitment), compactToU8a(paid.length), ...paid.map(entryBytes), hexToU8a(salt),
+  ));
+  await Promise.all(workers.map((w, i) => sendAndWait(api, api.tx.attribution.commit(job, commitHash(w, salts[i])), w)));
+  await waitForBlock(api, assignedEv.data.commitEnd.toNumber() + 1);
+  await Promise.all(workers.map((w, i) => sendAndWait(api, api.tx.attribution.reveal(job, commitment, paid, salts[i]), w)));
 }
 
 /// The root (or with `--proof id`, the proof) the off-chain tool computes from `leaves`.
@@ -244,22 +252,9 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
       'three active workers, three assigned',
     );
 
-    // Each worker commits to the worker binary's result: the commitment root and the paid
-    // top entries, hashed as pallets/attribution's commit_hash does (SCALE, blake2-256).
     const commitment = summary.queries[0].root;
-    const paid = summary.queries[0].top.map((e) => ({ rank: e.rank, index: e.index, distance: e.distance, value: e.value }));
-    const entryBytes = (e) => u8aConcat(
-      bnToU8a(e.rank, { bitLength: 32 }), bnToU8a(e.index, { bitLength: 32 }),
-      bnToU8a(e.distance, { bitLength: 32 }), bnToU8a(BigInt(e.value), { bitLength: 64, isNegative: true }),
-    );
-    const salts = workers.map((_, i) => blake2AsHex(`salt-${i}`));
-    const commitHash = (w, salt) => blake2AsHex(u8aConcat(
-      stringToU8a('openledger/attribution/commit'), bnToU8a(job, { bitLength: 64 }), w.publicKey,
-      hexToU8a(commitment), compactToU8a(paid.length), ...paid.map(entryBytes), hexToU8a(salt),
-    ));
-    await Promise.all(workers.map((w, i) => sendAndWait(api, api.tx.attribution.commit(job, commitHash(w, salts[i])), w)));
-    await waitForBlock(api, assignedEv.data.commitEnd.toNumber() + 1);
-    await Promise.all(workers.map((w, i) => sendAndWait(api, api.tx.attribution.reveal(job, commitment, paid, salts[i]), w)));
+    const paid = paidOf(summary);
+    await commitAndReveal(api, job, workers, assignedEv, commitment, paid);
 
     // Tally after the reveal window, final one block after the agreed window.
     let result;
@@ -279,6 +274,7 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     assert.ok((await api.call.attributionApi.job(job)).isNone, 'no longer open');
   });
 
+  let model;
   await t.test('Alice registers a model trained on the version; its deposit is held', async () => {
     const tx = api.tx.models.registerModel(
       'llama-pets', blake2AsHex('base weights'), blake2AsHex('adapter weights'), 'Lora',
@@ -289,10 +285,11 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     const ev = eventOf(api, events, api.events.models.ModelRegistered);
     assert.equal(ev.data.deposit.toBigInt(), 10n * OPEN);
     const id = ev.data.model.toNumber();
-    const model = (await api.query.models.models(id)).unwrap();
-    assert.equal(model.owner.toString(), alice.address);
-    assert.ok(model.status.isActive);
-    assert.deepEqual(model.trainedOn.map(([d, v]) => [d.toNumber(), v.toNumber()]), [[datanet, 1]]);
+    model = id;
+    const registered = (await api.query.models.models(id)).unwrap();
+    assert.equal(registered.owner.toString(), alice.address);
+    assert.ok(registered.status.isActive);
+    assert.deepEqual(registered.trainedOn.map(([d, v]) => [d.toNumber(), v.toNumber()]), [[datanet, 1]]);
     const record = await api.query.models.trainingRecord(id);
     const block = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
     assert.equal(record[0].recordedAt.toNumber(), block, 'the chain stamps the checkpoint');
@@ -306,5 +303,74 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
         { KnnShapley: { k: 1 } }, [[datanet, 2]], { inputPer1k: 1, outputPer1k: 1 }, []), alice),
       /models.UnknownVersion/,
     );
+  });
+
+  await t.test('a paid inference escrows its fee; once its job is final the fee is split and claimed', async () => {
+    const payer = keyring.addFromUri('//Payer');
+    const workers = ['//Dave', '//Eve', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
+    await sendAndWait(api, api.tx.balances.transferKeepAlive(payer.address, 100n * OPEN), alice);
+    // Through sudo (governance later): KNN-Shapley pays the 2 nearest entries; 40 blocks per job.
+    const shares = { contributors: 400_000_000, owner: 350_000_000, workers: 150_000_000, treasury: 100_000_000 };
+    const platformFee = OPEN / 100n;
+    await sendAndWait(api, api.tx.sudo.sudo(api.tx.rewards.setParams({ shares, platformFee, jobWindow: 40, knnPaid: 2 })), alice);
+
+    // 1,500 input tokens at 0.001 OPEN per 1,000 and 200 output at 0.002: 0.0019 OPEN.
+    const tokenFee = (1500n * (OPEN / 1000n) + 200n * (OPEN / 500n)) / 1000n;
+    const quote = await api.call.rewardsApi.quote(model, 1500, 200);
+    assert.equal(quote.unwrap().toBigInt(), tokenFee + platformFee);
+    const pallet = u8aToHex(u8aConcat(stringToU8a('modlol/rewrd'), new Uint8Array(20)));
+    const potBefore = (await api.query.system.account(pallet)).data.free.toBigInt();
+    const queryHash = blake2AsHex(new Uint8Array(query.buffer), 256);
+    const recorded = await sendAndWait(api, api.tx.rewards.recordInference(model, 1500, 200, queryHash, 1), payer);
+    const ev = eventOf(api, recorded.events, api.events.rewards.InferenceRecorded);
+    assert.equal(ev.data.fee.toBigInt(), tokenFee);
+    const [job] = ev.data.jobs.map((j) => j.toNumber());
+    const potAfter = (await api.at(recorded.blockHash)).query.system.account(pallet);
+    assert.equal((await potAfter).data.free.toBigInt(), potBefore + tokenFee + platformFee, 'the fee is escrowed');
+    const assignedEv = eventOf(api, recorded.events, api.events.attribution.WorkersAssigned);
+
+    // The workers compute the job's result (the 2 nearest entries paid) and post it.
+    execFileSync(releaseBinary('openledger-worker'), [
+      'attribute', '--datanet', join(dir, 'export'), '--queries', join(dir, 'q.npy'), '--query-labels', join(dir, 'ql.npy'),
+      '--method', 'knn-shapley', '--k', '1', '--top', '2', '--device', 'cpu', '--quiet',
+      '--out', join(dir, 'v2.npy'), '--summary', join(dir, 's2.json'),
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const result = JSON.parse(readFileSync(join(dir, 's2.json'), 'utf8'));
+    const paid = paidOf(result);
+    await commitAndReveal(api, job, workers, assignedEv, result.queries[0].root, paid);
+
+    let payout;
+    const end = Date.now() + 120_000;
+    while (Date.now() < end) {
+      payout = await api.call.rewardsApi.payout(job);
+      if (payout.isSome) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.ok(payout.isSome, 'the job settled');
+    payout = payout.unwrap();
+
+    // What the spec predicts, from the off-chain values.
+    const leaves = [...items].sort((a, b) => a.id - b.id);
+    const expected = await predictContributors(api, (tokenFee * 400_000_000n) / 1_000_000_000n, paid, leaves.map((l) => l.who.address));
+    assert.ok(expected.size > 0, 'someone is paid');
+    assert.deepEqual(
+      new Map(payout.contributors.map(([who, amount]) => [who.toString(), amount.toBigInt()])),
+      expected,
+    );
+    assert.equal(payout.owner[1].toBigInt(), (tokenFee * 350_000_000n) / 1_000_000_000n);
+    assert.equal(payout.workers.length, 3);
+
+    // Anyone pays a contributor out: the balance rises by exactly the predicted amount.
+    for (const [who, amount] of expected) {
+      const before = (await api.query.system.account(who)).data.free.toBigInt();
+      const { events } = await sendAndWait(api, api.tx.rewards.claimFor(who), payer);
+      assert.equal(eventOf(api, events, api.events.rewards.Claimed).data.amount.toBigInt(), amount);
+      const after = (await api.query.system.account(who)).data.free.toBigInt();
+      assert.equal(after - before, amount);
+      const earned = await api.call.rewardsApi.earnings(who);
+      assert.deepEqual(earned.map(([d, a]) => [d.toNumber(), a.toBigInt()]), [[datanet, amount]]);
+    }
+    const fees = await api.call.rewardsApi.modelFees(model);
+    assert.equal(fees.settled.toBigInt(), tokenFee + platformFee);
   });
 });

@@ -38,9 +38,10 @@ export function freePort() {
 }
 
 /// Starts `openledger-node --dev` on `basePath`, logging to `logFile`; resolves once RPC answers.
-export async function startDevNode({ basePath, logFile }) {
-  const rpcPort = await freePort();
-  const p2pPort = await freePort();
+/// Pass the `rpcPort` and `p2pPort` of a stopped node to restart it where clients expect it.
+export async function startDevNode({ basePath, logFile, rpcPort: rpc, p2pPort: p2p }) {
+  const rpcPort = rpc || await freePort();
+  const p2pPort = p2p || await freePort();
   const args = [
     '--dev',
     '--base-path', basePath,
@@ -56,7 +57,7 @@ export async function startDevNode({ basePath, logFile }) {
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = `ws://127.0.0.1:${rpcPort}`;
   const api = await connect(url, exited, logFile);
-  return { child, api, url, exited };
+  return { child, api, url, exited, rpcPort, p2pPort };
 }
 
 async function connect(url, exited, logFile) {

@@ -410,7 +410,9 @@ impl<T: Config> Pallet<T> {
 		while cursor <= now && moved < max && empty_steps < max.saturating_mul(4) {
 			match Agenda::<T>::iter_key_prefix(cursor).next() {
 				Some(id) => {
+					// Any transition may end the job, and whoever hears of it settles.
 					weight.saturating_accrue(Self::transition(id, cursor, now));
+					weight.saturating_accrue(T::OnJobEnd::weight());
 					moved += 1;
 				},
 				None => {
@@ -530,7 +532,9 @@ impl<T: Config> Pallet<T> {
 
 	/// The weight of a challenge with `witness` and a query of `d` elements.
 	pub fn challenge_weight(witness: &WitnessOf<T>, d: u32) -> Weight {
-		match witness {
+		// An upheld challenge may fail the job, and whoever hears of it refunds.
+		let end = T::OnJobEnd::weight();
+		end.saturating_add(match witness {
 			Witness::RankMismatch { .. } => T::WeightInfo::challenge_rank_mismatch(),
 			Witness::WrongDistance { .. } => T::WeightInfo::challenge_wrong_distance(d),
 			Witness::OutOfOrder { .. } => T::WeightInfo::challenge_out_of_order(),
@@ -541,7 +545,7 @@ impl<T: Config> Pallet<T> {
 			Witness::IndexOutOfRange { .. } => T::WeightInfo::challenge_index_out_of_range(),
 			Witness::PaidMismatch { .. } => T::WeightInfo::challenge_paid_mismatch(),
 			Witness::UnpaidBeatsPaid { .. } => T::WeightInfo::challenge_unpaid_beats_paid(d),
-		}
+		})
 	}
 
 	/// The checks every challenge and opening request share: `who` is an active worker, the

@@ -607,7 +607,7 @@ pub mod pallet {
 		/// - Checks: a pending request whose window has ended.
 		/// - Emits [`Event::OpeningExpired`] and [`Event::WorkerSlashed`] per supporter.
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::expire_opening())]
+		#[pallet::weight(T::WeightInfo::expire_opening().saturating_add(T::OnJobEnd::weight()))]
 		pub fn expire_opening(origin: OriginFor<T>, job: JobId, result: Hash) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_expire_opening(job, result)
@@ -617,6 +617,20 @@ pub mod pallet {
 	impl<T: Config> JobOpener<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 		fn open_job(payer: &T::AccountId, spec: JobSpec<BlockNumberFor<T>>) -> Result<JobId, DispatchError> {
 			Self::do_open_job(payer, spec)
+		}
+
+		#[cfg(feature = "runtime-benchmarks")]
+		fn prepare_workers() {
+			use frame_support::traits::fungible::{Inspect, Mutate};
+			use sp_runtime::traits::Saturating;
+			let p = Self::params();
+			let unit = p.min_stake.saturating_add(p.challenge_bond).saturating_add(T::Currency::minimum_balance());
+			let active = ActiveWorkers::<T>::decode_len().unwrap_or(0) as u32;
+			for i in active..T::MaxWorkers::get() {
+				let who: T::AccountId = frame_benchmarking::account("job-worker", i, 0);
+				T::Currency::set_balance(&who, unit.saturating_mul(10u32.into()));
+				let _ = Self::do_register(who, p.min_stake);
+			}
 		}
 	}
 }

@@ -17,6 +17,7 @@ use openledger_primitives::{
 	datanet::{ContributionLeaf, VersionInfo, VersionSource},
 	merkle,
 };
+use frame_support::weights::Weight;
 use sp_runtime::{BuildStorage, Perbill};
 use std::collections::BTreeMap;
 
@@ -113,6 +114,9 @@ impl openledger_primitives::datanet::VersionPublisher for MockVersions {
 /// Records how jobs ended: `Some(paid)` when final, `None` when failed.
 pub struct RecordEnds;
 impl OnJobEnd<AccountId> for RecordEnds {
+	fn weight() -> Weight {
+		Weight::zero()
+	}
 	fn finalized(job: JobId, _: &AccountId, paid: &[Entry], _: &[AccountId]) {
 		ENDED.with(|e| e.borrow_mut().push((job, Some(paid.to_vec()))));
 	}

@@ -2,6 +2,7 @@
 
 use crate::types::{JobId, JobSpec};
 use openledger_primitives::attribution::Entry;
+use frame_support::weights::Weight;
 use sp_runtime::DispatchError;
 
 /// Opens attribution jobs; the paid-inference pallet calls it for every inference.
@@ -9,11 +10,19 @@ pub trait JobOpener<AccountId, BlockNumber> {
 	/// Opens a job paid for by `payer` and assigns its workers. Fails, changing nothing, with
 	/// the same errors as the `open_job` call.
 	fn open_job(payer: &AccountId, spec: JobSpec<BlockNumber>) -> Result<JobId, DispatchError>;
+
+	/// Fills the active set with funded workers, so that other pallets' benchmarks open jobs
+	/// with the draw at its most expensive.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn prepare_workers();
 }
 
 /// Told when a job ends. Runs inside the block hook or call that ends it, so it must be cheap
-/// and must not fail.
+/// and must not fail; the hook and calls that can end a job add [`OnJobEnd::weight`] to their
+/// own.
 pub trait OnJobEnd<AccountId> {
+	/// The most either notification below can weigh.
+	fn weight() -> Weight;
 	/// `job`'s result is final: `paid` are its paid entries, `supporters` the workers who
 	/// revealed it.
 	fn finalized(job: JobId, payer: &AccountId, paid: &[Entry], supporters: &[AccountId]);
@@ -22,6 +31,9 @@ pub trait OnJobEnd<AccountId> {
 }
 
 impl<AccountId> OnJobEnd<AccountId> for () {
+	fn weight() -> Weight {
+		Weight::zero()
+	}
 	fn finalized(_: JobId, _: &AccountId, _: &[Entry], _: &[AccountId]) {}
 	fn failed(_: JobId, _: &AccountId) {}
 }

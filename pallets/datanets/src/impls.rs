@@ -566,6 +566,58 @@ impl<T: Config> VersionSource for Pallet<T> {
 	}
 }
 
+/// The contributors behind a version's items, for the rewards pallet: one read of the version's
+/// item list, then one per item asked for.
+impl<T: Config> openledger_primitives::datanet::ContributorSource<T::AccountId> for Pallet<T> {
+	fn contributors(datanet: DatanetId, version: VersionNumber, indices: &[u32]) -> Vec<Option<T::AccountId>> {
+		let items = VersionItems::<T>::get(datanet, version);
+		indices
+			.iter()
+			.map(|&i| {
+				let id = items.get(i as usize)?;
+				Contributions::<T>::get(id).map(|c| c.contributor)
+			})
+			.collect()
+	}
+}
+
+/// Writes a version with one accepted contribution per contributor, so that other pallets'
+/// benchmarks can pay them.
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: Config> openledger_primitives::datanet::ContributedVersionPublisher<T::AccountId> for Pallet<T> {
+	fn publish_contributed(contributors: &[T::AccountId], dimension: u32, num_labels: u32) -> (DatanetId, VersionNumber) {
+		use openledger_primitives::datanet::VersionPublisher;
+		use sp_runtime::traits::Zero;
+		let (datanet, version) = Self::publish([7; 32], contributors.len() as u32, dimension, num_labels);
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut ids = Vec::with_capacity(contributors.len());
+		for (i, who) in contributors.iter().enumerate() {
+			let id = NextContributionId::<T>::get();
+			NextContributionId::<T>::put(id.saturating_add(1));
+			let mut content_hash = [0u8; 32];
+			content_hash[..4].copy_from_slice(&datanet.to_le_bytes());
+			content_hash[4..8].copy_from_slice(&(i as u32).to_le_bytes());
+			let contribution = Contribution::<T> {
+				datanet,
+				contributor: who.clone(),
+				content_hash,
+				embedding_hash: [0; 32],
+				label: 0,
+				size: 1,
+				uri: Default::default(),
+				bond: Zero::zero(),
+				status: ContributionStatus::Accepted,
+				submitted_at: now,
+				version: Some(version),
+			};
+			Contributions::<T>::insert(id, contribution);
+			ids.push(id);
+		}
+		VersionItems::<T>::insert(datanet, version, VersionItemsOf::<T>::truncate_from(ids));
+		(datanet, version)
+	}
+}
+
 /// Writes a version without its items, so that other pallets' benchmarks can open jobs on it.
 #[cfg(feature = "runtime-benchmarks")]
 impl<T: Config> openledger_primitives::datanet::VersionPublisher for Pallet<T> {

@@ -151,4 +151,31 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		let model = Models::<T>::get(id).filter(|m| m.status == ModelStatus::Active)?;
 		Some(ModelView { owner: model.owner, method: model.method, trained_on: model.trained_on.into_inner(), fees: model.fees })
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmarks(
+		owner: &T::AccountId,
+		method: openledger_primitives::attribution::Method,
+		trained_on: alloc::vec::Vec<(u32, u32)>,
+		fees: FeeRates<BalanceOf<T>>,
+	) -> ModelId {
+		use sp_runtime::traits::Zero;
+		let id = NextModelId::<T>::get();
+		NextModelId::<T>::put(id.saturating_add(1));
+		let model = Model::<T> {
+			owner: owner.clone(),
+			name: Default::default(),
+			base_model_hash: [1; 32],
+			adapter_hash: [2; 32],
+			adapter_kind: AdapterKind::Lora,
+			method,
+			trained_on: TrainedOnOf::<T>::truncate_from(trained_on),
+			fees,
+			status: ModelStatus::Active,
+			deposit: Zero::zero(),
+			registered_at: frame_system::Pallet::<T>::block_number(),
+		};
+		Models::<T>::insert(id, model);
+		id
+	}
 }

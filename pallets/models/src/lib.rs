@@ -42,6 +42,15 @@ pub trait ModelRegistry<AccountId, Balance> {
 	/// The model if it takes paid inferences (active), with its owner, method, versions and
 	/// fee rates.
 	fn active_model(id: ModelId) -> Option<ModelView<AccountId, Balance>>;
+
+	/// Registers an active model outright, without its deposit, for other pallets' benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmarks(
+		owner: &AccountId,
+		method: openledger_primitives::attribution::Method,
+		trained_on: alloc::vec::Vec<(u32, u32)>,
+		fees: FeeRates<Balance>,
+	) -> ModelId;
 }
 
 /// What [`ModelRegistry`] hands out.

@@ -4,7 +4,7 @@ pub mod xcm_config;
 
 use crate::{
 	currency::{deposit, EXISTENTIAL_DEPOSIT, MICROOPEN, MILLIOPEN, OPEN},
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Datanets, Reputation, DAYS, MINUTES, CollatorSelection, Hash,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Datanets, Models, Reputation, Rewards, Attribution, DAYS, MINUTES, CollatorSelection, Hash,
 	MessageQueue, Nonce, PalletInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session, SessionKeys,
 	System, WeightToFee, XcmpQueue, AVERAGE_ON_INITIALIZE_RATIO, BLOCK_PROCESSING_VELOCITY,
@@ -388,8 +388,8 @@ impl pallet_attribution::Config for Runtime {
 	type Reputation = Reputation;
 	type Slasher = Reputation;
 	type Versions = Datanets;
-	// Paid inference will settle fees here.
-	type OnJobEnd = ();
+	// Paid inferences settle (or refund) when their jobs end.
+	type OnJobEnd = Rewards;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type DefaultParams = AttributionParams;
 	// The draw reads the whole set every round; 256 workers keep that one read of about 12 KiB.
@@ -427,6 +427,46 @@ impl pallet_models::Config for Runtime {
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Datanets;
 	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	pub const RewardsPalletId: PalletId = PalletId(*b"ol/rewrd");
+	/// A settled fee goes 40% to the contributors, 35% to the model's owner, 15% to the workers
+	/// who agreed and 10% to the treasury; each inference pays 0.01 OPEN of platform fee to the
+	/// treasury. Jobs have an hour to become final: a round (two minutes) and the optimistic
+	/// window (ten) several times over. KNN-Shapley pays the 16 nearest entries.
+	pub RewardsParams: pallet_rewards::Params<Balance, BlockNumber> = pallet_rewards::Params {
+		shares: pallet_rewards::Shares {
+			contributors: Perbill::from_percent(40),
+			owner: Perbill::from_percent(35),
+			workers: Perbill::from_percent(15),
+			treasury: Perbill::from_percent(10),
+		},
+		platform_fee: 10 * MILLIOPEN,
+		job_window: HOURS,
+		knn_paid: 16,
+	};
+}
+
+impl pallet_rewards::Config for Runtime {
+	type Currency = Balances;
+	type Models = Models;
+	type Jobs = Attribution;
+	type Contributors = Datanets;
+	type Reputation = Reputation;
+	type PalletId = RewardsPalletId;
+	type TreasuryAccount = TreasuryAccount;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type DefaultParams = RewardsParams;
+	// The attribution pallet's `MaxPaid` and `MaxAssigned`, and the models pallet's
+	// `MaxTrainedOn`.
+	type MaxPaid = ConstU32<64>;
+	type MaxSupporters = ConstU32<16>;
+	type MaxTrainedOn = ConstU32<8>;
+	type MaxPayouts = ConstU32<100_000>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = Datanets;
+	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_reputation::Config for Runtime {

@@ -1,0 +1,325 @@
+//! # Rewards
+//!
+//! Paid inference and its settlement. Every paid inference of a registered model escrows its fee
+//! in OPEN and opens one attribution job per Datanet version the model was trained on; when a
+//! job's result is final, its part of the fee is split among the contributors of the paid
+//! entries, the model's owner, the workers who revealed the result and the treasury. A job that
+//! fails (its deadline passed without a final result) refunds its part to the payer.
+//!
+//! - [`Pallet::record_inference`] prices the inference from the model's rates (per 1,000 input
+//!   and output tokens, rounded up) plus the platform fee, moves the fee into the pallet's
+//!   account and opens the jobs through [`Config::Jobs`].
+//! - Settlement runs when the attribution pallet reports the end of a job
+//!   ([`pallet_attribution::OnJobEnd`]): shares are [`Params::shares`]; the contributors' part
+//!   goes to the contributors of the paid entries with positive value, in proportion to value
+//!   times their contributor reputation factor; rounding remainders, a result with no positive
+//!   entry and the platform fee go to the treasury.
+//! - Payees are **credited**, not paid: each credit is a claimable balance (an event per payee,
+//!   [`Event::Credited`]), and [`Pallet::claim`] or anyone's [`Pallet::claim_for`] transfers it.
+//!   Settlement therefore never fails and never depends on a payee's account existing; a claim
+//!   that cannot be paid (an amount below the existential deposit into an empty account) is
+//!   refused and stays claimable.
+//!
+//! Invariant ([`Pallet::do_try_state`]): the pallet's account holds its existential deposit plus
+//! every escrow plus every claimable balance; every OPEN charged is escrowed, claimable or
+//! claimed, so nothing is created or lost.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod funds;
+mod impls;
+pub mod runtime_api;
+pub mod types;
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{pallet_prelude::*, traits::fungible, PalletId};
+	use frame_system::pallet_prelude::*;
+	use openledger_primitives::{datanet::ContributorSource, merkle::Hash};
+	use pallet_attribution::JobOpener;
+	use pallet_models::ModelRegistry;
+	use pallet_reputation::ReputationReporter;
+
+	/// The storage layout version; bump it with a migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// OPEN.
+		type Currency: fungible::Mutate<Self::AccountId>;
+
+		/// Registered models: owner, method, versions and fee rates.
+		type Models: ModelRegistry<Self::AccountId, BalanceOf<Self>>;
+
+		/// Opens the attribution jobs.
+		type Jobs: JobOpener<Self::AccountId, BlockNumberFor<Self>>;
+
+		/// The contributors behind a version's items.
+		type Contributors: ContributorSource<Self::AccountId>;
+
+		/// Contributors' reward factors.
+		type Reputation: ReputationReporter<Self::AccountId>;
+
+		/// Derives the account that holds escrows and claimable balances.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// Credited with the treasury's share, platform fees and rounding remainders.
+		type TreasuryAccount: Get<Self::AccountId>;
+
+		/// Sets the parameters (Root until governance lands).
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The parameters in force until [`Pallet::set_params`] is first called.
+		type DefaultParams: Get<Params<BalanceOf<Self>, BlockNumberFor<Self>>>;
+
+		/// The most paid entries a job's result has: at least the attribution pallet's
+		/// `MaxPaid`. Entries beyond it are not paid, and their part goes to the treasury.
+		#[pallet::constant]
+		type MaxPaid: Get<u32>;
+
+		/// The most workers behind a result: at least the attribution pallet's `MaxAssigned`.
+		#[pallet::constant]
+		type MaxSupporters: Get<u32>;
+
+		/// The most jobs one inference opens: the models pallet's `MaxTrainedOn`.
+		#[pallet::constant]
+		type MaxTrainedOn: Get<u32>;
+
+		/// How many of the newest payouts are kept for the runtime API.
+		#[pallet::constant]
+		type MaxPayouts: Get<u32>;
+
+		/// Publishes versions with contributors for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: openledger_primitives::datanet::ContributedVersionPublisher<Self::AccountId>;
+
+		/// Weights of this pallet's calls, from its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The id the next inference gets.
+	#[pallet::storage]
+	pub type NextInference<T> = StorageValue<_, InferenceId, ValueQuery>;
+
+	/// The fee each open job will pay out, keyed by job.
+	#[pallet::storage]
+	pub type Escrows<T: Config> = StorageMap<_, Twox64Concat, JobId, Escrow<T>, OptionQuery>;
+
+	/// The sum of every escrow.
+	#[pallet::storage]
+	pub type Escrowed<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// What each account may claim.
+	#[pallet::storage]
+	pub type Claimable<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
+
+	/// The sum of every claimable balance.
+	#[pallet::storage]
+	pub type TotalClaimable<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// What each contributor has been credited, per Datanet, ever.
+	#[pallet::storage]
+	pub type Earnings<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u32, BalanceOf<T>, ValueQuery>;
+
+	/// Each model's fees so far.
+	#[pallet::storage]
+	pub type FeesOfModel<T: Config> = StorageMap<_, Twox64Concat, ModelId, ModelFees<BalanceOf<T>>, ValueQuery>;
+
+	/// The newest `MaxPayouts` payouts, keyed by job.
+	#[pallet::storage]
+	pub type Payouts<T: Config> = StorageMap<_, Twox64Concat, JobId, Payout<T>, OptionQuery>;
+
+	/// Which job each slot of the payout ring holds.
+	#[pallet::storage]
+	pub type PayoutRing<T: Config> = StorageMap<_, Twox64Concat, u32, JobId, OptionQuery>;
+
+	/// Payouts made so far; the next one goes into slot `count % MaxPayouts`.
+	#[pallet::storage]
+	pub type PayoutCount<T> = StorageValue<_, u64, ValueQuery>;
+
+	/// The parameters in force; `None` until set, then [`Config::DefaultParams`] applies.
+	#[pallet::storage]
+	pub type CurrentParams<T: Config> = StorageValue<_, Params<BalanceOf<T>, BlockNumberFor<T>>, OptionQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		#[serde(skip)]
+		_config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			// The pallet's account keeps its existential deposit, so that fees below it can
+			// be escrowed and every claim can be paid out in full.
+			funds::endow_account::<T>();
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An inference was paid for: `fee` (tokens) plus `platform_fee` is escrowed for `jobs`.
+		InferenceRecorded {
+			inference: InferenceId,
+			model: ModelId,
+			payer: T::AccountId,
+			input_tokens: u32,
+			output_tokens: u32,
+			fee: BalanceOf<T>,
+			platform_fee: BalanceOf<T>,
+			jobs: InferenceJobsOf<T>,
+		},
+		/// `who` may claim `amount` more, from `job`.
+		Credited { job: JobId, who: T::AccountId, payee: Payee, amount: BalanceOf<T> },
+		/// A job's escrow was paid out: `total` split as listed (the treasury's part includes the
+		/// platform fee and rounding).
+		Settled {
+			job: JobId,
+			inference: InferenceId,
+			total: BalanceOf<T>,
+			contributors: BalanceOf<T>,
+			owner: BalanceOf<T>,
+			workers: BalanceOf<T>,
+			treasury: BalanceOf<T>,
+		},
+		/// A job failed and its escrow was credited back to the payer.
+		Refunded { job: JobId, inference: InferenceId, payer: T::AccountId, amount: BalanceOf<T> },
+		/// `who` was paid what it could claim.
+		Claimed { who: T::AccountId, amount: BalanceOf<T> },
+		/// New parameters are in force.
+		ParamsSet { params: Params<BalanceOf<T>, BlockNumberFor<T>> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No active model has this id (unknown, paused or retired).
+		UnknownModel,
+		/// An inference has at least one input or output token.
+		NoTokens,
+		/// The model names no Datanet version, or more than `MaxTrainedOn`.
+		BadTrainingData,
+		/// The fee does not fit the balance type.
+		FeeOverflow,
+		/// The payer cannot pay the fee and keep its account alive.
+		InsufficientBalance,
+		/// Nothing is claimable.
+		NothingToClaim,
+		/// The claim cannot be paid: it is below the existential deposit of an account that does
+		/// not exist yet. It stays claimable.
+		CannotPay,
+		/// The shares do not sum to exactly 100%.
+		SharesNotWhole,
+		/// `knn_paid` must be between 1 and `MaxPaid`, and `job_window` above 0.
+		BadParams,
+		/// A counter reached its maximum.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxPaid::get() > 0, "results pay at least one entry");
+			assert!(T::MaxSupporters::get() > 0, "results have at least one supporter");
+			assert!(T::MaxTrainedOn::get() > 0, "models are trained on at least one version");
+			assert!(T::MaxPayouts::get() > 0, "the payout ring has a slot");
+			assert!(Self::check_params(&T::DefaultParams::get()).is_ok(), "the default parameters are valid");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Pays for an inference of `model`: charges the model's rates for the tokens (per
+		/// 1,000, rounded up) plus the platform fee into escrow, and opens one attribution job
+		/// per Datanet version the model was trained on, ranking that version's items against
+		/// the query. The fee is split evenly across the jobs (the first takes the remainder).
+		///
+		/// - Origin: signed, the payer.
+		/// - Checks: an active model; at least one token; the payer can pay; every job opens
+		///   (the attribution pallet's checks: a published version, the label, workers).
+		/// - Emits [`Event::InferenceRecorded`].
+		/// - Weight: charged for `MaxTrainedOn` jobs, refunded to the jobs opened.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::record_inference(T::MaxTrainedOn::get()))]
+		pub fn record_inference(
+			origin: OriginFor<T>,
+			model: ModelId,
+			input_tokens: u32,
+			output_tokens: u32,
+			query_hash: Hash,
+			query_label: u32,
+		) -> DispatchResultWithPostInfo {
+			let payer = ensure_signed(origin)?;
+			let jobs = Self::do_record_inference(&payer, model, input_tokens, output_tokens, query_hash, query_label)?;
+			Ok(Some(T::WeightInfo::record_inference(jobs)).into())
+		}
+
+		/// Pays the caller everything it may claim.
+		///
+		/// - Origin: signed.
+		/// - Checks: something is claimable, and it can be paid.
+		/// - Emits [`Event::Claimed`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::claim())]
+		pub fn claim(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim(&who)
+		}
+
+		/// Pays `who` everything it may claim; anyone may call it, and the caller pays the
+		/// transaction fee.
+		///
+		/// - Origin: signed, anyone.
+		/// - Checks: as [`Pallet::claim`].
+		/// - Emits [`Event::Claimed`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::claim())]
+		pub fn claim_for(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_claim(&who)
+		}
+
+		/// Sets the parameters; they apply to inferences recorded and jobs settled from now.
+		///
+		/// - Origin: [`Config::AdminOrigin`].
+		/// - Checks: shares that sum to 100%, `knn_paid` in `1..=MaxPaid`, a window above 0.
+		/// - Emits [`Event::ParamsSet`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_params())]
+		pub fn set_params(origin: OriginFor<T>, params: Params<BalanceOf<T>, BlockNumberFor<T>>) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::check_params(&params)?;
+			CurrentParams::<T>::put(params.clone());
+			Self::deposit_event(Event::ParamsSet { params });
+			Ok(())
+		}
+	}
+}

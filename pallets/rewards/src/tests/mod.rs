@@ -1,0 +1,5 @@
+mod claims;
+mod inference;
+mod property;
+mod settlement;
+mod try_state;
