@@ -231,6 +231,37 @@ fn runtime_integrity_tests_pass() {
 	weights.validate().expect("block weights are consistent");
 }
 
+#[test]
+fn the_rewards_account_holds_its_existential_deposit_from_genesis() {
+	state_of(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let account = crate::Rewards::account_id();
+		assert_eq!(Balances::balance(&account), EXISTENTIAL_DEPOSIT);
+	});
+}
+
+/// The metadata the worker daemon's typed client is generated from
+/// (`offchain-workers/worker/metadata/openledger.scale`) must be this runtime's. After a change
+/// to the runtime's calls, storage, events or APIs, regenerate it with
+/// `UPDATE_METADATA=1 cargo test -p openledger-runtime checked_in_metadata`.
+#[test]
+fn checked_in_metadata_is_this_runtimes() {
+	let metadata = sp_io::TestExternalities::default()
+		.execute_with(|| Runtime::metadata_at_version(16))
+		.expect("the runtime serves metadata V16");
+	let bytes: &[u8] = &metadata;
+	let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../offchain-workers/worker/metadata/openledger.scale");
+	if std::env::var_os("UPDATE_METADATA").is_some() {
+		std::fs::create_dir_all(path.parent().expect("a parent")).expect("the directory is writable");
+		std::fs::write(&path, bytes).expect("the metadata file is writable");
+	}
+	let checked_in = std::fs::read(&path).unwrap_or_default();
+	assert!(
+		checked_in == bytes,
+		"{} is not this runtime's metadata: regenerate it with `UPDATE_METADATA=1 cargo test -p openledger-runtime checked_in_metadata`",
+		path.display()
+	);
+}
+
 mod datanets {
 	//! Datanets and reputation as this runtime configures them: 32-byte accounts, OPEN bonds, the
 	//! treasury from genesis, and version roots the shared crate reproduces.

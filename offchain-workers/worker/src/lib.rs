@@ -14,6 +14,7 @@
 pub mod attribute;
 pub mod commit;
 pub mod cpu;
+pub mod daemon;
 pub mod data;
 pub mod error;
 pub mod export;

@@ -33,6 +33,47 @@ struct Cli {
 enum Command {
 	/// Values every item for a batch of queries and writes the values and a summary.
 	Attribute(AttributeArgs),
+	/// Runs the worker daemon: follows the node, computes the jobs assigned to its key, commits
+	/// and reveals them, answers openings and challenges wrong results.
+	Run(RunArgs),
+}
+
+/// The daemon's options. Each can also be set in the `--config` TOML file, under the same name
+/// with underscores (`state_dir = "..."`); a flag overrides the file.
+#[derive(clap::Args, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunArgs {
+	/// A TOML file with any of the options below.
+	#[arg(long)]
+	#[serde(skip)]
+	config: Option<PathBuf>,
+	/// The node's WebSocket RPC endpoint [default: ws://127.0.0.1:9944].
+	#[arg(long)]
+	node: Option<String>,
+	/// A file holding the worker's secret: a mnemonic, a 0x-prefixed seed, or either with
+	/// derivation paths (`//hard/soft`).
+	#[arg(long, conflicts_with = "dev_seed")]
+	key_file: Option<PathBuf>,
+	/// A development key instead, such as `//Dave` (derived from the well-known dev phrase).
+	#[arg(long)]
+	dev_seed: Option<String>,
+	/// The content store: a directory, or `http://host:port/prefix`.
+	#[arg(long)]
+	store: Option<String>,
+	/// Where commitments are saved before they are submitted [default: ./worker-state].
+	#[arg(long)]
+	state_dir: Option<PathBuf>,
+	/// Where to compute [default: gpu].
+	#[arg(long, value_enum)]
+	device: Option<DeviceArg>,
+	/// Serve Prometheus metrics on this address, e.g. 127.0.0.1:9616.
+	#[arg(long)]
+	metrics: Option<std::net::SocketAddr>,
+	/// Tests only: commit to a result with the value at rank 0 off by one, so that the other
+	/// workers must prove it wrong.
+	#[arg(long)]
+	#[serde(default)]
+	corrupt_one_entry: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -93,7 +134,8 @@ enum MethodArg {
 	Similarity,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 enum DeviceArg {
 	Gpu,
 	Cpu,
@@ -122,7 +164,52 @@ fn main() -> anyhow::Result<()> {
 		.init();
 	match Cli::parse().command {
 		Command::Attribute(args) => run_attribute(args),
+		Command::Run(args) => run_daemon(args),
 	}
+}
+
+fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
+	let mut args = match &flags.config {
+		Some(path) => {
+			let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+			toml::from_str::<RunArgs>(&text).with_context(|| format!("parsing {}", path.display()))?
+		},
+		None => RunArgs::default(),
+	};
+	// Flags override the file.
+	args.node = flags.node.or(args.node);
+	args.key_file = flags.key_file.or(args.key_file);
+	args.dev_seed = flags.dev_seed.or(args.dev_seed);
+	args.store = flags.store.or(args.store);
+	args.state_dir = flags.state_dir.or(args.state_dir);
+	args.device = flags.device.or(args.device);
+	args.metrics = flags.metrics.or(args.metrics);
+	args.corrupt_one_entry |= flags.corrupt_one_entry;
+
+	let secret = match (&args.key_file, &args.dev_seed) {
+		(Some(path), None) => std::fs::read_to_string(path).with_context(|| format!("reading the key file {}", path.display()))?,
+		(None, Some(seed)) => seed.clone(),
+		(Some(_), Some(_)) => bail!("give either a key file or a dev seed, not both"),
+		(None, None) => bail!("no key: give --key-file or --dev-seed"),
+	};
+	let uri: subxt_signer::SecretUri = secret.trim().parse().context("the key is not a secret URI")?;
+	let signer = subxt_signer::sr25519::Keypair::from_uri(&uri).context("the key does not make an sr25519 key pair")?;
+	let store = openledger_worker::daemon::store::Store::parse(args.store.as_deref().context("no content store: give --store")?)?;
+	let engine = match args.device.unwrap_or(DeviceArg::Gpu) {
+		DeviceArg::Cpu => Engine::Cpu(Cpu::default()),
+		DeviceArg::Gpu => Engine::gpu(Gpu::new()?, None),
+	};
+	let opts = openledger_worker::daemon::Options {
+		node: args.node.unwrap_or_else(|| "ws://127.0.0.1:9944".into()),
+		signer,
+		store,
+		state_dir: args.state_dir.unwrap_or_else(|| PathBuf::from("worker-state")),
+		engine,
+		metrics: args.metrics,
+		corrupt_one_entry: args.corrupt_one_entry,
+	};
+	let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+	runtime.block_on(openledger_worker::daemon::run(opts))
 }
 
 fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {

@@ -1,0 +1,274 @@
+//! The node, through subxt: a typed client generated from the runtime's metadata (checked in
+//! at `metadata/openledger.scale`; the runtime's tests fail if it goes stale), over a
+//! reconnecting RPC client, and what the daemon reads and submits.
+
+use anyhow::{anyhow, Context, Result};
+use codec::{Decode, Encode};
+use openledger_primitives::{
+	attribution::{check::ProvenEntry, witness::Witness, Entry, Method},
+	datanet::ContributionLeaf,
+	merkle::Hash,
+};
+use std::time::Duration;
+use subxt::{
+	config::{DefaultExtrinsicParamsBuilder, RpcConfigFor},
+	rpcs::{
+		client::{reconnecting_rpc_client::ExponentialBackoff, ReconnectingRpcClient, RpcClient},
+		methods::LegacyRpcMethods,
+	},
+	OnlineClient, PolkadotConfig,
+};
+
+// SCALE derives too, so that the generated types convert to and from the primitives' types
+// by re-encoding ([`recode`]).
+#[subxt::subxt(
+	runtime_metadata_path = "metadata/openledger.scale",
+	derive_for_all_types = "::subxt::ext::codec::Encode, ::subxt::ext::codec::Decode"
+)]
+pub mod api {}
+
+/// The chain's configuration as subxt sees it: 32-byte accounts, `MultiAddress<_, ()>`,
+/// sr25519 signatures, the standard transaction extensions.
+pub type Conf = PolkadotConfig;
+pub type Client = OnlineClient<Conf>;
+pub type AccountId = subxt::utils::AccountId32;
+pub type AtBlock = subxt::client::ClientAtBlock<Conf, subxt::client::OnlineClientAtBlockImpl<Conf>>;
+pub type Signer = subxt_signer::sr25519::Keypair;
+pub type Rpc = LegacyRpcMethods<RpcConfigFor<Conf>>;
+
+/// Re-encodes a value as a type with the same SCALE layout: generated types and the
+/// primitives' types are the same bytes.
+pub fn recode<A: Encode, B: Decode>(a: &A) -> Result<B> {
+	B::decode(&mut &a.encode()[..]).map_err(|e| anyhow!("SCALE layouts differ: {e}"))
+}
+
+/// Connects to `url`; the client reconnects by itself if the node goes away, retrying at most
+/// every 2 seconds. Also returns the plain RPC methods, for the pool-aware nonce.
+pub async fn connect(url: &str) -> Result<(Client, Rpc)> {
+	let rpc = ReconnectingRpcClient::builder()
+		.retry_policy(ExponentialBackoff::from_millis(100).max_delay(Duration::from_secs(2)))
+		.build(url)
+		.await
+		.with_context(|| format!("connecting to {url}"))?;
+	let rpc = RpcClient::new(rpc);
+	let client = Client::from_rpc_client(rpc.clone()).await.context("reading the chain's metadata")?;
+	Ok((client, Rpc::new(rpc)))
+}
+
+/// An open job as the daemon needs it.
+#[derive(Clone, Debug)]
+pub struct JobView {
+	pub id: u64,
+	pub datanet: u32,
+	pub version: u32,
+	pub method: Method,
+	pub top: u32,
+	pub query_hash: Hash,
+	pub query_label: u32,
+	pub version_root: Hash,
+	pub item_count: u32,
+	pub dimension: u32,
+	pub paid_count: u32,
+	pub round: u32,
+	pub assigned: Vec<AccountId>,
+	pub phase: Phase,
+}
+
+/// Where a job stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+	Working { commit_end: u32, reveal_end: u32 },
+	Challenge { result: Hash, challenge_end: u32 },
+}
+
+/// A revealed result of the current round.
+#[derive(Clone, Debug)]
+pub struct RevealedView {
+	pub commitment: Hash,
+	pub paid: Vec<Entry>,
+	pub supporters: Vec<AccountId>,
+	pub refuted: bool,
+}
+
+/// A Datanet version's leaves, in leaf order.
+pub struct VersionItems {
+	pub leaves: Vec<ContributionLeaf<AccountId>>,
+	pub num_labels: u32,
+}
+
+type JobOnChain = api::runtime_types::pallet_attribution::types::Job;
+type PhaseOnChain = api::runtime_types::pallet_attribution::types::Phase<u32>;
+
+fn job_view(id: u64, job: JobOnChain) -> Result<JobView> {
+	let phase = match job.phase {
+		PhaseOnChain::Working { commit_end, reveal_end } => Phase::Working { commit_end, reveal_end },
+		PhaseOnChain::Challenge { result, challenge_end, .. } => Phase::Challenge { result, challenge_end },
+	};
+	Ok(JobView {
+		id,
+		datanet: job.spec.datanet,
+		version: job.spec.version,
+		method: recode(&job.spec.method)?,
+		top: job.spec.top,
+		query_hash: job.spec.query_hash,
+		query_label: job.spec.query_label,
+		version_root: job.version_root,
+		item_count: job.item_count,
+		dimension: job.dimension,
+		paid_count: job.paid_count,
+		round: job.round,
+		assigned: job.assigned.0,
+		phase,
+	})
+}
+
+/// Every open job.
+pub async fn open_jobs(at: &AtBlock) -> Result<Vec<JobView>> {
+	let mut out = Vec::new();
+	let mut iter = at.storage().iter(api::storage().attribution().jobs(), ()).await?;
+	while let Some(kv) = iter.next().await {
+		let kv = kv?;
+		let (id,) = kv.key()?.decode()?;
+		out.push(job_view(id, kv.value().decode()?)?);
+	}
+	Ok(out)
+}
+
+/// Whether `who` committed in the job's current round.
+pub async fn has_committed(at: &AtBlock, job: u64, who: &AccountId) -> Result<bool> {
+	Ok(at.storage().try_fetch(api::storage().attribution().commits(), (job, who.clone())).await?.is_some())
+}
+
+/// Whether `who` revealed in the job's current round.
+pub async fn has_revealed(at: &AtBlock, job: u64, who: &AccountId) -> Result<bool> {
+	Ok(at.storage().try_fetch(api::storage().attribution().reveal_of(), (job, who.clone())).await?.is_some())
+}
+
+/// The results revealed in the job's current round, by result hash.
+pub async fn results(at: &AtBlock, job: u64) -> Result<Vec<(Hash, RevealedView)>> {
+	let mut out = Vec::new();
+	let mut iter = at.storage().iter(api::storage().attribution().results(), (job,)).await?;
+	while let Some(kv) = iter.next().await {
+		let kv = kv?;
+		let (_, result) = kv.key()?.decode()?;
+		let r = kv.value().decode()?;
+		out.push((
+			result,
+			RevealedView {
+				commitment: r.commitment,
+				paid: recode(&r.paid)?,
+				supporters: r.supporters.0,
+				refuted: r.refuted_by.is_some(),
+			},
+		));
+	}
+	Ok(out)
+}
+
+/// The position a pending opening asks of `result`, if one is pending.
+pub async fn pending_opening(at: &AtBlock, job: u64, result: Hash) -> Result<Option<(u32, AccountId)>> {
+	let opening = at.storage().try_fetch(api::storage().attribution().openings(), (job, result)).await?;
+	Ok(match opening {
+		Some(o) => {
+			let o = o.decode()?;
+			Some((o.position, o.requester))
+		},
+		None => None,
+	})
+}
+
+/// The leaves of a published version, read from the Datanets pallet's storage.
+pub async fn version_items(at: &AtBlock, datanet: u32, version: u32) -> Result<VersionItems> {
+	let info = at
+		.storage()
+		.try_fetch(api::storage().datanets().datanets(), (datanet,))
+		.await?
+		.with_context(|| format!("Datanet {datanet} does not exist"))?
+		.decode()?;
+	let ids = at.storage().fetch(api::storage().datanets().version_items(), (datanet, version)).await?.decode()?.0;
+	let mut leaves = Vec::with_capacity(ids.len());
+	for id in ids {
+		let c = at
+			.storage()
+			.try_fetch(api::storage().datanets().contributions(), (id,))
+			.await?
+			.with_context(|| format!("contribution {id} is missing"))?
+			.decode()?;
+		leaves.push(ContributionLeaf {
+			id,
+			contributor: c.contributor,
+			content_hash: c.content_hash,
+			embedding_hash: c.embedding_hash,
+			label: c.label,
+		});
+	}
+	Ok(VersionItems { leaves, num_labels: info.num_labels })
+}
+
+/// A call the daemon submits.
+pub enum Call {
+	Commit { job: u64, hash: Hash },
+	Reveal { job: u64, commitment: Hash, paid: Vec<Entry>, salt: [u8; 32] },
+	RequestOpening { job: u64, result: Hash, position: u32 },
+	OpenEntry { job: u64, result: Hash, entry: ProvenEntry },
+	Challenge { job: u64, result: Hash, witness: Witness<AccountId>, query: Vec<i8> },
+}
+
+impl Call {
+	pub fn name(&self) -> &'static str {
+		match self {
+			Call::Commit { .. } => "commit",
+			Call::Reveal { .. } => "reveal",
+			Call::RequestOpening { .. } => "request_opening",
+			Call::OpenEntry { .. } => "open_entry",
+			Call::Challenge { .. } => "challenge",
+		}
+	}
+}
+
+/// Signs and submits transactions. The nonce comes from the node's `system_accountNextIndex`,
+/// which counts the key's transactions waiting in the pool: several in one block do not
+/// collide, and a transaction the pool dropped (a node restart empties it) leaves no gap.
+pub struct Submitter {
+	pub signer: Signer,
+	pub account: AccountId,
+	rpc: Option<Rpc>,
+}
+
+impl Submitter {
+	pub fn new(signer: Signer) -> Submitter {
+		let account = signer.public_key().to_account_id();
+		Submitter { signer, account, rpc: None }
+	}
+
+	/// Uses `rpc` from now on.
+	pub fn connected(&mut self, rpc: Rpc) {
+		self.rpc = Some(rpc);
+	}
+
+	/// Submits `call` to the pool; returns once the pool accepted it.
+	pub async fn submit(&mut self, at: &AtBlock, call: Call) -> Result<()> {
+		let tx = api::tx().attribution();
+		let result = match call {
+			Call::Commit { job, hash } => self.send(at, &tx.commit(job, hash)).await,
+			Call::Reveal { job, commitment, paid, salt } => {
+				self.send(at, &tx.reveal(job, commitment, recode(&paid)?, salt)).await
+			},
+			Call::RequestOpening { job, result, position } => self.send(at, &tx.request_opening(job, result, position)).await,
+			Call::OpenEntry { job, result, entry } => self.send(at, &tx.open_entry(job, result, recode(&entry)?)).await,
+			Call::Challenge { job, result, witness, query } => {
+				self.send(at, &tx.challenge(job, result, recode(&witness)?, recode(&query)?)).await
+			},
+		};
+		result
+	}
+
+	async fn send<P: subxt::tx::Payload>(&mut self, at: &AtBlock, payload: &P) -> Result<()> {
+		let rpc = self.rpc.as_ref().context("not connected")?;
+		let nonce = rpc.system_account_next_index(&self.account).await.context("reading the next nonce")?;
+		let params = DefaultExtrinsicParamsBuilder::<Conf>::new().nonce(nonce).build();
+		let mut tx = at.tx();
+		tx.sign_and_submit(payload, &self.signer, params).await?;
+		Ok(())
+	}
+}

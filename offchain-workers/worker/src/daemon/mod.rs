@@ -1,0 +1,635 @@
+//! `openledger-worker run`: the attribution worker daemon.
+//!
+//! It follows the node's best blocks. At each block it reads every open attribution job and:
+//!
+//! - for a job assigned to its key, fetches the version's embeddings and the query from the
+//!   content store (each object checked against its hash), computes the result on the GPU or
+//!   the CPU, saves the salt and result (see [`state`]), commits while the commit window is
+//!   open and reveals once it has closed;
+//! - answers every opening asked of a result it revealed, with the committed entry and its
+//!   proof;
+//! - once the job is in its challenge window, checks every other result of the round against
+//!   its own: it first looks for a left-out entry that beats a paid one (a challenge that needs
+//!   nothing from the other worker), then asks the other result's workers to open the first
+//!   entries where it differs, and challenges as soon as an opened entry proves it wrong.
+//!
+//! Everything it decides comes from chain state, read afresh each block, plus what it saved
+//! before committing; so it carries on across a node restart (the RPC client reconnects) and
+//! across its own crash (it reveals what it committed to and never commits anything else).
+
+pub mod chain;
+pub mod metrics;
+pub mod state;
+pub mod store;
+
+use crate::{
+	attribute::{attribute, Engine},
+	Embeddings, Inputs,
+};
+use anyhow::{bail, Context, Result};
+use chain::{AccountId, AtBlock, Call, JobView, Phase, RevealedView, Submitter};
+use codec::Encode;
+use metrics::Metrics;
+use openledger_primitives::{
+	attribution::{
+		check::{self, ProvenEntry, ProvenItem},
+		commitment,
+		witness::Witness,
+		Entry,
+	},
+	datanet::ContributionLeaf,
+	merkle::{self, Hash},
+};
+use state::{JobState, StateDir};
+use std::{
+	collections::{BTreeMap, HashMap},
+	net::SocketAddr,
+	path::PathBuf,
+	sync::{atomic::Ordering, Arc},
+	time::{Duration, SystemTime, UNIX_EPOCH},
+};
+use store::{Store, StoreError};
+
+/// How the daemon runs.
+pub struct Options {
+	/// The node's WebSocket RPC endpoint.
+	pub node: String,
+	/// The worker's key.
+	pub signer: chain::Signer,
+	/// Where embeddings and queries are fetched from.
+	pub store: Store,
+	/// Where commitments are saved before they are submitted.
+	pub state_dir: PathBuf,
+	/// Where results are computed.
+	pub engine: Engine,
+	/// Where Prometheus metrics are served, if anywhere.
+	pub metrics: Option<SocketAddr>,
+	/// For tests of the challenge path only: add 1 to the value of the entry at rank 0 of every
+	/// result, so that this worker commits and reveals a wrong result (which it opens honestly
+	/// when asked) and the others must prove it wrong.
+	pub corrupt_one_entry: bool,
+}
+
+/// Opened entries of another worker's result, and the requests made for them.
+#[derive(Default)]
+struct Challenge {
+	opened: BTreeMap<u32, ProvenEntry>,
+	requests: u32,
+	done: bool,
+}
+
+/// Openings one result may be asked for before the daemon gives up on it.
+const MAX_OPENINGS: u32 = 8;
+/// Blocks to wait before resubmitting a transaction that has not taken effect.
+const RESUBMIT_AFTER: u64 = 3;
+
+/// A version's items as the daemon holds them.
+struct Version {
+	leaves: Vec<ContributionLeaf<AccountId>>,
+	item_hashes: Vec<Hash>,
+	embeddings: Vec<i8>,
+	labels: Vec<u32>,
+	dimension: u32,
+}
+
+impl Version {
+	fn item(&self, index: u32) -> Option<ProvenItem<AccountId>> {
+		let proof = merkle::proof(&self.item_hashes, index as usize)?;
+		Some(ProvenItem { leaf: self.leaves.get(index as usize)?.clone(), proof })
+	}
+
+	fn embedding(&self, index: u32) -> Vec<i8> {
+		let d = self.dimension as usize;
+		self.embeddings[index as usize * d..(index as usize + 1) * d].to_vec()
+	}
+}
+
+/// This worker's result for a job.
+struct Computed {
+	commitment: Hash,
+	paid: Vec<Entry>,
+	entries: Vec<Entry>,
+	entry_hashes: Vec<Hash>,
+}
+
+impl Computed {
+	fn result_hash(&self) -> Hash {
+		result_hash(&self.commitment, &self.paid)
+	}
+
+	fn proven(&self, position: u32) -> Option<ProvenEntry> {
+		let proof = merkle::proof(&self.entry_hashes, position as usize)?;
+		Some(ProvenEntry { entry: *self.entries.get(position as usize)?, proof })
+	}
+}
+
+/// The hash the attribution pallet identifies a result by: blake2-256 of SCALE
+/// `(commitment, paid)`.
+pub fn result_hash(commitment: &Hash, paid: &[Entry]) -> Hash {
+	store::blake2_256(&(commitment, paid).encode())
+}
+
+/// The commit hash the attribution pallet checks a reveal against: blake2-256 of SCALE
+/// `(b"openledger/attribution/commit", job, worker, commitment, paid, salt)`.
+pub fn commit_hash(job: u64, worker: &AccountId, commitment: &Hash, paid: &[Entry], salt: &[u8; 32]) -> Hash {
+	store::blake2_256(&(b"openledger/attribution/commit", job, worker, commitment, paid, salt).encode())
+}
+
+fn now_ms() -> u64 {
+	SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+struct Worker {
+	opts: Options,
+	submitter: Submitter,
+	states: StateDir,
+	jobs: HashMap<u64, JobState>,
+	computed: HashMap<u64, Computed>,
+	versions: HashMap<(u32, u32), Arc<Version>>,
+	queries: HashMap<Hash, Vec<i8>>,
+	challenges: HashMap<(u64, Hash), Challenge>,
+	sent: HashMap<(u64, &'static str), u64>,
+	metrics: Arc<Metrics>,
+}
+
+/// Runs the daemon until the process is stopped.
+pub async fn run(opts: Options) -> Result<()> {
+	let metrics = Arc::new(Metrics::default());
+	if let Some(addr) = opts.metrics {
+		metrics::serve(addr, metrics.clone()).await.with_context(|| format!("serving metrics on {addr}"))?;
+	}
+	let submitter = Submitter::new(opts.signer.clone());
+	let states = StateDir::open(&opts.state_dir.join(submitter.account.to_string()))?;
+	let jobs: HashMap<u64, JobState> = states.load_all().into_iter().map(|s| (s.job, s)).collect();
+	tracing::info!(
+		worker = %submitter.account,
+		node = %opts.node,
+		engine = %opts.engine.describe(),
+		resumed_jobs = jobs.len(),
+		corrupt_one_entry = opts.corrupt_one_entry,
+		"worker daemon starting"
+	);
+	let mut worker = Worker {
+		opts,
+		submitter,
+		states,
+		jobs,
+		computed: HashMap::new(),
+		versions: HashMap::new(),
+		queries: HashMap::new(),
+		challenges: HashMap::new(),
+		sent: HashMap::new(),
+		metrics,
+	};
+	loop {
+		match chain::connect(&worker.opts.node).await {
+			Ok((client, rpc)) => {
+				worker.submitter.connected(rpc);
+				Metrics::inc(&worker.metrics.connections);
+				tracing::info!("connected to the node");
+				loop {
+					if let Err(e) = worker.follow(&client).await {
+						Metrics::inc(&worker.metrics.errors);
+						tracing::warn!(error = %format!("{e:#}"), "lost the block stream; resubscribing");
+					}
+					tokio::time::sleep(Duration::from_secs(1)).await;
+				}
+			},
+			Err(e) => {
+				Metrics::inc(&worker.metrics.errors);
+				tracing::warn!(error = %format!("{e:#}"), "node unreachable; retrying");
+				tokio::time::sleep(Duration::from_secs(2)).await;
+			},
+		}
+	}
+}
+
+impl Worker {
+	fn me(&self) -> &AccountId {
+		&self.submitter.account
+	}
+
+	async fn follow(&mut self, client: &chain::Client) -> Result<()> {
+		let mut blocks = client.stream_best_blocks().await?;
+		while let Some(block) = blocks.next().await {
+			let block = block?;
+			let n = block.number();
+			self.metrics.best_block.store(n, Ordering::Relaxed);
+			let at = block.at().await?;
+			if let Err(e) = self.on_block(&at, n).await {
+				Metrics::inc(&self.metrics.errors);
+				tracing::warn!(block = n, error = %format!("{e:#}"), "could not process a block");
+			}
+		}
+		bail!("the block stream ended")
+	}
+
+	async fn on_block(&mut self, at: &AtBlock, n: u64) -> Result<()> {
+		self.on_events(at).await?;
+		let open = chain::open_jobs(at).await?;
+		// Jobs that ended: count them and forget what was saved. A block older than the one a
+		// state was saved at says nothing (the block stream starts from the finalized block).
+		let ended: Vec<u64> = self
+			.jobs
+			.values()
+			.filter(|s| n >= s.seen_block && !open.iter().any(|j| j.id == s.job))
+			.map(|s| s.job)
+			.collect();
+		for id in ended {
+			if let Some(state) = self.jobs.remove(&id) {
+				Metrics::inc(&self.metrics.jobs_done);
+				self.metrics.job_millis.fetch_add(now_ms().saturating_sub(state.seen_ms), Ordering::Relaxed);
+				tracing::info!(job = id, seconds = (now_ms().saturating_sub(state.seen_ms)) as f64 / 1e3, "job ended");
+			}
+			self.states.remove(id);
+			self.computed.remove(&id);
+			self.challenges.retain(|(job, _), _| *job != id);
+		}
+		for job in &open {
+			if let Err(e) = self.on_job(at, n, job).await {
+				Metrics::inc(&self.metrics.errors);
+				tracing::warn!(job = job.id, block = n, error = %format!("{e:#}"), "job step failed; retrying next block");
+			}
+		}
+		Ok(())
+	}
+
+	async fn on_events(&mut self, at: &AtBlock) -> Result<()> {
+		use chain::api::attribution::events as ev;
+		let events = at.events().fetch().await?;
+		for e in events.find::<ev::EntryOpened>() {
+			let e = e?;
+			if let Some(ch) = self.challenges.get_mut(&(e.job, e.result)) {
+				let opened = ProvenEntry { entry: chain::recode(&e.entry)?, proof: chain::recode(&e.proof)? };
+				tracing::info!(job = e.job, position = opened.proof.leaf_index, "an entry we asked for was opened");
+				ch.opened.insert(opened.proof.leaf_index, opened);
+			}
+		}
+		for e in events.find::<ev::ChallengeUpheld>() {
+			let e = e?;
+			if &e.challenger == self.me() {
+				Metrics::inc(&self.metrics.challenges_won);
+				tracing::info!(job = e.job, reward = e.reward, "our challenge was upheld");
+			}
+		}
+		for e in events.find::<ev::ChallengeRejected>() {
+			let e = e?;
+			if &e.challenger == self.me() {
+				Metrics::inc(&self.metrics.challenges_lost);
+				tracing::warn!(job = e.job, "our challenge was rejected");
+			}
+		}
+		Ok(())
+	}
+
+	async fn on_job(&mut self, at: &AtBlock, n: u64, job: &JobView) -> Result<()> {
+		if self.jobs.get(&job.id).is_some_and(|s| n < s.seen_block) {
+			// An older view than the one our commitment was made at: catching up.
+			return Ok(());
+		}
+		let assigned = job.assigned.contains(self.me());
+		if assigned {
+			self.work(at, n, job).await?;
+		}
+		let ours = self.jobs.get(&job.id).is_some_and(|s| s.round == job.round);
+		if ours {
+			self.answer_openings(at, n, job).await?;
+			if let Phase::Challenge { challenge_end, .. } = job.phase {
+				if !self.opts.corrupt_one_entry && n < challenge_end as u64 {
+					self.police(at, n, job).await?;
+				}
+			}
+		}
+		Ok(())
+	}
+
+	/// Commit and reveal.
+	async fn work(&mut self, at: &AtBlock, n: u64, job: &JobView) -> Result<()> {
+		let Phase::Working { commit_end, reveal_end } = job.phase else { return Ok(()) };
+		let (commit_end, reveal_end) = (commit_end as u64, reveal_end as u64);
+		let fresh = !self.jobs.get(&job.id).is_some_and(|s| s.round == job.round);
+		if fresh {
+			if n >= commit_end {
+				return Ok(());
+			}
+			let computed = self.compute(at, job).await?;
+			let mut salt = [0u8; 32];
+			getrandom::getrandom(&mut salt).context("no randomness for the salt")?;
+			let state = JobState {
+				job: job.id,
+				round: job.round,
+				salt,
+				commitment: computed.commitment,
+				paid: computed.paid.iter().map(|&e| e.into()).collect(),
+				seen_ms: self.jobs.get(&job.id).map_or_else(now_ms, |s| s.seen_ms),
+				seen_block: n,
+			};
+			// Saved before anything is submitted: after a crash the daemon reveals this.
+			self.states.save(&state)?;
+			tracing::info!(job = job.id, round = job.round, commitment = %openledger_primitives::hex::to_hex(&state.commitment), "computed");
+			self.jobs.insert(job.id, state);
+			self.computed.insert(job.id, computed);
+		}
+		let state = self.jobs.get(&job.id).expect("saved above").clone();
+		let me = self.me().clone();
+		if !chain::has_committed(at, job.id, &me).await? {
+			if n < commit_end && self.due(job.id, "commit", n) {
+				let hash = commit_hash(job.id, &me, &state.commitment, &state.paid(), &state.salt);
+				self.submit(at, n, Call::Commit { job: job.id, hash }).await?;
+				Metrics::inc(&self.metrics.commits);
+			}
+		} else if n >= commit_end && n < reveal_end && !chain::has_revealed(at, job.id, &me).await? && self.due(job.id, "reveal", n) {
+			let call = Call::Reveal { job: job.id, commitment: state.commitment, paid: state.paid(), salt: state.salt };
+			self.submit(at, n, call).await?;
+			Metrics::inc(&self.metrics.reveals);
+		}
+		Ok(())
+	}
+
+	/// Whether a transaction of this kind may be sent for the job now (none sent lately).
+	fn due(&self, job: u64, kind: &'static str, n: u64) -> bool {
+		self.sent.get(&(job, kind)).is_none_or(|&at| n >= at + RESUBMIT_AFTER)
+	}
+
+	async fn submit(&mut self, at: &AtBlock, n: u64, call: Call) -> Result<()> {
+		let (name, job) = match &call {
+			Call::Commit { job, .. } |
+			Call::Reveal { job, .. } |
+			Call::RequestOpening { job, .. } |
+			Call::OpenEntry { job, .. } |
+			Call::Challenge { job, .. } => (call.name(), *job),
+		};
+		self.sent.insert((job, name), n);
+		self.submitter.submit(at, call).await.with_context(|| format!("submitting {name} for job {job}"))?;
+		tracing::info!(job, call = name, block = n, "submitted");
+		Ok(())
+	}
+
+	/// Our result for `job`, computed now if this process has not yet.
+	async fn ensure_computed(&mut self, at: &AtBlock, job: &JobView) -> Result<()> {
+		if self.computed.contains_key(&job.id) {
+			return Ok(());
+		}
+		let computed = self.compute(at, job).await?;
+		if let Some(state) = self.jobs.get(&job.id) {
+			if state.commitment != computed.commitment {
+				bail!("recomputing job {} gave another commitment than the one saved", job.id);
+			}
+		}
+		self.computed.insert(job.id, computed);
+		Ok(())
+	}
+
+	async fn answer_openings(&mut self, at: &AtBlock, n: u64, job: &JobView) -> Result<()> {
+		self.ensure_computed(at, job).await?;
+		let result = self.computed[&job.id].result_hash();
+		if let Some((position, requester)) = chain::pending_opening(at, job.id, result).await? {
+			if self.due(job.id, "open_entry", n) {
+				let entry = self.computed[&job.id].proven(position).context("asked for a position past the commitment")?;
+				tracing::info!(job = job.id, position, %requester, "opening an entry of our result");
+				self.submit(at, n, Call::OpenEntry { job: job.id, result, entry }).await?;
+				Metrics::inc(&self.metrics.openings_answered);
+			}
+		}
+		Ok(())
+	}
+
+	/// Checks the other results of the round and challenges a wrong one.
+	async fn police(&mut self, at: &AtBlock, n: u64, job: &JobView) -> Result<()> {
+		self.ensure_computed(at, job).await?;
+		let version = self.version(at, job).await?;
+		let query = self.query(job).await?;
+		let mine = &self.computed[&job.id];
+		let my_result = mine.result_hash();
+		let me = self.me().clone();
+		let mut calls = Vec::new();
+		for (result, theirs) in chain::results(at, job.id).await? {
+			if result == my_result || theirs.refuted || theirs.supporters.contains(&me) {
+				continue;
+			}
+			let ch = self.challenges.entry((job.id, result)).or_default();
+			if ch.done {
+				continue;
+			}
+			let cjob = check::Job {
+				method: job.method,
+				version_root: job.version_root,
+				item_count: job.item_count,
+				dimension: job.dimension,
+				query_hash: job.query_hash,
+				query_label: job.query_label,
+				commitment: theirs.commitment,
+				paid: &theirs.paid,
+			};
+			if let Some(witness) = find_fault(&cjob, &version, &query, mine, &theirs, &ch.opened) {
+				tracing::info!(job = job.id, result = %openledger_primitives::hex::to_hex(&result), "challenging a wrong result");
+				ch.done = true;
+				calls.push(Call::Challenge { job: job.id, result, witness, query: query.clone() });
+				continue;
+			}
+			if chain::pending_opening(at, job.id, result).await?.is_some() {
+				continue;
+			}
+			if ch.requests >= MAX_OPENINGS {
+				continue;
+			}
+			let count = job.method.committed_count(job.item_count);
+			if let Some(position) = next_position(mine, &theirs, &ch.opened, count) {
+				ch.requests += 1;
+				Metrics::inc(&self.metrics.openings_requested);
+				tracing::info!(job = job.id, position, "asking another result's workers to open an entry");
+				calls.push(Call::RequestOpening { job: job.id, result, position });
+			}
+		}
+		for call in calls {
+			if let Err(e) = self.submit(at, n, call).await {
+				Metrics::inc(&self.metrics.errors);
+				tracing::warn!(job = job.id, error = %format!("{e:#}"), "submission failed");
+			}
+		}
+		Ok(())
+	}
+
+	async fn version(&mut self, at: &AtBlock, job: &JobView) -> Result<Arc<Version>> {
+		if let Some(v) = self.versions.get(&(job.datanet, job.version)) {
+			return Ok(v.clone());
+		}
+		let items = chain::version_items(at, job.datanet, job.version).await?;
+		let item_hashes: Vec<Hash> = items.leaves.iter().map(|l| l.hash()).collect();
+		if items.leaves.len() != job.item_count as usize || merkle::root(&item_hashes) != job.version_root {
+			bail!("the version's items on chain do not match the job's root");
+		}
+		let d = job.dimension as usize;
+		let mut embeddings = Vec::with_capacity(items.leaves.len() * d);
+		for leaf in &items.leaves {
+			let bytes = self.fetch(&leaf.embedding_hash).await?;
+			if bytes.len() != d {
+				bail!("embedding {} has {} bytes, not {d}", openledger_primitives::hex::to_hex(&leaf.embedding_hash), bytes.len());
+			}
+			embeddings.extend(bytes.iter().map(|&b| b as i8));
+		}
+		let labels = items.leaves.iter().map(|l| l.label).collect();
+		let version = Arc::new(Version { leaves: items.leaves, item_hashes, embeddings, labels, dimension: job.dimension });
+		tracing::info!(datanet = job.datanet, version = job.version, items = job.item_count, "version loaded and checked against its root");
+		self.versions.insert((job.datanet, job.version), version.clone());
+		Ok(version)
+	}
+
+	async fn query(&mut self, job: &JobView) -> Result<Vec<i8>> {
+		if let Some(q) = self.queries.get(&job.query_hash) {
+			return Ok(q.clone());
+		}
+		let bytes = self.fetch(&job.query_hash).await?;
+		if bytes.len() != job.dimension as usize {
+			bail!("the query has {} bytes, not {}", bytes.len(), job.dimension);
+		}
+		let query: Vec<i8> = bytes.iter().map(|&b| b as i8).collect();
+		self.queries.insert(job.query_hash, query.clone());
+		Ok(query)
+	}
+
+	async fn fetch(&self, hash: &Hash) -> Result<Vec<u8>> {
+		match self.opts.store.fetch(hash).await {
+			Ok(bytes) => Ok(bytes),
+			Err(e @ StoreError::HashMismatch { .. }) => {
+				Metrics::inc(&self.metrics.store_refused);
+				tracing::error!(error = %e, "the store served a corrupt object; refusing it");
+				Err(e.into())
+			},
+			Err(e) => Err(e.into()),
+		}
+	}
+
+	async fn compute(&mut self, at: &AtBlock, job: &JobView) -> Result<Computed> {
+		let version = self.version(at, job).await?;
+		let query = self.query(job).await?;
+		let started = std::time::Instant::now();
+		let items = Embeddings::from_i8(job.dimension, &version.embeddings)?;
+		let queries = Embeddings::from_i8(job.dimension, &query)?;
+		let query_labels = [job.query_label];
+		let needs_labels = job.method.needs_labels();
+		let inputs = Inputs {
+			items: &items,
+			labels: needs_labels.then_some(&version.labels[..]),
+			queries: &queries,
+			query_labels: needs_labels.then_some(&query_labels[..]),
+		};
+		let mut entries = Vec::new();
+		let output = tokio::task::block_in_place(|| {
+			attribute(&self.opts.engine, job.method, job.top, inputs, &|_| {}, &mut |group| {
+				if let Some(ranking) = group.first() {
+					entries = ranking.entries();
+				}
+				Ok(())
+			})
+		})?;
+		let result = output.queries.first().context("no result for the query")?;
+		let (mut root, mut paid) = (result.root, result.top.clone());
+		if self.opts.corrupt_one_entry && !entries.is_empty() {
+			entries[0].value = entries[0].value.wrapping_add(1);
+			if let Some(first) = paid.first_mut() {
+				*first = entries[0];
+			}
+			root = commitment(&entries);
+			tracing::warn!(job = job.id, "corrupting the entry at rank 0, as --corrupt-one-entry asks");
+		}
+		if paid.len() != job.paid_count as usize {
+			bail!("computed {} paid entries, the job pays {}", paid.len(), job.paid_count);
+		}
+		tracing::info!(job = job.id, items = job.item_count, millis = started.elapsed().as_millis() as u64, "attributed");
+		let entry_hashes = entries.iter().map(Entry::leaf_hash).collect();
+		Ok(Computed { commitment: root, paid, entries, entry_hashes })
+	}
+}
+
+/// A witness that `theirs` is wrong, from what is known without asking (an entry our result
+/// pays that theirs leaves out, and beats one they pay) or from the entries they opened.
+fn find_fault(
+	job: &check::Job,
+	version: &Version,
+	query: &[i8],
+	mine: &Computed,
+	theirs: &RevealedView,
+	opened: &BTreeMap<u32, ProvenEntry>,
+) -> Option<Witness<AccountId>> {
+	let holds = |w: &Witness<AccountId>| matches!(w.check(job, query), Ok(Some(_)));
+	let mut candidates: Vec<Witness<AccountId>> = Vec::new();
+	for e in &mine.paid {
+		if !theirs.paid.iter().any(|p| p.index == e.index) {
+			if let Some(item) = version.item(e.index) {
+				candidates.push(Witness::UnpaidBeatsPaid { item, embedding: version.embedding(e.index) });
+			}
+		}
+	}
+	let count = job.committed_count();
+	for (&position, entry) in opened {
+		let e = entry.entry;
+		if (position as usize) < theirs.paid.len() {
+			candidates.push(Witness::PaidMismatch { position, entry: entry.clone() });
+		}
+		candidates.push(Witness::RankMismatch { entry: entry.clone() });
+		candidates.push(Witness::IndexOutOfRange { entry: entry.clone() });
+		candidates.push(Witness::WrongSimilarity { entry: entry.clone() });
+		if let Some(item) = version.item(e.index) {
+			candidates.push(Witness::WrongDistance { entry: entry.clone(), item: item.clone(), embedding: version.embedding(e.index) });
+			if position + 1 == count {
+				candidates.push(Witness::WrongKnnLast { entry: entry.clone(), item });
+			}
+		}
+		if let Some(next) = opened.get(&(position + 1)) {
+			candidates.push(Witness::OutOfOrder { first: entry.clone(), second: next.clone() });
+			if let (Some(item), Some(next_item)) = (version.item(e.index), version.item(next.entry.index)) {
+				candidates.push(Witness::WrongKnnStep { entry: entry.clone(), next: next.clone(), item, next_item });
+			}
+		}
+		for (&other, b) in opened.range(position + 1..) {
+			if other != position && b.entry.index == e.index {
+				candidates.push(Witness::RepeatedIndex { a: entry.clone(), b: b.clone() });
+			}
+		}
+	}
+	candidates.into_iter().find(holds)
+}
+
+/// The next position of `theirs` to ask for: the first paid position where it differs from
+/// ours, then its neighbours (the checks of a step or an order need two adjacent entries); if
+/// the paid entries agree, the committed entries after them, in order.
+fn next_position(mine: &Computed, theirs: &RevealedView, opened: &BTreeMap<u32, ProvenEntry>, count: u32) -> Option<u32> {
+	let differs = theirs.paid.iter().zip(&mine.entries).position(|(a, b)| a != b).map(|p| p as u32);
+	let start = differs.unwrap_or(theirs.paid.len() as u32);
+	let mut order = vec![start, start + 1];
+	if start > 0 {
+		order.push(start - 1);
+	}
+	order.extend(start + 2..count);
+	order.into_iter().find(|p| *p < count && !opened.contains_key(p))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn commit_and_result_hashes_follow_the_pallets_encoding() {
+		let worker = AccountId::from([7u8; 32]);
+		let paid = vec![Entry { rank: 0, index: 3, distance: 12, value: -5 }];
+		let (commitment, salt) = ([1u8; 32], [2u8; 32]);
+		// The same bytes, laid out by hand: domain, u64 job LE, account, root, compact length,
+		// each entry's 20 bytes, salt.
+		let mut bytes = b"openledger/attribution/commit".to_vec();
+		bytes.extend(9u64.to_le_bytes());
+		bytes.extend([7u8; 32]);
+		bytes.extend(commitment);
+		bytes.push(4); // compact 1
+		bytes.extend(0u32.to_le_bytes());
+		bytes.extend(3u32.to_le_bytes());
+		bytes.extend(12u32.to_le_bytes());
+		bytes.extend((-5i64).to_le_bytes());
+		bytes.extend(salt);
+		assert_eq!(commit_hash(9, &worker, &commitment, &paid, &salt), store::blake2_256(&bytes));
+		let mut expected = commitment.to_vec();
+		expected.push(4);
+		expected.extend(paid[0].encode());
+		assert_eq!(result_hash(&commitment, &paid), store::blake2_256(&expected));
+	}
+}

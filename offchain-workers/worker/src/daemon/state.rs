@@ -1,0 +1,136 @@
+//! What the daemon must not forget across a crash: for each job it committed to, the round,
+//! the salt and the result. It is written (atomically: a temporary file, then a rename) before
+//! the commit is submitted, so a restarted daemon reveals what it committed to and never
+//! commits anything else for that round.
+
+use anyhow::{Context, Result};
+use openledger_primitives::{attribution::Entry, merkle::Hash};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// One job's commitment.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct JobState {
+	pub job: u64,
+	pub round: u32,
+	#[serde(with = "hex32")]
+	pub salt: [u8; 32],
+	#[serde(with = "hex32")]
+	pub commitment: Hash,
+	pub paid: Vec<PaidEntry>,
+	/// Unix milliseconds when the assignment was first seen.
+	pub seen_ms: u64,
+	/// The block this state was computed at; older blocks are not used to judge the job.
+	pub seen_block: u64,
+}
+
+/// An entry, as stored.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PaidEntry {
+	pub rank: u32,
+	pub index: u32,
+	pub distance: u32,
+	pub value: i64,
+}
+
+impl From<Entry> for PaidEntry {
+	fn from(e: Entry) -> Self {
+		PaidEntry { rank: e.rank, index: e.index, distance: e.distance, value: e.value }
+	}
+}
+
+impl From<PaidEntry> for Entry {
+	fn from(e: PaidEntry) -> Self {
+		Entry { rank: e.rank, index: e.index, distance: e.distance, value: e.value }
+	}
+}
+
+impl JobState {
+	pub fn paid(&self) -> Vec<Entry> {
+		self.paid.iter().map(|&e| e.into()).collect()
+	}
+}
+
+/// The states of one worker key, one JSON file per job.
+pub struct StateDir {
+	dir: PathBuf,
+}
+
+impl StateDir {
+	pub fn open(dir: &Path) -> Result<StateDir> {
+		std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+		Ok(StateDir { dir: dir.to_path_buf() })
+	}
+
+	fn path(&self, job: u64) -> PathBuf {
+		self.dir.join(format!("job-{job}.json"))
+	}
+
+	pub fn save(&self, state: &JobState) -> Result<()> {
+		let tmp = self.dir.join(format!(".job-{}.json.tmp", state.job));
+		std::fs::write(&tmp, serde_json::to_vec_pretty(state)?).with_context(|| format!("writing {}", tmp.display()))?;
+		std::fs::rename(&tmp, self.path(state.job)).context("renaming the state file")?;
+		Ok(())
+	}
+
+	pub fn remove(&self, job: u64) {
+		let _ = std::fs::remove_file(self.path(job));
+	}
+
+	/// Every readable state; an unreadable file is reported and skipped.
+	pub fn load_all(&self) -> Vec<JobState> {
+		let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
+		let mut out = Vec::new();
+		for entry in entries.flatten() {
+			let path = entry.path();
+			if path.extension().is_some_and(|e| e == "json") {
+				match std::fs::read(&path).map_err(anyhow::Error::from).and_then(|b| Ok(serde_json::from_slice(&b)?)) {
+					Ok(state) => out.push(state),
+					Err(e) => tracing::warn!(file = %path.display(), error = %e, "skipping an unreadable state file"),
+				}
+			}
+		}
+		out
+	}
+}
+
+mod hex32 {
+	use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+	pub fn serialize<S: Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+		s.serialize_str(&openledger_primitives::hex::to_hex(v))
+	}
+
+	pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+		let s = String::deserialize(d)?;
+		openledger_primitives::hex::parse_hash(&s).map_err(|e| D::Error::custom(format!("{e:?}")))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn states_survive_a_restart_and_bad_files_are_skipped() {
+		let dir = std::env::temp_dir().join(format!("openledger-state-test-{}", std::process::id()));
+		let states = StateDir::open(&dir).unwrap();
+		let state = JobState {
+			job: 4,
+			round: 1,
+			salt: [3; 32],
+			commitment: [5; 32],
+			paid: vec![PaidEntry { rank: 0, index: 2, distance: 9, value: -4 }],
+			seen_ms: 17,
+			seen_block: 3,
+		};
+		states.save(&state).unwrap();
+		std::fs::write(dir.join("job-5.json"), b"{ not json").unwrap();
+		let reopened = StateDir::open(&dir).unwrap();
+		assert_eq!(reopened.load_all(), vec![state]);
+		reopened.remove(4);
+		reopened.remove(5);
+		assert!(reopened.load_all().is_empty());
+		std::fs::remove_dir_all(&dir).unwrap();
+	}
+}

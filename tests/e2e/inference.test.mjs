@@ -1,0 +1,267 @@
+// Paid inference end to end, with the real worker daemon: a Datanet is created, contributed to,
+// curated and published; a model is registered on it; three `openledger-worker run` daemons
+// stake (one with --corrupt-one-entry, one fetching embeddings over HTTP and computing on the
+// GPU adapter wgpu finds, lavapipe here); a payer records an inference. The daemons commit and
+// reveal, the honest two prove the liar wrong through openings and a challenge, and the liar is
+// slashed; the honest result settles and each contributor's balance rises by exactly what the
+// spec predicts from the off-chain values. One daemon is killed right after its commit and
+// restarted (it reveals what it committed to, and commits nothing else); then the node itself
+// is restarted and a second inference settles through the same daemons.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex } from '@polkadot/util';
+import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
+import { startDevNode, stop, sendAndWait, releaseBinary, freePort, sleep } from './node-process.mjs';
+import { eventOf, npy, predictContributors } from './helpers.mjs';
+
+const OPEN = 10n ** 18n;
+const dir = mkdtempSync(join(tmpdir(), 'openledger-e2e-inference-'));
+const storeDir = join(dir, 'store');
+mkdirSync(storeDir);
+const daemons = new Map();
+let node;
+let http;
+
+after(async () => {
+  for (const d of daemons.values()) d.child.kill('SIGKILL');
+  if (http) http.close();
+  if (node) await stop(node);
+  if (process.env.KEEP_E2E_DIR) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+});
+
+/// Puts `bytes` into the content store under their blake2-256 hash; returns the hash.
+function putObject(bytes) {
+  const hash = blake2AsHex(bytes, 256);
+  writeFileSync(join(storeDir, hash.slice(2)), bytes);
+  return hash;
+}
+
+/// Starts (or restarts) the daemon of `name` with `extra` flags.
+async function startDaemon(name, seed, extra, url) {
+  const metricsPort = daemons.get(name)?.metricsPort || await freePort();
+  const args = [
+    'run', '--node', url, '--dev-seed', seed, '--state-dir', join(dir, 'state'),
+    '--metrics', `127.0.0.1:${metricsPort}`, ...extra,
+  ];
+  const log = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
+  const child = spawn(releaseBinary('openledger-worker'), args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'info' } });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const daemon = { child, exited, metricsPort, name, seed, extra };
+  daemons.set(name, daemon);
+  const end = Date.now() + 60_000;
+  while (Date.now() < end) {
+    if (await metrics(daemon).catch(() => null)) return daemon;
+    await sleep(300);
+  }
+  throw new Error(`daemon ${name} did not serve metrics; see ${join(dir, `${name}.log`)}`);
+}
+
+/// The daemon's Prometheus metrics as a name -> number map.
+async function metrics(daemon) {
+  const res = await fetch(`http://127.0.0.1:${daemon.metricsPort}/metrics`);
+  const text = await res.text();
+  return new Map(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => {
+    const [name, value] = l.split(' ');
+    return [name, Number(value)];
+  }));
+}
+
+/// Polls `probe` until it returns something truthy.
+async function until(what, probe, ms = 300_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const got = await probe();
+    if (got) return got;
+    await sleep(1000);
+  }
+  throw new Error(`timed out waiting for ${what}; logs in ${dir}`);
+}
+
+/// The attribution events of blocks `from..=to`.
+async function attributionEvents(api, from, to) {
+  const out = [];
+  for (let n = from; n <= to; n++) {
+    const hash = await api.rpc.chain.getBlockHash(n);
+    const events = await (await api.at(hash)).query.system.events();
+    for (const { event } of events) if (event.section === 'attribution') out.push(event);
+  }
+  return out;
+}
+
+test('paid inference: three worker daemons, one lying; the honest result settles and pays the contributors', { timeout: 1_200_000 }, async (t) => {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const alice = keyring.addFromUri('//Alice'); // Datanet owner, curator, model owner
+  const bob = keyring.addFromUri('//Bob');
+  const charlie = keyring.addFromUri('//Charlie');
+  const payer = keyring.addFromUri('//Payer');
+  const [dave, eve, ferdie] = ['//Dave', '//Eve', '//Ferdie'].map((u) => keyring.addFromUri(u));
+
+  node = await startDevNode({ basePath: join(dir, 'chain'), logFile: join(dir, 'node.log') });
+  let { api } = node;
+
+  // A Datanet of six items from Bob and Charlie, all accepted and published as version 1.
+  const caps = { itemsPerContributor: 10, bytesPerContributor: 1_000_000, itemsPerDatanet: 100, bytesPerDatanet: 10_000_000 };
+  const created = await sendAndWait(api, api.tx.datanets.createDatanet('pets', 'ipfs://d', [], 8, 2, 'Open', OPEN, caps), alice);
+  const datanet = eventOf(api, created.events, api.events.datanets.DatanetCreated).data.datanet.toNumber();
+  const items = [];
+  for (let i = 0; i < 6; i++) {
+    const who = i % 2 === 0 ? bob : charlie;
+    const embedding = Int8Array.from({ length: 8 }, (_, j) => ((i * 37 + j * 11 + i * j * 5) % 61) - 30);
+    const embeddingHash = putObject(new Uint8Array(embedding.buffer));
+    const label = i % 3 === 0 ? 0 : 1;
+    const tx = api.tx.datanets.contribute(datanet, blake2AsHex(`item ${i}`), embeddingHash, label, 1024, `ipfs://item-${i}`);
+    const { events } = await sendAndWait(api, tx, who);
+    const id = eventOf(api, events, api.events.datanets.Contributed).data.id.toNumber();
+    items.push({ id, who, embedding, embeddingHash, label, contentHash: blake2AsHex(`item ${i}`) });
+  }
+  await sendAndWait(api, api.tx.datanets.curate(datanet, items.map((i) => i.id), 'Accept'), alice);
+  const published = await sendAndWait(api, api.tx.datanets.publishVersion(datanet), alice);
+  const root = eventOf(api, published.events, api.events.datanets.VersionPublished).data.root.toHex();
+
+  // The query, in the store too.
+  const query = Int8Array.from([5, -3, 12, 7, -20, 4, 9, -1]);
+  const queryHash = putObject(new Uint8Array(query.buffer));
+
+  // The store over HTTP as well, for one daemon.
+  http = createServer((req, res) => {
+    const file = join(storeDir, req.url.split('/').pop());
+    if (!/^[0-9a-f]{64}$/.test(req.url.split('/').pop()) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const body = readFileSync(file);
+    res.writeHead(200, { 'Content-Length': body.length }).end(body);
+  });
+  await new Promise((r) => http.listen(0, '127.0.0.1', r));
+  const httpStore = `http://127.0.0.1:${http.address().port}/objects`;
+
+  // Parameters through sudo (governance later): windows in 3-second blocks long enough for two
+  // openings and a challenge; KNN-Shapley pays the 3 nearest.
+  const sudo = (call) => sendAndWait(api, api.tx.sudo.sudo(call), alice);
+  await sudo(api.tx.attribution.setParams({
+    minStake: 100n * OPEN, replication: 3, quorum: 2, commitWindow: 4, revealWindow: 6,
+    agreedChallengeWindow: 25, optimisticChallengeWindow: 25, challengeBond: 10n * OPEN,
+    wrongResultSlash: 200_000_000, challengerShare: 500_000_000, openingWindow: 6, unbondingPeriod: 500,
+  }));
+  const shares = { contributors: 400_000_000, owner: 350_000_000, workers: 150_000_000, treasury: 100_000_000 };
+  const platformFee = OPEN / 100n;
+  await sudo(api.tx.rewards.setParams({ shares, platformFee, jobWindow: 200, knnPaid: 3 }));
+  const rates = { inputPer1k: OPEN / 1000n, outputPer1k: OPEN / 500n };
+  const registered = await sendAndWait(api, api.tx.models.registerModel(
+    'pets-lora', blake2AsHex('base'), blake2AsHex('adapter'), 'Lora', { KnnShapley: { k: 3 } }, [[datanet, 1]], rates, [],
+  ), alice);
+  const model = eventOf(api, registered.events, api.events.models.ModelRegistered).data.model.toNumber();
+  await sendAndWait(api, api.tx.balances.transferKeepAlive(payer.address, 1000n * OPEN), alice);
+  await Promise.all([dave, eve, ferdie].map((w) => sendAndWait(api, api.tx.attribution.registerWorker(100n * OPEN), w)));
+
+  // What an honest worker computes, from the worker binary's CLI on an export of the version.
+  const exportDir = join(dir, 'export');
+  mkdirSync(exportDir);
+  const leaves = [...items].sort((a, b) => a.id - b.id);
+  writeFileSync(join(exportDir, 'version.json'), JSON.stringify({
+    datanet, version: 1, root, dimension: 8,
+    items: leaves.map((l) => ({
+      id: l.id, contributor: u8aToHex(l.who.publicKey), content_hash: l.contentHash, embedding_hash: l.embeddingHash, label: l.label,
+    })),
+  }));
+  writeFileSync(join(exportDir, 'embeddings.npy'),
+    npy('|i1', [leaves.length, 8], new Uint8Array(leaves.flatMap((l) => [...new Uint8Array(l.embedding.buffer)]))));
+  writeFileSync(join(dir, 'q.npy'), npy('|i1', [1, 8], new Uint8Array(query.buffer)));
+  writeFileSync(join(dir, 'ql.npy'), npy('<u4', [1], new Uint8Array(Uint32Array.from([1]).buffer)));
+  execFileSync(releaseBinary('openledger-worker'), [
+    'attribute', '--datanet', exportDir, '--queries', join(dir, 'q.npy'), '--query-labels', join(dir, 'ql.npy'),
+    '--method', 'knn-shapley', '--k', '3', '--top', '3', '--device', 'cpu', '--quiet',
+    '--out', join(dir, 'v.npy'), '--summary', join(dir, 's.json'),
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const reference = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')).queries[0];
+
+  await t.test('three daemons start: Dave from the store directory, Eve over HTTP on the GPU adapter, Ferdie lying', async () => {
+    await startDaemon('dave', '//Dave', ['--store', storeDir, '--device', 'cpu'], node.url);
+    await startDaemon('eve', '//Eve', ['--store', httpStore, '--device', 'gpu'], node.url);
+    await startDaemon('ferdie', '//Ferdie', ['--store', storeDir, '--device', 'cpu', '--corrupt-one-entry'], node.url);
+    for (const d of daemons.values()) assert.equal((await metrics(d)).get('openledger_worker_connections_total'), 1);
+  });
+
+  let job;
+  let recordedAt;
+  await t.test('an inference is paid for; Dave is killed after his commit and restarted', async () => {
+    const recorded = await sendAndWait(api, api.tx.rewards.recordInference(model, 1500, 200, queryHash, 1), payer);
+    recordedAt = (await api.rpc.chain.getHeader(recorded.blockHash)).number.toNumber();
+    job = eventOf(api, recorded.events, api.events.rewards.InferenceRecorded).data.jobs[0].toNumber();
+    const assigned = eventOf(api, recorded.events, api.events.attribution.WorkersAssigned).data.workers.map((a) => a.toString());
+    assert.deepEqual(assigned.sort(), [dave, eve, ferdie].map((w) => w.address).sort());
+
+    await until('Dave\'s commit', async () => (await api.query.attribution.commits(job, dave.address)).isSome, 60_000);
+    const d = daemons.get('dave');
+    d.child.kill('SIGKILL');
+    await d.exited;
+    await startDaemon('dave', d.seed, d.extra, node.url);
+  });
+
+  await t.test('the liar is proven wrong and slashed; the honest result settles', async () => {
+    const payout = (await until('the payout', async () => {
+      const p = await api.call.rewardsApi.payout(job);
+      return p.isSome && p;
+    })).unwrap();
+    const final = (await api.call.attributionApi.finalResult(job)).unwrap();
+    assert.equal(final.commitment.toHex(), reference.root, 'the final result is the honest one');
+    assert.deepEqual(final.supporters.map((a) => a.toString()).sort(), [dave.address, eve.address].sort());
+    const ferdieWorker = (await api.call.attributionApi.worker(ferdie.address)).unwrap();
+    assert.equal(ferdieWorker.stake.toBigInt(), 80n * OPEN, 'a fifth of the liar\'s stake was slashed');
+
+    const best = (await api.rpc.chain.getHeader()).number.toNumber();
+    const events = await attributionEvents(api, recordedAt, best);
+    const finalizedAt = final.finalizedAt.toNumber();
+    console.log(`record_inference in block ${recordedAt}, settled in block ${finalizedAt}: ${finalizedAt - recordedAt} blocks`);
+    const upheld = events.filter((e) => e.method === 'ChallengeUpheld' && e.data.job.toNumber() === job);
+    assert.equal(upheld.length, 1, 'one challenge upheld');
+    assert.ok([dave.address, eve.address].includes(upheld[0].data.challenger.toString()));
+    const of = (method, who) => events.filter((e) => e.method === method && e.data.job.toNumber() === job && e.data.worker.toString() === who.address);
+    assert.equal(of('Committed', dave).length, 1, 'Dave committed once, before and after his crash');
+    assert.equal(of('Revealed', dave).length, 1, 'and revealed what he committed to');
+
+    // The contributors' part, split as the spec predicts from the off-chain values.
+    const tokenFee = (1500n * rates.inputPer1k + 200n * rates.outputPer1k) / 1000n;
+    const expected = await predictContributors(api, (tokenFee * 400_000_000n) / 1_000_000_000n, reference.top, leaves.map((l) => l.who.address));
+    assert.ok(expected.size > 0, 'someone is paid');
+    assert.deepEqual(new Map(payout.contributors.map(([who, a]) => [who.toString(), a.toBigInt()])), expected);
+    for (const [who, amount] of expected) {
+      const before = (await api.query.system.account(who)).data.free.toBigInt();
+      await sendAndWait(api, api.tx.rewards.claimFor(who), payer);
+      const after = (await api.query.system.account(who)).data.free.toBigInt();
+      assert.equal(after - before, amount, 'the balance rises by exactly the predicted amount');
+    }
+
+    const won = (await metrics(daemons.get('dave'))).get('openledger_worker_challenges_won_total') +
+      (await metrics(daemons.get('eve'))).get('openledger_worker_challenges_won_total');
+    assert.equal(won, 1, 'the daemons count the challenge they won');
+    await until('Eve to count the job done', async () => (await metrics(daemons.get('eve'))).get('openledger_worker_jobs_done_total') >= 1, 30_000);
+  });
+
+  await t.test('the node restarts; the daemons reconnect and a second inference settles', async () => {
+    const { rpcPort, p2pPort } = node;
+    await stop(node);
+    node = await startDevNode({ basePath: join(dir, 'chain'), logFile: join(dir, 'node.log'), rpcPort, p2pPort });
+    api = node.api;
+    const recorded = await sendAndWait(api, api.tx.rewards.recordInference(model, 1000, 0, queryHash, 1), payer);
+    const second = eventOf(api, recorded.events, api.events.rewards.InferenceRecorded).data.jobs[0].toNumber();
+    const at = (await api.rpc.chain.getHeader(recorded.blockHash)).number.toNumber();
+    await until('the second payout', async () => (await api.call.rewardsApi.payout(second)).isSome);
+    for (const name of ['dave', 'eve']) {
+      assert.ok((await metrics(daemons.get(name))).get('openledger_worker_best_block') > at, `${name} follows the restarted node`);
+    }
+    const final = (await api.call.attributionApi.finalResult(second)).unwrap();
+    assert.ok(!final.supporters.map((a) => a.toString()).includes(ferdie.address), 'the liar, slashed below the minimum stake, was not drawn');
+  });
+});
