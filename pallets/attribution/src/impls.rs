@@ -410,9 +410,7 @@ impl<T: Config> Pallet<T> {
 		while cursor <= now && moved < max && empty_steps < max.saturating_mul(4) {
 			match Agenda::<T>::iter_key_prefix(cursor).next() {
 				Some(id) => {
-					// Any transition may end the job, and whoever hears of it settles.
 					weight.saturating_accrue(Self::transition(id, cursor, now));
-					weight.saturating_accrue(T::OnJobEnd::weight());
 					moved += 1;
 				},
 				None => {
@@ -427,7 +425,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Moves one job on: tally at the end of its reveal window, finality at the end of its
-	/// challenge window. Returns the benchmarked weight of the path taken.
+	/// challenge window. Returns the benchmarked weight of the path taken, with what
+	/// [`Config::OnJobEnd`] may spend if the path can end the job.
 	fn transition(id: JobId, due: BlockNumberFor<T>, now: BlockNumberFor<T>) -> Weight {
 		let Some(job) = Jobs::<T>::get(id).defensive() else {
 			// An agenda entry without its job: drop it so the hook moves on.
@@ -436,19 +435,18 @@ impl<T: Config> Pallet<T> {
 		};
 		let r = job.assigned.len() as u32;
 		match job.phase {
-			Phase::Working { .. } => {
-				if Self::tally(id, job, now) {
-					T::WeightInfo::tally_reopen(T::MaxWorkers::get())
-				} else {
-					T::WeightInfo::tally(r)
-				}
-			},
+			// A tally fails the job when no result stands and no round fits.
+			Phase::Working { .. } => T::OnJobEnd::failed_weight().saturating_add(if Self::tally(id, job, now) {
+				T::WeightInfo::tally_reopen(T::MaxWorkers::get())
+			} else {
+				T::WeightInfo::tally(r)
+			}),
 			Phase::Challenge { result, agreed, .. } => match Openings::<T>::get(id, result) {
 				// The candidate owes an opening: finality waits for it, and an opening not made
 				// in time refutes the candidate.
 				Some(opening) if now > opening.due => {
 					Self::expire(id, job, result, opening, now);
-					T::WeightInfo::expire_opening()
+					T::WeightInfo::expire_opening().saturating_add(T::OnJobEnd::failed_weight())
 				},
 				Some(opening) => {
 					let mut job = job;
@@ -461,7 +459,8 @@ impl<T: Config> Pallet<T> {
 					// their supporters pay even though another result won.
 					let expired: Vec<(Hash, Opening<T>)> =
 						Openings::<T>::iter_prefix(id).filter(|(_, o)| now > o.due).collect();
-					let mut weight = T::WeightInfo::finalize(r);
+					let end = T::OnJobEnd::finalized_weight(job.paid_count, r).max(T::OnJobEnd::failed_weight());
+					let mut weight = T::WeightInfo::finalize(r).saturating_add(end);
 					for (other, opening) in expired {
 						Self::expire(id, job.clone(), other, opening, now);
 						weight.saturating_accrue(T::WeightInfo::expire_opening());
@@ -533,7 +532,7 @@ impl<T: Config> Pallet<T> {
 	/// The weight of a challenge with `witness` and a query of `d` elements.
 	pub fn challenge_weight(witness: &WitnessOf<T>, d: u32) -> Weight {
 		// An upheld challenge may fail the job, and whoever hears of it refunds.
-		let end = T::OnJobEnd::weight();
+		let end = T::OnJobEnd::failed_weight();
 		end.saturating_add(match witness {
 			Witness::RankMismatch { .. } => T::WeightInfo::challenge_rank_mismatch(),
 			Witness::WrongDistance { .. } => T::WeightInfo::challenge_wrong_distance(d),

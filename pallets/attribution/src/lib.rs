@@ -607,7 +607,7 @@ pub mod pallet {
 		/// - Checks: a pending request whose window has ended.
 		/// - Emits [`Event::OpeningExpired`] and [`Event::WorkerSlashed`] per supporter.
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::expire_opening().saturating_add(T::OnJobEnd::weight()))]
+		#[pallet::weight(T::WeightInfo::expire_opening().saturating_add(T::OnJobEnd::failed_weight()))]
 		pub fn expire_opening(origin: OriginFor<T>, job: JobId, result: Hash) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_expire_opening(job, result)

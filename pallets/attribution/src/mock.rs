@@ -114,7 +114,10 @@ impl openledger_primitives::datanet::VersionPublisher for MockVersions {
 /// Records how jobs ended: `Some(paid)` when final, `None` when failed.
 pub struct RecordEnds;
 impl OnJobEnd<AccountId> for RecordEnds {
-	fn weight() -> Weight {
+	fn finalized_weight(_: u32, _: u32) -> Weight {
+		Weight::zero()
+	}
+	fn failed_weight() -> Weight {
 		Weight::zero()
 	}
 	fn finalized(job: JobId, _: &AccountId, paid: &[Entry], _: &[AccountId]) {

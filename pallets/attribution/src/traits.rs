@@ -18,11 +18,13 @@ pub trait JobOpener<AccountId, BlockNumber> {
 }
 
 /// Told when a job ends. Runs inside the block hook or call that ends it, so it must be cheap
-/// and must not fail; the hook and calls that can end a job add [`OnJobEnd::weight`] to their
+/// and must not fail; the hook and calls that can end a job add the weights below to their
 /// own.
 pub trait OnJobEnd<AccountId> {
-	/// The most either notification below can weigh.
-	fn weight() -> Weight;
+	/// The most [`OnJobEnd::finalized`] weighs with `paid` entries and `supporters` workers.
+	fn finalized_weight(paid: u32, supporters: u32) -> Weight;
+	/// The most [`OnJobEnd::failed`] weighs.
+	fn failed_weight() -> Weight;
 	/// `job`'s result is final: `paid` are its paid entries, `supporters` the workers who
 	/// revealed it.
 	fn finalized(job: JobId, payer: &AccountId, paid: &[Entry], supporters: &[AccountId]);
@@ -31,7 +33,10 @@ pub trait OnJobEnd<AccountId> {
 }
 
 impl<AccountId> OnJobEnd<AccountId> for () {
-	fn weight() -> Weight {
+	fn finalized_weight(_: u32, _: u32) -> Weight {
+		Weight::zero()
+	}
+	fn failed_weight() -> Weight {
 		Weight::zero()
 	}
 	fn finalized(_: JobId, _: &AccountId, _: &[Entry], _: &[AccountId]) {}

@@ -351,8 +351,12 @@ impl<T: Config> Pallet<T> {
 
 /// Settlement: the attribution pallet reports how each job ended.
 impl<T: Config> OnJobEnd<T::AccountId> for Pallet<T> {
-	fn weight() -> Weight {
-		T::WeightInfo::settle(T::MaxPaid::get(), T::MaxSupporters::get()).max(T::WeightInfo::refund())
+	fn finalized_weight(paid: u32, supporters: u32) -> Weight {
+		T::WeightInfo::settle(paid.min(T::MaxPaid::get()), supporters.min(T::MaxSupporters::get()))
+	}
+
+	fn failed_weight() -> Weight {
+		T::WeightInfo::refund()
 	}
 
 	fn finalized(job: JobId, _payer: &T::AccountId, paid: &[Entry], supporters: &[T::AccountId]) {
