@@ -182,7 +182,12 @@ pub async fn run(opts: Options) -> Result<()> {
 		metrics,
 	};
 	loop {
-		match chain::connect(&worker.opts.node).await {
+		// The RPC client retries a dead node forever; bound the first attempt so that a node
+		// that is down is reported, and the daemon keeps trying.
+		let connected = tokio::time::timeout(Duration::from_secs(10), chain::connect(&worker.opts.node))
+			.await
+			.unwrap_or_else(|_| Err(anyhow::anyhow!("no answer within 10 s")));
+		match connected {
 			Ok((client, rpc)) => {
 				worker.submitter.connected(rpc);
 				Metrics::inc(&worker.metrics.connections);
