@@ -355,7 +355,7 @@ mod tests {
 			 --method knn-shapley --k 10 --device cpu --out V.npy --summary S.json",
 		)
 		.unwrap();
-		let Command::Attribute(a) = cli.command;
+		let Command::Attribute(a) = cli.command else { panic!("parsed as attribute") };
 		assert_eq!((a.method, a.k, a.device, a.top), (MethodArg::KnnShapley, 10, DeviceArg::Cpu, None));
 		assert_eq!(a.items, Some(PathBuf::from("X.npy")));
 	}
@@ -363,8 +363,19 @@ mod tests {
 	#[test]
 	fn datanet_replaces_items_and_defaults_to_the_gpu() {
 		let cli = parse("attribute --datanet D --queries Q.npy --method similarity --k 3 --out V --summary S").unwrap();
-		let Command::Attribute(a) = cli.command;
+		let Command::Attribute(a) = cli.command else { panic!("parsed as attribute") };
 		assert_eq!((a.datanet, a.device), (Some(PathBuf::from("D")), DeviceArg::Gpu));
+	}
+
+	#[test]
+	fn parses_the_daemon_and_its_config_file() {
+		let cli = parse("run --dev-seed //Dave --store /srv/store --device cpu --metrics 127.0.0.1:9616").unwrap();
+		let Command::Run(r) = cli.command else { panic!("parsed as run") };
+		assert_eq!((r.dev_seed.as_deref(), r.device, r.corrupt_one_entry), (Some("//Dave"), Some(DeviceArg::Cpu), false));
+		assert!(parse("run --dev-seed //Dave --key-file k").is_err(), "one key source");
+		let file: RunArgs = toml::from_str("node = \"ws://n:1\"\nstate_dir = \"s\"\ndevice = \"gpu\"\n").unwrap();
+		assert_eq!((file.node.as_deref(), file.device), (Some("ws://n:1"), Some(DeviceArg::Gpu)));
+		assert!(toml::from_str::<RunArgs>("config = \"x\"\n").is_err(), "the file cannot name another file");
 	}
 
 	#[test]
