@@ -9,14 +9,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { bnToU8a, compactToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode, stop, waitForBlock, sendAndWait, releaseBinary } from './node-process.mjs';
-import { eventOf, npy, predictContributors } from './helpers.mjs';
+import { attributeExport, eventOf, predictContributors, writeExport } from './helpers.mjs';
 
 const OPEN = 10n ** 18n;
 const BOND = OPEN;
@@ -178,31 +178,10 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
   const query = Int8Array.from([3, -7, 12, 0, -1, 5, 9, -4]);
   await t.test('the published version, exported off-chain, is attributed by openledger-worker', async () => {
     const version = (await api.query.datanets.versions(datanet, 1)).unwrap();
-    const exportDir = join(dir, 'export');
-    mkdirSync(exportDir);
     const leaves = [...items].sort((a, b) => a.id - b.id);
-    const manifest = {
-      datanet,
-      version: 1,
-      root: version.root.toHex(),
-      dimension: 8,
-      items: leaves.map((l) => ({
-        id: l.id, contributor: l.contributor, content_hash: l.contentHash, embedding_hash: l.embeddingHash, label: l.label,
-      })),
-    };
-    writeFileSync(join(exportDir, 'version.json'), JSON.stringify(manifest));
-    const rows = new Uint8Array(leaves.flatMap((l) => [...new Uint8Array(l.embedding.buffer)]));
-    writeFileSync(join(exportDir, 'embeddings.npy'), npy('|i1', [leaves.length, 8], rows));
     const queryLabel = 1;
-    writeFileSync(join(dir, 'q.npy'), npy('|i1', [1, 8], new Uint8Array(query.buffer)));
-    writeFileSync(join(dir, 'ql.npy'), npy('<u4', [1], new Uint8Array(Uint32Array.from([queryLabel]).buffer)));
-
-    execFileSync(releaseBinary('openledger-worker'), [
-      'attribute', '--datanet', exportDir, '--queries', join(dir, 'q.npy'), '--query-labels', join(dir, 'ql.npy'),
-      '--method', 'knn-shapley', '--k', '1', '--device', 'cpu', '--quiet',
-      '--out', join(dir, 'v.npy'), '--summary', join(dir, 's.json'),
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
-    summary = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    writeExport(dir, { datanet, root: version.root.toHex(), dimension: 8, leaves, query, queryLabel });
+    summary = attributeExport(dir, { k: 1, top: 1, name: 'v' });
     assert.equal(summary.datanet.root, version.root.toHex(), 'the export was checked against the root on chain');
 
     // KNN-Shapley with K = 1 over the two items, from docs/attribution.md: rank by
@@ -330,12 +309,7 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     const assignedEv = eventOf(api, recorded.events, api.events.attribution.WorkersAssigned);
 
     // The workers compute the job's result (the 2 nearest entries paid) and post it.
-    execFileSync(releaseBinary('openledger-worker'), [
-      'attribute', '--datanet', join(dir, 'export'), '--queries', join(dir, 'q.npy'), '--query-labels', join(dir, 'ql.npy'),
-      '--method', 'knn-shapley', '--k', '1', '--top', '2', '--device', 'cpu', '--quiet',
-      '--out', join(dir, 'v2.npy'), '--summary', join(dir, 's2.json'),
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const result = JSON.parse(readFileSync(join(dir, 's2.json'), 'utf8'));
+    const result = attributeExport(dir, { k: 1, top: 2, name: 'v2' });
     const paid = paidOf(result);
     await commitAndReveal(api, job, workers, assignedEv, result.queries[0].root, paid);
 

@@ -1,8 +1,12 @@
-// Helpers the end-to-end tests share: events, NumPy files, and the settlement the spec
-// predicts.
+// Helpers the end-to-end tests share: events, NumPy files, a Datanet version exported and
+// attributed by the worker's CLI, and the settlement the spec predicts.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stringToU8a } from '@polkadot/util';
+import { releaseBinary } from './node-process.mjs';
 
 /// The first event of kind `ev` among `events`; fails the test if there is none.
 export function eventOf(api, events, ev) {
@@ -21,6 +25,37 @@ export function npy(descr, shape, data) {
   out.set(stringToU8a(header), 10);
   out.set(data, 10 + header.length);
   return out;
+}
+
+/// Writes, under `dir`, a published version's export (`export/version.json` and
+/// `export/embeddings.npy`, as `openledger-worker --datanet` reads it) from its `leaves` in
+/// version order (`{ id, contributor (hex), contentHash, embeddingHash, label, embedding }`),
+/// and the int8 `query` with its label (`q.npy`, `ql.npy`).
+export function writeExport(dir, { datanet, root, dimension, leaves, query, queryLabel }) {
+  const exportDir = join(dir, 'export');
+  mkdirSync(exportDir);
+  writeFileSync(join(exportDir, 'version.json'), JSON.stringify({
+    datanet, version: 1, root, dimension,
+    items: leaves.map((l) => ({
+      id: l.id, contributor: l.contributor, content_hash: l.contentHash, embedding_hash: l.embeddingHash, label: l.label,
+    })),
+  }));
+  const rows = new Uint8Array(leaves.flatMap((l) => [...new Uint8Array(l.embedding.buffer)]));
+  writeFileSync(join(exportDir, 'embeddings.npy'), npy('|i1', [leaves.length, dimension], rows));
+  writeFileSync(join(dir, 'q.npy'), npy('|i1', [1, dimension], new Uint8Array(query.buffer)));
+  writeFileSync(join(dir, 'ql.npy'), npy('<u4', [1], new Uint8Array(Uint32Array.from([queryLabel]).buffer)));
+}
+
+/// Runs `openledger-worker attribute` with KNN-Shapley (`k`, paying `top`) on the CPU over the
+/// export and query `writeExport` left in `dir`; the values go to `{name}.npy`, and the parsed
+/// summary is returned.
+export function attributeExport(dir, { k, top, name }) {
+  execFileSync(releaseBinary('openledger-worker'), [
+    'attribute', '--datanet', join(dir, 'export'), '--queries', join(dir, 'q.npy'), '--query-labels', join(dir, 'ql.npy'),
+    '--method', 'knn-shapley', '--k', String(k), '--top', String(top), '--device', 'cpu', '--quiet',
+    '--out', join(dir, `${name}.npy`), '--summary', join(dir, `${name}.json`),
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
 }
 
 /// What each contributor is credited from `part` (the contributors' share of a job's fee) for

@@ -10,7 +10,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode, stop, sendAndWait, releaseBinary, freePort, sleep } from './node-process.mjs';
-import { eventOf, npy, predictContributors } from './helpers.mjs';
+import { attributeExport, eventOf, predictContributors, writeExport } from './helpers.mjs';
 
 const OPEN = 10n ** 18n;
 const dir = mkdtempSync(join(tmpdir(), 'openledger-e2e-inference-'));
@@ -166,25 +166,9 @@ test('paid inference: three worker daemons, one lying; the honest result settles
   await Promise.all([dave, eve, ferdie].map((w) => sendAndWait(api, api.tx.attribution.registerWorker(100n * OPEN), w)));
 
   // What an honest worker computes, from the worker binary's CLI on an export of the version.
-  const exportDir = join(dir, 'export');
-  mkdirSync(exportDir);
-  const leaves = [...items].sort((a, b) => a.id - b.id);
-  writeFileSync(join(exportDir, 'version.json'), JSON.stringify({
-    datanet, version: 1, root, dimension: 8,
-    items: leaves.map((l) => ({
-      id: l.id, contributor: u8aToHex(l.who.publicKey), content_hash: l.contentHash, embedding_hash: l.embeddingHash, label: l.label,
-    })),
-  }));
-  writeFileSync(join(exportDir, 'embeddings.npy'),
-    npy('|i1', [leaves.length, 8], new Uint8Array(leaves.flatMap((l) => [...new Uint8Array(l.embedding.buffer)]))));
-  writeFileSync(join(dir, 'q.npy'), npy('|i1', [1, 8], new Uint8Array(query.buffer)));
-  writeFileSync(join(dir, 'ql.npy'), npy('<u4', [1], new Uint8Array(Uint32Array.from([1]).buffer)));
-  execFileSync(releaseBinary('openledger-worker'), [
-    'attribute', '--datanet', exportDir, '--queries', join(dir, 'q.npy'), '--query-labels', join(dir, 'ql.npy'),
-    '--method', 'knn-shapley', '--k', '3', '--top', '3', '--device', 'cpu', '--quiet',
-    '--out', join(dir, 'v.npy'), '--summary', join(dir, 's.json'),
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const reference = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')).queries[0];
+  const leaves = [...items].sort((a, b) => a.id - b.id).map((l) => ({ ...l, contributor: u8aToHex(l.who.publicKey) }));
+  writeExport(dir, { datanet, root, dimension: 8, leaves, query, queryLabel: 1 });
+  const reference = attributeExport(dir, { k: 3, top: 3, name: 'v' }).queries[0];
 
   await t.test('three daemons start: Dave from the store directory, Eve over HTTP on the GPU adapter, Ferdie lying', async () => {
     await startDaemon('dave', '//Dave', ['--store', storeDir, '--device', 'cpu'], node.url);
