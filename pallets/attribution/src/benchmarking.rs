@@ -620,6 +620,46 @@ mod benchmarks {
 		Ok(())
 	}
 
+	#[benchmark]
+	fn set_min_stake() -> Result<(), BenchmarkError> {
+		let origin = T::WorkersOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let min_stake = Pallet::<T>::params().min_stake.saturating_add(One::one());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, min_stake);
+
+		assert_eq!(Pallet::<T>::params().min_stake, min_stake);
+		Ok(())
+	}
+
+	/// Removing an active worker from a full set: it is barred and moves to unbonding.
+	#[benchmark]
+	fn remove_worker() -> Result<(), BenchmarkError> {
+		let origin = T::WorkersOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let all = workers::<T>(T::MaxWorkers::get());
+		let who = all[0].clone();
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone());
+
+		assert!(Barred::<T>::contains_key(&who));
+		assert!(matches!(Workers::<T>::get(&who).map(|w| w.status), Some(WorkerStatus::Unbonding { .. })));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn admit_worker() -> Result<(), BenchmarkError> {
+		let origin = T::WorkersOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let who: T::AccountId = account("barred", 0, 0);
+		Barred::<T>::insert(&who, ());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone());
+
+		assert!(!Barred::<T>::contains_key(&who));
+		Ok(())
+	}
+
 	/// The tally of a job with `r` assigned workers, one of whom revealed: the others are
 	/// reported, the result becomes the candidate.
 	#[benchmark]

@@ -89,6 +89,7 @@ impl<T: Config> Pallet<T> {
 	// ---- Workers ----
 
 	pub(crate) fn do_register(who: T::AccountId, stake: BalanceOf<T>) -> DispatchResult {
+		ensure!(!Barred::<T>::contains_key(&who), Error::<T>::Barred);
 		ensure!(!Workers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 		ensure!(stake >= Self::params().min_stake, Error::<T>::StakeTooLow);
 		let mut set = ActiveWorkers::<T>::get();
@@ -103,12 +104,17 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_unregister(who: &T::AccountId) -> DispatchResult {
-		let mut worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
+		let worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
 		ensure!(worker.status == WorkerStatus::Active, Error::<T>::NotActive);
+		Self::unbond(who, worker);
+		Ok(())
+	}
+
+	/// Moves an active worker to unbonding and says so.
+	fn unbond(who: &T::AccountId, mut worker: Worker<BalanceOf<T>, BlockNumberFor<T>>) {
 		let until = Self::deactivate(who, &mut worker);
 		Workers::<T>::insert(who, worker);
 		Self::deposit_event(Event::WorkerUnbonding { worker: who.clone(), until });
-		Ok(())
 	}
 
 	/// Takes an active worker out of the set and starts its unbonding; returns its end.
@@ -126,6 +132,34 @@ impl<T: Config> Pallet<T> {
 		let released = funds::release_stake::<T>(who, worker.stake);
 		Workers::<T>::remove(who);
 		Self::deposit_event(Event::WorkerWithdrawn { worker: who.clone(), released });
+		Ok(())
+	}
+
+	// ---- Governance of the worker set ----
+
+	pub(crate) fn do_set_min_stake(min_stake: BalanceOf<T>) -> DispatchResult {
+		let params = Params { min_stake, ..Self::params() };
+		Self::check_params(&params)?;
+		CurrentParams::<T>::put(&params);
+		Self::deposit_event(Event::ParamsSet { params });
+		Ok(())
+	}
+
+	pub(crate) fn do_remove_worker(who: &T::AccountId) -> DispatchResult {
+		ensure!(!Barred::<T>::contains_key(who), Error::<T>::AlreadyBarred);
+		Barred::<T>::insert(who, ());
+		// An unbonding worker keeps its unbonding; only an active one has a set to leave.
+		if let Some(worker) = Workers::<T>::get(who).filter(|w| w.status == WorkerStatus::Active) {
+			Self::unbond(who, worker);
+		}
+		Self::deposit_event(Event::WorkerRemoved { who: who.clone() });
+		Ok(())
+	}
+
+	pub(crate) fn do_admit_worker(who: &T::AccountId) -> DispatchResult {
+		ensure!(Barred::<T>::contains_key(who), Error::<T>::NotBarred);
+		Barred::<T>::remove(who);
+		Self::deposit_event(Event::WorkerAdmitted { who: who.clone() });
 		Ok(())
 	}
 
@@ -705,6 +739,7 @@ impl<T: Config> Pallet<T> {
 	///   bonds equal the bonds of its pending opening requests (challenges hold none between
 	///   calls);
 	/// - the active set is sorted, without repeats, and holds exactly the active workers;
+	/// - no barred account is in the active set;
 	/// - `JobCount` counts the jobs, each job has exactly one agenda entry, at its
 	///   `next_transition`, not behind the agenda cursor, and every agenda entry has its job;
 	/// - every open job has its assigned workers: at least one, distinct, at most
@@ -730,6 +765,10 @@ impl<T: Config> Pallet<T> {
 			active += in_set as usize;
 		}
 		ensure!(active == set.len(), TryRuntimeError::Other("active set holds unknown workers"));
+		for who in Barred::<T>::iter_keys() {
+			let in_set = set.binary_search_by(|(a, _)| a.cmp(&who)).is_ok();
+			ensure!(!in_set, TryRuntimeError::Other("barred account in the active set"));
+		}
 
 		let cursor = AgendaCursor::<T>::get();
 		let mut jobs = 0u32;

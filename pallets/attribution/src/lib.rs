@@ -12,6 +12,14 @@
 //! starts `unbonding_period`; [`Pallet::withdraw_unbonded`] then releases what is left of the
 //! stake. A worker slashed below `min_stake` is moved to unbonding the same way.
 //!
+//! ## Governance
+//!
+//! Two origins govern the pallet, so the worker set can have a referendum track of its own:
+//! - [`Config::WorkersOrigin`] decides who may work: [`Pallet::remove_worker`] bars an
+//!   account (and moves it to unbonding if it is active), [`Pallet::admit_worker`] lifts the
+//!   bar, and [`Pallet::set_min_stake`] sets `min_stake`. A barred account cannot register.
+//! - [`Config::AdminOrigin`] sets every other parameter with [`Pallet::set_params`].
+//!
 //! ## Jobs
 //!
 //! A job names a published Datanet version (its root, item count and dimension are read
@@ -150,8 +158,13 @@ pub mod pallet {
 		/// Told when a job is final or fails.
 		type OnJobEnd: OnJobEnd<Self::AccountId>;
 
-		/// Who may change [`Params`]: Root now, governance later.
+		/// Sets [`Params`] other than `min_stake`; the runtime gives it the `parameters`
+		/// governance track (and Root).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Admits and removes workers and sets the minimum stake; the runtime gives it the
+		/// `workers` governance track (and Root).
+		type WorkersOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The parameters in force until the first [`Pallet::set_params`].
 		type DefaultParams: Get<Params<BalanceOf<Self>, BlockNumberFor<Self>>>;
@@ -260,6 +273,10 @@ pub mod pallet {
 	pub type CurrentParams<T: Config> =
 		StorageValue<_, Params<BalanceOf<T>, BlockNumberFor<T>>, OptionQuery>;
 
+	/// Accounts removed by [`Config::WorkersOrigin`]: they cannot register until admitted again.
+	#[pallet::storage]
+	pub type Barred<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -307,6 +324,10 @@ pub mod pallet {
 		JobFailed { job: JobId, reason: FailReason },
 		/// New parameters are in force.
 		ParamsSet { params: Params<BalanceOf<T>, BlockNumberFor<T>> },
+		/// Governance barred `who` from registering; if it was active, it is unbonding.
+		WorkerRemoved { who: T::AccountId },
+		/// Governance lifted the bar on `who`, which may register again.
+		WorkerAdmitted { who: T::AccountId },
 	}
 
 	#[pallet::error]
@@ -410,6 +431,14 @@ pub mod pallet {
 		BadParams,
 		/// A counter reached its maximum.
 		Overflow,
+		/// The account was removed by governance and cannot register until admitted again.
+		Barred,
+		/// The account is already barred.
+		AlreadyBarred,
+		/// The account is not barred.
+		NotBarred,
+		/// `min_stake` is set by `set_min_stake` under `WorkersOrigin`.
+		MinStakeByWorkersOrigin,
 	}
 
 	#[pallet::hooks]
@@ -442,8 +471,9 @@ pub mod pallet {
 		/// Registers the caller as a worker and holds `stake`.
 		///
 		/// - Origin: signed; the caller becomes the worker.
-		/// - Checks: not registered (active or unbonding); `stake >= min_stake`; room in the
-		///   active set; free balance for the stake.
+		/// - Checks: not barred ([`Pallet::remove_worker`]); not registered (active or
+		///   unbonding); `stake >= min_stake`; room in the active set; free balance for the
+		///   stake.
 		/// - Emits [`Event::WorkerRegistered`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_worker())]
@@ -552,16 +582,19 @@ pub mod pallet {
 			Self::do_challenge(&who, job, result, &witness, &query)
 		}
 
-		/// Sets the parameters. Stakes held keep their amounts; jobs already open keep their
-		/// windows.
+		/// Sets the parameters other than `min_stake`, which belongs to
+		/// [`Config::WorkersOrigin`] ([`Pallet::set_min_stake`]): `params.min_stake` must be the
+		/// one in force. Stakes held keep their amounts; jobs already open keep their windows.
 		///
 		/// - Origin: [`Config::AdminOrigin`].
-		/// - Checks: the parameters are consistent ([`Error::BadParams`]).
+		/// - Checks: `min_stake` unchanged ([`Error::MinStakeByWorkersOrigin`]); the parameters
+		///   are consistent ([`Error::BadParams`]).
 		/// - Emits [`Event::ParamsSet`].
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::set_params())]
 		pub fn set_params(origin: OriginFor<T>, params: Params<BalanceOf<T>, BlockNumberFor<T>>) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
+			ensure!(params.min_stake == Self::params().min_stake, Error::<T>::MinStakeByWorkersOrigin);
 			Self::check_params(&params)?;
 			CurrentParams::<T>::put(&params);
 			Self::deposit_event(Event::ParamsSet { params });
@@ -611,6 +644,49 @@ pub mod pallet {
 		pub fn expire_opening(origin: OriginFor<T>, job: JobId, result: Hash) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_expire_opening(job, result)
+		}
+
+		/// Sets `min_stake`, the least a worker must hold to register and to stay active. Stakes
+		/// held keep their amounts, as with [`Pallet::set_params`]: a worker below the new
+		/// minimum stays active, and moves to unbonding the next time it is slashed.
+		///
+		/// - Origin: [`Config::WorkersOrigin`].
+		/// - Checks: the resulting parameters are consistent ([`Error::BadParams`]).
+		/// - Emits [`Event::ParamsSet`] with the parameters now in force.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::set_min_stake())]
+		pub fn set_min_stake(origin: OriginFor<T>, min_stake: BalanceOf<T>) -> DispatchResult {
+			T::WorkersOrigin::ensure_origin(origin)?;
+			Self::do_set_min_stake(min_stake)
+		}
+
+		/// Bars `who` from registering and, if it is an active worker, moves it to unbonding as
+		/// [`Pallet::unregister_worker`] does: its stake stays held, and slashable, for
+		/// `unbonding_period`, and jobs it is assigned to still take its commit and reveal. An
+		/// account that is not a worker can be barred ahead of time.
+		///
+		/// - Origin: [`Config::WorkersOrigin`].
+		/// - Checks: `who` is not barred already ([`Error::AlreadyBarred`]).
+		/// - Emits [`Event::WorkerUnbonding`] if `who` was active, then [`Event::WorkerRemoved`].
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::remove_worker())]
+		pub fn remove_worker(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+			T::WorkersOrigin::ensure_origin(origin)?;
+			Self::do_remove_worker(&who)
+		}
+
+		/// Lifts the bar on `who`. It does not register `who`: the account registers itself,
+		/// with a stake, once it is no longer registered (after [`Pallet::withdraw_unbonded`]
+		/// if it was removed while active).
+		///
+		/// - Origin: [`Config::WorkersOrigin`].
+		/// - Checks: `who` is barred ([`Error::NotBarred`]).
+		/// - Emits [`Event::WorkerAdmitted`].
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::admit_worker())]
+		pub fn admit_worker(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+			T::WorkersOrigin::ensure_origin(origin)?;
+			Self::do_admit_worker(&who)
 		}
 	}
 

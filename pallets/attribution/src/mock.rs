@@ -6,7 +6,7 @@ use crate::*;
 use codec::Encode;
 use core::cell::RefCell;
 use frame_support::{
-	assert_ok, derive_impl, parameter_types,
+	assert_ok, derive_impl, ord_parameter_types, parameter_types,
 	traits::{tokens::imbalance::ResolveTo, ConstU32, Hooks},
 };
 use openledger_primitives::{
@@ -32,6 +32,9 @@ pub const ED: Balance = 10;
 pub const STAKE: Balance = 1_000;
 pub const BOND: Balance = 50;
 pub const START: Balance = 10_000;
+/// The only account `WorkersOrigin` admits. `AdminOrigin` is Root, so each origin is refused
+/// where the other is required, which the runtime's two tracks need.
+pub const WORKERS_ADMIN: AccountId = 77;
 
 frame_support::construct_runtime!(
 	pub enum Test {
@@ -67,6 +70,10 @@ parameter_types! {
 		decay_period: 1_000,
 	};
 	pub AttributionParams: Params<Balance, u64> = default_params();
+}
+
+ord_parameter_types! {
+	pub const WorkersAdmin: AccountId = WORKERS_ADMIN;
 }
 
 /// R = 3, Q = 2; commit 5 blocks, reveal 5, agreed window 2, optimistic 10, openings 3; half a stake slashed,
@@ -150,6 +157,7 @@ impl pallet_attribution::Config for Test {
 	type Versions = MockVersions;
 	type OnJobEnd = RecordEnds;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type WorkersOrigin = frame_system::EnsureSignedBy<WorkersAdmin, AccountId>;
 	type DefaultParams = AttributionParams;
 	type MaxWorkers = ConstU32<8>;
 	type MaxAssigned = ConstU32<4>;

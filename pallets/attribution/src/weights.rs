@@ -61,6 +61,9 @@ pub trait WeightInfo {
 	fn tally_reopen(w: u32, ) -> Weight;
 	fn finalize(r: u32, ) -> Weight;
 	fn on_initialize_idle() -> Weight;
+	fn set_min_stake() -> Weight;
+	fn remove_worker() -> Weight;
+	fn admit_worker() -> Weight;
 }
 
 /// Weights measured in a runtime, with that runtime's database weights.
@@ -760,6 +763,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(4_488_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
+	// Not measured yet: `set_params`' figures with the read of `CurrentParams` it makes.
+	/// Storage: `Attribution::CurrentParams` (r:1 w:1)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	fn set_min_stake() -> Weight {
+		Weight::from_parts(17_182_000, 0)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	// Not measured yet: `unregister_worker`'s figures with a read and a write of `Barred`.
+	/// Storage: `Attribution::Barred` (r:1 w:1)
+	/// Storage: `Attribution::Workers` (r:1 w:1)
+	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
+	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	fn remove_worker() -> Weight {
+		Weight::from_parts(72_135_000, 10703)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	// Not measured yet: `set_params`' figures with one read and one write.
+	/// Storage: `Attribution::Barred` (r:1 w:1)
+	fn admit_worker() -> Weight {
+		Weight::from_parts(17_182_000, 0)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same measurements with RocksDB weights, for tests and mocks.
@@ -893,5 +924,20 @@ impl WeightInfo for () {
 	fn on_initialize_idle() -> Weight {
 		Weight::from_parts(4_488_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
+	}
+	fn set_min_stake() -> Weight {
+		Weight::from_parts(17_182_000, 0)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn remove_worker() -> Weight {
+		Weight::from_parts(72_135_000, 10703)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn admit_worker() -> Weight {
+		Weight::from_parts(17_182_000, 0)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -1,4 +1,5 @@
 mod challenges;
+mod governance;
 mod jobs;
 mod openings;
 mod property;

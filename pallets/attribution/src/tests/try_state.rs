@@ -1,6 +1,7 @@
 //! The invariants catch corrupted state.
 
 use crate::{mock::*, *};
+use frame_support::assert_ok;
 
 #[test]
 fn try_state_catches_a_stake_that_is_not_held() {
@@ -33,6 +34,17 @@ fn try_state_catches_an_active_set_out_of_sync() {
 	new_test_ext().execute_with(|| {
 		register(3);
 		ActiveWorkers::<Test>::mutate(|set| set.retain(|(a, _)| *a != 2));
+		assert!(Attribution::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn try_state_catches_a_barred_account_in_the_active_set() {
+	new_test_ext().execute_with(|| {
+		register(3);
+		assert_ok!(Attribution::remove_worker(RuntimeOrigin::signed(WORKERS_ADMIN), 9));
+		assert!(Attribution::do_try_state().is_ok());
+		Barred::<Test>::insert(2, ());
 		assert!(Attribution::do_try_state().is_err());
 	});
 }
