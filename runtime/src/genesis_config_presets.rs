@@ -1,15 +1,19 @@
 //! Genesis presets, turned into chain specs by the node (`--dev`, `--chain local`) or by
 //! `chain-spec-builder`:
 //!
-//! - `development`: one collator (Alice), who is also sudo; the well-known dev accounts funded.
-//! - `local_testnet`: two collators (Alice and Bob) for a relay-chain network (zombienet); Alice
-//!   is sudo.
+//! - `development`: one collator (Alice); the well-known dev accounts funded; Alice, Bob and
+//!   Charlie on the council; every referendum period divided by [`DEV_PERIOD_DIVISOR`], so that
+//!   a day of a track becomes one block.
+//! - `local_testnet`: two collators (Alice and Bob) for a relay-chain network (zombienet); the
+//!   same council; the tracks' real periods.
+//!
+//! There is no sudo: everything privileged goes through governance (`crate::governance`).
 
 use crate::{
 	currency::{EXISTENTIAL_DEPOSIT, OPEN},
-	AccountId, AuraId, Balance, BalancesConfig, CollatorSelectionConfig,
-	ParachainInfoConfig, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
-	SudoConfig,
+	AccountId, AuraId, Balance, BalancesConfig, CollatorSelectionConfig, CouncilMembershipConfig,
+	OriginsConfig, ParachainInfoConfig, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig,
+	SessionKeys, DAYS,
 };
 use alloc::{vec, vec::Vec};
 use cumulus_primitives_core::ParaId;
@@ -29,6 +33,9 @@ pub const DEV_ENDOWMENT: Balance = 1_000_000 * OPEN;
 /// What a collator candidate (beyond the invulnerables set at genesis) bonds to join.
 pub const CANDIDACY_BOND: Balance = 1_000 * OPEN;
 
+/// What the development preset divides referendum periods by: a day of a track is one block.
+pub const DEV_PERIOD_DIVISOR: u32 = DAYS;
+
 /// XCM version offered to chains whose version is not known yet.
 const SAFE_XCM_VERSION: u32 = xcm::prelude::XCM_VERSION;
 
@@ -39,7 +46,8 @@ fn session_keys(aura: AuraId) -> SessionKeys {
 fn genesis(
 	collators: Vec<(AccountId, AuraId)>,
 	endowed: Vec<AccountId>,
-	root: AccountId,
+	council: Vec<AccountId>,
+	period_divisor: u32,
 	id: ParaId,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
@@ -65,7 +73,10 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(SAFE_XCM_VERSION) },
-		sudo: SudoConfig { key: Some(root) },
+		council_membership: CouncilMembershipConfig {
+			members: frame_support::BoundedVec::truncate_from(council),
+		},
+		origins: OriginsConfig { period_divisor },
 	})
 }
 
@@ -89,22 +100,31 @@ fn dev_accounts() -> Vec<AccountId> {
 	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
 }
 
-/// The `development` preset: Alice collates alone and is sudo.
+/// The council of both presets: Alice, Bob and Charlie.
+fn dev_council() -> Vec<AccountId> {
+	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+		.map(|k| k.to_account_id())
+		.into()
+}
+
+/// The `development` preset: Alice collates alone; referenda take blocks.
 pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![collator(Sr25519Keyring::Alice)],
 		dev_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		dev_council(),
+		DEV_PERIOD_DIVISOR,
 		PARACHAIN_ID.into(),
 	)
 }
 
-/// The `local_testnet` preset: Alice and Bob collate; Alice is sudo.
+/// The `local_testnet` preset: Alice and Bob collate; referenda take their real periods.
 pub fn local_testnet_genesis() -> Value {
 	genesis(
 		vec![collator(Sr25519Keyring::Alice), collator(Sr25519Keyring::Bob)],
 		dev_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		dev_council(),
+		1,
 		PARACHAIN_ID.into(),
 	)
 }

@@ -2,10 +2,12 @@
 //!
 //! A Cumulus parachain runtime whose native token is **OPEN** (18 decimals, the same as the OPEN
 //! ERC-20 on Ethereum). It carries what every parachain needs (parachain system, aura collators,
-//! XCM) plus balances, fees, utility, multisig and sudo; our own pallets (Datanets, attribution,
-//! rewards, reputation, bridge) are added by later work.
+//! XCM) plus balances, fees, utility and multisig; on-chain governance (referenda with conviction
+//! voting, a council that can only pause, the treasury; no sudo); and our own pallets (Datanets,
+//! reputation, attribution, models, rewards).
 //!
-//! Layout: `configs/` holds one `Config` impl per pallet family, `apis.rs` the runtime APIs that
+//! Layout: `configs/` holds one `Config` impl per pallet family, `governance/` the governance
+//! pallets' configs, origins and tracks, `apis.rs` the runtime APIs that
 //! the node and polkadot.js call, `genesis_config_presets.rs` the `development` and
 //! `local_testnet` presets the node turns into chain specs.
 
@@ -27,6 +29,7 @@ mod apis;
 pub mod configs;
 pub use configs::ConsensusHook;
 pub mod genesis_config_presets;
+pub mod governance;
 
 #[cfg(test)]
 mod tests;
@@ -291,9 +294,25 @@ mod runtime {
 	#[runtime::pallet_index(41)]
 	pub type Multisig = pallet_multisig;
 
-	// Until governance lands.
-	#[runtime::pallet_index(50)]
-	pub type Sudo = pallet_sudo;
+	// Governance (index 50 was sudo's until governance replaced it).
+	#[runtime::pallet_index(51)]
+	pub type Preimage = pallet_preimage;
+	#[runtime::pallet_index(52)]
+	pub type Scheduler = pallet_scheduler;
+	#[runtime::pallet_index(53)]
+	pub type Council = pallet_collective<Instance1>;
+	#[runtime::pallet_index(54)]
+	pub type CouncilMembership = pallet_membership<Instance1>;
+	#[runtime::pallet_index(55)]
+	pub type Referenda = pallet_referenda;
+	#[runtime::pallet_index(56)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+	#[runtime::pallet_index(57)]
+	pub type Origins = governance::origins::pallet_custom_origins;
+	#[runtime::pallet_index(58)]
+	pub type Treasury = pallet_treasury;
+	#[runtime::pallet_index(59)]
+	pub type TxPause = pallet_tx_pause;
 
 	// OpenLedger: data, attribution, rewards.
 	#[runtime::pallet_index(60)]

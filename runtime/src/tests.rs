@@ -67,7 +67,13 @@ fn every_preset_builds_and_unknown_presets_are_refused() {
 		let name = core::str::from_utf8(name.as_ref()).unwrap().to_owned();
 		state_of(&name).execute_with(|| {
 			assert_eq!(u32::from(ParachainInfo::parachain_id()), PARACHAIN_ID, "{name}");
-			assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(account(Sr25519Keyring::Alice)), "{name}");
+			let council: Vec<AccountId> =
+				[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie].map(account).into();
+			let mut sorted = council.clone();
+			sorted.sort();
+			assert_eq!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(), sorted, "{name}");
+			let divisor = if name == DEV_RUNTIME_PRESET { crate::DAYS } else { 1 };
+			assert_eq!(crate::governance::origins::PeriodDivisor::<Runtime>::get(), divisor, "{name}");
 			for k in Sr25519Keyring::well_known() {
 				assert_eq!(Balances::balance(&k.to_account_id()), DEV_ENDOWMENT, "{name}");
 			}
@@ -359,6 +365,271 @@ mod datanets {
 			// 1 OPEN + 0.001 OPEN per started KiB: 8 KiB.
 			assert_eq!(version.fee, OPEN + 8 * MILLIOPEN);
 			assert_eq!(Datanets::proof(0, 1, 2).map(|p| (p.leaf_index, p.leaf_count)), Some((1, 2)));
+		});
+	}
+}
+
+mod governance {
+	//! Each governance origin is accepted exactly where its track decides, and a referendum on
+	//! the `parameters` track runs its course (with the development preset's short periods).
+
+	use super::*;
+	use crate::{
+		governance::{
+			origins::{Origin, PeriodDivisor},
+			tracks::{self, TracksInfo, TRACKS},
+			CouncilCollective,
+		},
+		ConvictionVoting, OriginCaller, Preimage, Referenda, Rewards, RuntimeOrigin, Scheduler, DAYS,
+	};
+	use frame_support::{
+		assert_noop, assert_ok,
+		traits::{schedule::DispatchTime, Bounded, Hooks, OriginTrait},
+	};
+	use pallet_conviction_voting::{AccountVote, Conviction, Vote};
+	use pallet_referenda::TracksInfo as _;
+	use sp_runtime::{
+		traits::{Dispatchable, Hash as _},
+		DispatchError,
+	};
+
+	type Call = RuntimeCall;
+
+	/// Every origin a call can arrive with, by name.
+	fn origins() -> Vec<(&'static str, RuntimeOrigin)> {
+		let council = |n, d| pallet_collective::RawOrigin::<AccountId, CouncilCollective>::Members(n, d).into();
+		vec![
+			("root", RuntimeOrigin::root()),
+			("parameters", Origin::Parameters.into()),
+			("workers", Origin::Workers.into()),
+			("treasurer", Origin::Treasurer.into()),
+			("emergency", Origin::EmergencyHalt.into()),
+			("council 2/3", council(2, 3)),
+			("council 1/3", council(1, 3)),
+			("signed", RuntimeOrigin::signed(account(Sr25519Keyring::Alice))),
+		]
+	}
+
+	fn call_name(pallet: &str, call: &str) -> pallet_tx_pause::RuntimeCallNameOf<Runtime> {
+		(pallet.as_bytes().to_vec().try_into().unwrap(), call.as_bytes().to_vec().try_into().unwrap())
+	}
+
+	/// The privileged calls, each with the origins that may make it.
+	fn privileged_calls() -> Vec<(&'static str, Call, &'static [&'static str])> {
+		let parameters: &[&str] = &["root", "parameters"];
+		let workers: &[&str] = &["root", "workers"];
+		let dave = account(Sr25519Keyring::Dave);
+		vec![
+			("datanets.set_params", Call::Datanets(pallet_datanets::Call::set_params { params: crate::Datanets::params() }), parameters),
+			("reputation.set_params", Call::Reputation(pallet_reputation::Call::set_params { params: crate::Reputation::params() }), parameters),
+			("attribution.set_params", Call::Attribution(pallet_attribution::Call::set_params { params: crate::Attribution::params() }), parameters),
+			("models.set_params", Call::Models(pallet_models::Call::set_params { params: crate::Models::params() }), parameters),
+			("rewards.set_params", Call::Rewards(pallet_rewards::Call::set_params { params: Rewards::params() }), parameters),
+			("attribution.set_min_stake", Call::Attribution(pallet_attribution::Call::set_min_stake { min_stake: 200 * OPEN }), workers),
+			("attribution.remove_worker", Call::Attribution(pallet_attribution::Call::remove_worker { who: dave.clone() }), workers),
+			// Eve is barred in every state these calls are tried in.
+			("attribution.admit_worker", Call::Attribution(pallet_attribution::Call::admit_worker { who: account(Sr25519Keyring::Eve) }), workers),
+			(
+				"treasury.spend",
+				Call::Treasury(pallet_treasury::Call::spend {
+					asset_kind: Box::new(()),
+					amount: 10 * OPEN,
+					beneficiary: Box::new(dave.clone()),
+					valid_from: None,
+				}),
+				&["root", "treasurer"],
+			),
+			(
+				"tx_pause.pause",
+				Call::TxPause(pallet_tx_pause::Call::pause { full_name: call_name("Datanets", "create_datanet") }),
+				&["root", "emergency", "council 2/3"],
+			),
+			("system.authorize_upgrade", Call::System(frame_system::Call::authorize_upgrade { code_hash: Default::default() }), &["root"]),
+			("council_membership.add_member", Call::CouncilMembership(pallet_membership::Call::add_member { who: dave.into() }), &["root"]),
+			("collator_selection.set_desired_candidates", Call::CollatorSelection(pallet_collator_selection::Call::set_desired_candidates { max: 5 }), &["root"]),
+		]
+	}
+
+	#[test]
+	fn each_origin_is_accepted_only_where_its_track_decides() {
+		// The calls carry the parameters in force, so they are built in the chain's state.
+		for (name, call, allowed) in state_of(DEV_RUNTIME_PRESET).execute_with(privileged_calls) {
+			for (origin_name, origin) in origins() {
+				state_of(DEV_RUNTIME_PRESET).execute_with(|| {
+					System::set_block_number(1);
+					pallet_attribution::Barred::<Runtime>::insert(account(Sr25519Keyring::Eve), ());
+					let result = call.clone().dispatch(origin).map_err(|e| e.error);
+					if allowed.contains(&origin_name) {
+						assert!(result.is_ok(), "{name} from {origin_name}: {result:?}");
+					} else {
+						assert_eq!(result, Err(DispatchError::BadOrigin), "{name} from {origin_name}");
+					}
+				});
+			}
+		}
+	}
+
+	#[test]
+	fn treasury_track_spends_are_capped() {
+		state_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			let spend = |amount| {
+				Call::Treasury(pallet_treasury::Call::spend {
+					asset_kind: Box::new(()),
+					amount,
+					beneficiary: Box::new(account(Sr25519Keyring::Dave)),
+					valid_from: None,
+				})
+			};
+			let cap = crate::governance::MaxTreasurerSpend::get();
+			assert_ok!(spend(cap).dispatch(Origin::Treasurer.into()));
+			assert_eq!(
+				spend(cap + 1).dispatch(Origin::Treasurer.into()).map_err(|e| e.error),
+				Err(pallet_treasury::Error::<Runtime>::InsufficientPermission.into())
+			);
+			assert_ok!(spend(cap + 1).dispatch(RuntimeOrigin::root()));
+		});
+	}
+
+	#[test]
+	fn a_paused_call_is_refused_and_governance_cannot_be_paused() {
+		state_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			System::set_block_number(1);
+			let name = call_name("Datanets", "create_datanet");
+			let alice = RuntimeOrigin::signed(account(Sr25519Keyring::Alice));
+			let create = Call::Datanets(pallet_datanets::Call::create_datanet {
+				name: b"pets".to_vec().try_into().unwrap(),
+				description_uri: Default::default(),
+				tags: Default::default(),
+				embedding_dim: 8,
+				num_labels: 2,
+				permission: pallet_datanets::Permission::Open,
+				bond: OPEN,
+				caps: pallet_datanets::DailyCaps {
+					items_per_contributor: 20,
+					bytes_per_contributor: 1 << 20,
+					items_per_datanet: 100,
+					bytes_per_datanet: 1 << 20,
+				},
+			});
+			assert_ok!(Call::TxPause(pallet_tx_pause::Call::pause { full_name: name.clone() })
+				.dispatch(Origin::EmergencyHalt.into()));
+			assert_eq!(
+				create.clone().dispatch(alice.clone()).map_err(|e| e.error),
+				Err(frame_system::Error::<Runtime>::CallFiltered.into())
+			);
+			// Governance, consensus and the pause itself stay callable.
+			for (pallet, call) in [("Referenda", "submit"), ("ConvictionVoting", "vote"), ("System", "remark"), ("ParachainSystem", "set_validation_data"), ("TxPause", "unpause")] {
+				assert_noop!(
+					crate::TxPause::pause(Origin::EmergencyHalt.into(), call_name(pallet, call)),
+					pallet_tx_pause::Error::<Runtime>::Unpausable
+				);
+			}
+			assert_ok!(Call::TxPause(pallet_tx_pause::Call::unpause { ident: name })
+				.dispatch(pallet_collective::RawOrigin::<AccountId, CouncilCollective>::Members(2, 3).into()));
+			assert_ok!(create.dispatch(alice));
+		});
+	}
+
+	#[test]
+	fn each_origin_has_its_track_and_the_dev_preset_shortens_them() {
+		let track_of = |origin: RuntimeOrigin| TracksInfo::track_for(origin.caller());
+		assert_eq!(track_of(RuntimeOrigin::root()), Ok(tracks::id::ROOT));
+		assert_eq!(track_of(Origin::Parameters.into()), Ok(tracks::id::PARAMETERS));
+		assert_eq!(track_of(Origin::Workers.into()), Ok(tracks::id::WORKERS));
+		assert_eq!(track_of(Origin::Treasurer.into()), Ok(tracks::id::TREASURY));
+		assert_eq!(track_of(Origin::EmergencyHalt.into()), Ok(tracks::id::EMERGENCY));
+		assert_eq!(track_of(RuntimeOrigin::signed(account(Sr25519Keyring::Alice))), Err(()));
+		assert_eq!(
+			track_of(pallet_collective::RawOrigin::<AccountId, CouncilCollective>::Members(3, 3).into()),
+			Err(()),
+			"the council decides no referendum"
+		);
+
+		state_of(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+			assert_ok!(TracksInfo::check_integrity());
+			let real: Vec<_> = TracksInfo::tracks().map(|t| t.into_owned()).collect();
+			assert_eq!(real, TRACKS.to_vec());
+		});
+		state_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			assert_eq!(PeriodDivisor::<Runtime>::get(), DAYS);
+			assert_ok!(TracksInfo::check_integrity());
+			let params = TracksInfo::info(tracks::id::PARAMETERS).unwrap();
+			assert_eq!(
+				(params.prepare_period, params.decision_period, params.confirm_period, params.min_enactment_period),
+				(1, 14, 1, 1)
+			);
+			// Periods shorter than the divisor become one block, never zero.
+			let emergency = TracksInfo::info(tracks::id::EMERGENCY).unwrap();
+			assert_eq!((emergency.prepare_period, emergency.min_enactment_period), (1, 1));
+			assert_eq!(emergency.decision_deposit, TRACKS[4].info.decision_deposit);
+		});
+	}
+
+	fn run_to(n: u32) {
+		while System::block_number() < n {
+			let next = System::block_number() + 1;
+			System::set_block_number(next);
+			Scheduler::on_initialize(next);
+		}
+	}
+
+	fn stash_voters() -> [AccountId; 4] {
+		[Sr25519Keyring::AliceStash, Sr25519Keyring::BobStash, Sr25519Keyring::CharlieStash, Sr25519Keyring::DaveStash]
+			.map(account)
+	}
+
+	/// Notes `call` as a preimage, submits it on the `parameters` track, places the decision
+	/// deposit and has the stash accounts vote on it, `aye` or not, with 900,000 OPEN each.
+	fn referendum(call: Call, aye: bool) -> u32 {
+		let alice = RuntimeOrigin::signed(account(Sr25519Keyring::Alice));
+		let bytes = call.encode();
+		let hash = <Runtime as frame_system::Config>::Hashing::hash(&bytes);
+		assert_ok!(Preimage::note_preimage(alice.clone(), bytes.clone()));
+		let index = pallet_referenda::ReferendumCount::<Runtime>::get();
+		assert_ok!(Referenda::submit(
+			alice.clone(),
+			Box::new(OriginCaller::Origins(Origin::Parameters)),
+			Bounded::Lookup { hash, len: bytes.len() as u32 },
+			DispatchTime::After(0),
+		));
+		assert_ok!(Referenda::place_decision_deposit(alice, index));
+		for (voter, conviction) in stash_voters().into_iter().zip([Conviction::Locked1x, Conviction::Locked2x, Conviction::None, Conviction::Locked6x]) {
+			assert_ok!(ConvictionVoting::vote(
+				RuntimeOrigin::signed(voter),
+				index,
+				AccountVote::Standard { vote: Vote { aye, conviction }, balance: 900_000 * OPEN },
+			));
+		}
+		index
+	}
+
+	#[test]
+	fn a_parameters_referendum_passes_and_enacts_and_a_rejected_one_changes_nothing() {
+		state_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			run_to(1);
+			let mut params = Rewards::params();
+			params.shares.contributors = sp_runtime::Perbill::from_percent(50);
+			params.shares.owner = sp_runtime::Perbill::from_percent(25);
+			let set = |params| Call::Rewards(pallet_rewards::Call::set_params { params });
+			let passing = referendum(set(params.clone()), true);
+			// Prepare, confirm and enactment are one block each in the development preset.
+			run_to(8);
+			assert!(matches!(
+				pallet_referenda::ReferendumInfoFor::<Runtime>::get(passing),
+				Some(pallet_referenda::ReferendumInfo::Approved(..))
+			));
+			assert_eq!(Rewards::params(), params);
+
+			let mut other = params.clone();
+			other.shares.contributors = sp_runtime::Perbill::from_percent(60);
+			other.shares.owner = sp_runtime::Perbill::from_percent(15);
+			let failing = referendum(set(other), false);
+			run_to(System::block_number() + 20);
+			assert!(matches!(
+				pallet_referenda::ReferendumInfoFor::<Runtime>::get(failing),
+				Some(pallet_referenda::ReferendumInfo::Rejected(..))
+			));
+			assert_eq!(Rewards::params(), params, "a rejected referendum changes nothing");
 		});
 	}
 }

@@ -93,7 +93,8 @@ pub mod pallet {
 		/// Receives publishing fees.
 		type TreasuryAccount: Get<Self::AccountId>;
 
-		/// Who may change [`Params`]: Root now, governance later.
+		/// Who may change [`Params`]; the runtime gives it the `parameters` governance track (and
+		/// Root).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The parameters in force until the first [`Pallet::set_params`].

@@ -99,7 +99,8 @@ pub mod pallet {
 		/// Published Datanet versions.
 		type Versions: VersionSource;
 
-		/// Who may change [`Params`]: Root now, governance later.
+		/// Who may change [`Params`]; the runtime gives it the `parameters` governance track (and
+		/// Root).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The parameters in force until the first [`Pallet::set_params`].

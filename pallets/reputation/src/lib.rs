@@ -14,8 +14,8 @@
 //!   treasury through [`Config::OnSlash`] and emits [`Event::Slashed`].
 //!
 //! Other pallets reach this one only through [`ReputationReporter`] and [`SlashHeld`].
-//! Penalty sizes and decay are [`Params`], set by [`Config::AdminOrigin`] (Root now, governance
-//! later) with [`Pallet::set_params`].
+//! Penalty sizes and decay are [`Params`], set by [`Config::AdminOrigin`] (the `parameters`
+//! governance track in the runtime) with [`Pallet::set_params`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -67,7 +67,8 @@ pub mod pallet {
 		/// Where slashed funds go: the treasury.
 		type OnSlash: OnUnbalanced<Credit<Self::AccountId, Self::Currency>>;
 
-		/// Who may change [`Params`]: Root now, governance later.
+		/// Who may change [`Params`]; the runtime gives it the `parameters` governance track (and
+		/// Root).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The parameters in force until the first [`Pallet::set_params`].

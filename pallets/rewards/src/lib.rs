@@ -87,7 +87,7 @@ pub mod pallet {
 		/// Credited with the treasury's share, platform fees and rounding remainders.
 		type TreasuryAccount: Get<Self::AccountId>;
 
-		/// Sets the parameters (Root until governance lands).
+		/// Sets the parameters; the runtime gives it the `parameters` governance track (and Root).
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The parameters in force until [`Pallet::set_params`] is first called.

@@ -18,7 +18,7 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{
-		tokens::imbalance::ResolveTo, ConstBool, ConstU32, ConstU64, ConstU8, Everything,
+		tokens::imbalance::ResolveTo, ConstBool, ConstU32, ConstU64, ConstU8,
 		TransformOrigin, VariantCountOf,
 	},
 	weights::{ConstantMultiplier, Weight},
@@ -28,6 +28,7 @@ use frame_system::{
 	limits::{BlockLength, BlockWeights},
 	EnsureRoot,
 };
+use crate::governance::{ParametersOrigin, WorkersOrigin};
 use pallet_xcm::{EnsureXcm, IsVoiceOfBody};
 use parachains_common::message_queue::{NarrowOriginToSibling, ParaIdToSibling};
 use polkadot_runtime_common::{xcm_sender::NoPriceForMessageDelivery, BlockHashCount};
@@ -86,7 +87,8 @@ impl frame_system::Config for Runtime {
 	type SS58Prefix = SS58Prefix;
 	type OnSetCode = cumulus_pallet_parachain_system::ParachainSetCode<Self>;
 	type MaxConsumers = ConstU32<16>;
-	type BaseCallFilter = Everything;
+	// Calls paused by the emergency origin (see `governance`) are refused.
+	type BaseCallFilter = crate::TxPause;
 	type PalletInfo = PalletInfo;
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeOrigin = RuntimeOrigin;
@@ -157,12 +159,6 @@ impl pallet_transaction_payment::Config for Runtime {
 	type FeeMultiplierUpdate = polkadot_runtime_common::SlowAdjustingFeeUpdate<Self>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
-}
-
-impl pallet_sudo::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type RuntimeCall = RuntimeCall;
-	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_utility::Config for Runtime {
@@ -335,8 +331,7 @@ impl pallet_collator_selection::Config for Runtime {
 // ---- Our pallets: Datanets, reputation and attribution ----
 
 parameter_types! {
-	/// The treasury's pallet id; the account is the same one `pallet-treasury` would use, so the
-	/// funds collected now carry over when the treasury pallet arrives with governance.
+	/// The treasury's pallet id (see `governance`).
 	pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
 	/// Receives slashes and publishing fees.
 	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
@@ -390,7 +385,8 @@ impl pallet_attribution::Config for Runtime {
 	type Versions = Datanets;
 	// Paid inferences settle (or refund) when their jobs end.
 	type OnJobEnd = Rewards;
-	type AdminOrigin = EnsureRoot<AccountId>;
+	type AdminOrigin = ParametersOrigin;
+	type WorkersOrigin = WorkersOrigin;
 	type DefaultParams = AttributionParams;
 	// The draw reads the whole set every round; 256 workers keep that one read of about 12 KiB.
 	type MaxWorkers = ConstU32<256>;
@@ -418,7 +414,7 @@ impl pallet_models::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Versions = Datanets;
-	type AdminOrigin = EnsureRoot<AccountId>;
+	type AdminOrigin = ParametersOrigin;
 	type DefaultParams = ModelParams;
 	type MaxNameLen = ConstU32<64>;
 	// Each paid inference opens one attribution job per version.
@@ -456,7 +452,7 @@ impl pallet_rewards::Config for Runtime {
 	type Reputation = Reputation;
 	type PalletId = RewardsPalletId;
 	type TreasuryAccount = TreasuryAccount;
-	type AdminOrigin = EnsureRoot<AccountId>;
+	type AdminOrigin = ParametersOrigin;
 	type DefaultParams = RewardsParams;
 	// The attribution pallet's `MaxPaid` and `MaxAssigned`, and the models pallet's
 	// `MaxTrainedOn`.
@@ -473,7 +469,7 @@ impl pallet_reputation::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Currency = Balances;
 	type OnSlash = ResolveTo<TreasuryAccount, Balances>;
-	type AdminOrigin = EnsureRoot<AccountId>;
+	type AdminOrigin = ParametersOrigin;
 	type DefaultParams = ReputationParams;
 	type MaxHistory = ConstU32<16>;
 	type WeightInfo = pallet_reputation::weights::SubstrateWeight<Runtime>;
@@ -485,7 +481,7 @@ impl pallet_datanets::Config for Runtime {
 	type Reputation = Reputation;
 	type Slasher = Reputation;
 	type TreasuryAccount = TreasuryAccount;
-	type AdminOrigin = EnsureRoot<AccountId>;
+	type AdminOrigin = ParametersOrigin;
 	type DefaultParams = DatanetParams;
 	type BlocksPerDay = ConstU32<DAYS>;
 	type MaxNameLen = ConstU32<64>;
