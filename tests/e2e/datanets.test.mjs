@@ -3,8 +3,11 @@
 // version, and check its root against the root the shared Rust crate computes off-chain; then
 // export the version and attribute it with openledger-worker, checked against the spec; then
 // three staked workers commit and reveal that result on chain and it becomes final by agreement;
-// then a model is registered on the version, a paid inference escrows its fee, and once its
-// job is final the fee is split and each contributor is paid exactly what the spec predicts.
+// then a model is registered on the version; a referendum on the `parameters` track (preimage,
+// decision deposit, conviction votes from several accounts) raises the contributors' share and
+// a second one, voted down, changes nothing; then a paid inference escrows its fee, and once its
+// job is final the fee is split by the new share and each contributor is paid exactly what the
+// spec predicts.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +20,7 @@ import { bnToU8a, compactToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } fro
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode, stop, waitForBlock, sendAndWait, releaseBinary } from './node-process.mjs';
 import { attributeExport, eventOf, predictContributors, writeExport } from './helpers.mjs';
+import { enact, enactment, outcome, submitReferendum, TRACK, VOTE_BALANCE, VOTERS, voteAll } from './governance.mjs';
 
 const OPEN = 10n ** 18n;
 const BOND = OPEN;
@@ -205,13 +209,15 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
   });
 
   await t.test('three staked workers commit and reveal that result; it is final by agreement', async () => {
-    // Short windows through sudo (governance later): commit 2 blocks, reveal 2, agreed 1.
+    // Short windows, through a referendum on the parameters track: commit 2 blocks, reveal 2,
+    // agreed 1.
     const params = {
       minStake: 100n * OPEN, replication: 3, quorum: 2, commitWindow: 2, revealWindow: 2,
       agreedChallengeWindow: 1, optimisticChallengeWindow: 3, challengeBond: 10n * OPEN,
       wrongResultSlash: 200_000_000, challengerShare: 500_000_000, openingWindow: 2, unbondingPeriod: 50,
     };
-    await sendAndWait(api, api.tx.sudo.sudo(api.tx.attribution.setParams(params)), alice);
+    await enact(api, keyring, api.tx.attribution.setParams(params), TRACK.parameters);
+    assert.equal((await api.query.attribution.currentParams()).unwrap().commitWindow.toNumber(), 2);
     const workers = ['//Dave', '//Eve', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
     await Promise.all(workers.map((w) => sendAndWait(api, api.tx.attribution.registerWorker(100n * OPEN), w)));
     const dave = await api.call.attributionApi.worker(workers[0].address);
@@ -284,14 +290,54 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     );
   });
 
+  // The contributors' share goes from 40% to 50%, the owner's from 35% to 25%; KNN-Shapley pays
+  // the 2 nearest entries; 40 blocks per job.
+  const shares = { contributors: 500_000_000, owner: 250_000_000, workers: 150_000_000, treasury: 100_000_000 };
+  const platformFee = OPEN / 100n;
+  const rewardsParams = { shares, platformFee, jobWindow: 40, knnPaid: 2 };
+  await t.test('a referendum on the parameters track raises the contributors\' share', async () => {
+    assert.ok((await api.query.rewards.currentParams()).isNone, 'the runtime defaults (contributors 40%) are in force');
+    const { index, track, block } = await submitReferendum(api, alice, api.tx.rewards.setParams(rewardsParams), TRACK.parameters);
+    assert.equal(track, 1, 'the parameters track');
+    assert.ok((await api.query.referenda.referendumInfoFor(index)).unwrap().isOngoing);
+    const { events } = await sendAndWait(api, api.tx.referenda.placeDecisionDeposit(index), alice);
+    assert.equal(eventOf(api, events, api.events.referenda.DecisionDepositPlaced).data.amount.toBigInt(), 1000n * OPEN);
+    await voteAll(api, keyring, index, true);
+    for (const [uri, conviction] of VOTERS) {
+      const voting = await api.query.convictionVoting.votingFor(keyring.addFromUri(uri).address, track);
+      // Each voter's votes on this track, by referendum (it voted on the windows' one too).
+      const [, cast] = voting.asCasting.votes.find(([i]) => i.toNumber() === index);
+      const vote = cast.asStandard;
+      assert.equal(vote.vote.conviction.type, conviction);
+      assert.ok(vote.vote.isAye);
+      assert.equal(vote.balance.toBigInt(), VOTE_BALANCE);
+    }
+    assert.equal(await outcome(api, index), 'Approved');
+    await enactment(api, index, block);
+    const after = (await api.query.rewards.currentParams()).unwrap();
+    assert.deepEqual(after.shares.toJSON(), shares);
+    assert.equal(after.knnPaid.toNumber(), 2);
+    // Votes with conviction keep their balance locked after the referendum.
+    const locks = await api.query.balances.locks(keyring.addFromUri(VOTERS[3][0]).address);
+    assert.equal(locks.find((l) => l.id.toUtf8() === 'pyconvot').amount.toBigInt(), VOTE_BALANCE);
+  });
+
+  await t.test('a referendum that is voted down changes nothing', async () => {
+    const other = { ...rewardsParams, shares: { ...shares, contributors: 600_000_000, owner: 150_000_000 } };
+    const { index } = await submitReferendum(api, alice, api.tx.rewards.setParams(other), TRACK.parameters);
+    await sendAndWait(api, api.tx.referenda.placeDecisionDeposit(index), alice);
+    await voteAll(api, keyring, index, false);
+    assert.equal(await outcome(api, index), 'Rejected');
+    assert.deepEqual((await api.query.rewards.currentParams()).unwrap().shares.toJSON(), shares);
+    // The decision deposit comes back once the referendum is over.
+    const { events } = await sendAndWait(api, api.tx.referenda.refundDecisionDeposit(index), alice);
+    assert.equal(eventOf(api, events, api.events.referenda.DecisionDepositRefunded).data.amount.toBigInt(), 1000n * OPEN);
+  });
+
   await t.test('a paid inference escrows its fee; once its job is final the fee is split and claimed', async () => {
     const payer = keyring.addFromUri('//Payer');
     const workers = ['//Dave', '//Eve', '//Ferdie'].map((uri) => keyring.addFromUri(uri));
     await sendAndWait(api, api.tx.balances.transferKeepAlive(payer.address, 100n * OPEN), alice);
-    // Through sudo (governance later): KNN-Shapley pays the 2 nearest entries; 40 blocks per job.
-    const shares = { contributors: 400_000_000, owner: 350_000_000, workers: 150_000_000, treasury: 100_000_000 };
-    const platformFee = OPEN / 100n;
-    await sendAndWait(api, api.tx.sudo.sudo(api.tx.rewards.setParams({ shares, platformFee, jobWindow: 40, knnPaid: 2 })), alice);
 
     // 1,500 input tokens at 0.001 OPEN per 1,000 and 200 output at 0.002: 0.0019 OPEN.
     const tokenFee = (1500n * (OPEN / 1000n) + 200n * (OPEN / 500n)) / 1000n;
@@ -325,13 +371,14 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
 
     // What the spec predicts, from the off-chain values.
     const leaves = [...items].sort((a, b) => a.id - b.id);
-    const expected = await predictContributors(api, (tokenFee * 400_000_000n) / 1_000_000_000n, paid, leaves.map((l) => l.who.address));
+    // Split by the shares the referendum set: 50% to the contributors, 25% to the owner.
+    const expected = await predictContributors(api, (tokenFee * 500_000_000n) / 1_000_000_000n, paid, leaves.map((l) => l.who.address));
     assert.ok(expected.size > 0, 'someone is paid');
     assert.deepEqual(
       new Map(payout.contributors.map(([who, amount]) => [who.toString(), amount.toBigInt()])),
       expected,
     );
-    assert.equal(payout.owner[1].toBigInt(), (tokenFee * 350_000_000n) / 1_000_000_000n);
+    assert.equal(payout.owner[1].toBigInt(), (tokenFee * 250_000_000n) / 1_000_000_000n);
     assert.equal(payout.workers.length, 3);
 
     // Anyone pays a contributor out: the balance rises by exactly the predicted amount.

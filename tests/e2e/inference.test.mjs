@@ -19,6 +19,7 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode, stop, sendAndWait, releaseBinary, freePort, sleep } from './node-process.mjs';
+import { enact, TRACK } from './governance.mjs';
 import { attributeExport, eventOf, predictContributors, writeExport } from './helpers.mjs';
 
 const OPEN = 10n ** 18n;
@@ -146,17 +147,19 @@ test('paid inference: three worker daemons, one lying; the honest result settles
   await new Promise((r) => http.listen(0, '127.0.0.1', r));
   const httpStore = `http://127.0.0.1:${http.address().port}/objects`;
 
-  // Parameters through sudo (governance later): windows in 3-second blocks long enough for two
-  // openings and a challenge; KNN-Shapley pays the 3 nearest.
-  const sudo = (call) => sendAndWait(api, api.tx.sudo.sudo(call), alice);
-  await sudo(api.tx.attribution.setParams({
-    minStake: 100n * OPEN, replication: 3, quorum: 2, commitWindow: 4, revealWindow: 6,
-    agreedChallengeWindow: 25, optimisticChallengeWindow: 25, challengeBond: 10n * OPEN,
-    wrongResultSlash: 200_000_000, challengerShare: 500_000_000, openingWindow: 6, unbondingPeriod: 500,
-  }));
+  // Parameters, through one referendum on the parameters track: windows in 3-second blocks long
+  // enough for two openings and a challenge; KNN-Shapley pays the 3 nearest.
   const shares = { contributors: 400_000_000, owner: 350_000_000, workers: 150_000_000, treasury: 100_000_000 };
   const platformFee = OPEN / 100n;
-  await sudo(api.tx.rewards.setParams({ shares, platformFee, jobWindow: 200, knnPaid: 3 }));
+  await enact(api, keyring, api.tx.utility.batchAll([
+    api.tx.attribution.setParams({
+      minStake: 100n * OPEN, replication: 3, quorum: 2, commitWindow: 4, revealWindow: 6,
+      agreedChallengeWindow: 25, optimisticChallengeWindow: 25, challengeBond: 10n * OPEN,
+      wrongResultSlash: 200_000_000, challengerShare: 500_000_000, openingWindow: 6, unbondingPeriod: 500,
+    }),
+    api.tx.rewards.setParams({ shares, platformFee, jobWindow: 200, knnPaid: 3 }),
+  ]), TRACK.parameters);
+  assert.equal((await api.query.rewards.currentParams()).unwrap().knnPaid.toNumber(), 3);
   const rates = { inputPer1k: OPEN / 1000n, outputPer1k: OPEN / 500n };
   const registered = await sendAndWait(api, api.tx.models.registerModel(
     'pets-lora', blake2AsHex('base'), blake2AsHex('adapter'), 'Lora', { KnnShapley: { k: 3 } }, [[datanet, 1]], rates, [],
