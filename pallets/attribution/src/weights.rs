@@ -57,18 +57,20 @@ pub trait WeightInfo {
 	fn open_entry() -> Weight;
 	fn expire_opening() -> Weight;
 	fn set_params() -> Weight;
+	fn set_min_stake() -> Weight;
+	fn remove_worker() -> Weight;
+	fn admit_worker() -> Weight;
 	fn tally(r: u32, ) -> Weight;
 	fn tally_reopen(w: u32, ) -> Weight;
 	fn finalize(r: u32, ) -> Weight;
 	fn on_initialize_idle() -> Weight;
-	fn set_min_stake() -> Weight;
-	fn remove_worker() -> Weight;
-	fn admit_worker() -> Weight;
 }
 
 /// Weights measured in a runtime, with that runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	/// Storage: `Attribution::Barred` (r:1 w:0)
+	/// Proof: `Attribution::Barred` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:1 w:1)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
@@ -80,14 +82,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn register_worker() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `11564`
+		//  Measured:  `11601`
 		//  Estimated: `10703`
-		// Minimum execution time: 141_974_000 picoseconds.
-		Weight::from_parts(159_517_000, 10703)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 167_863_000 picoseconds.
+		Weight::from_parts(276_065_000, 10703)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Attribution::Workers` (r:1 w:1)
@@ -98,10 +100,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	fn unregister_worker() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `10173`
+		//  Measured:  `10210`
 		//  Estimated: `10703`
-		// Minimum execution time: 56_836_000 picoseconds.
-		Weight::from_parts(72_135_000, 10703)
+		// Minimum execution time: 70_552_000 picoseconds.
+		Weight::from_parts(111_538_000, 10703)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -110,13 +112,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `278`
-		//  Estimated: `3622`
-		// Minimum execution time: 68_919_000 picoseconds.
-		Weight::from_parts(84_107_000, 3622)
+		//  Measured:  `315`
+		//  Estimated: `3694`
+		// Minimum execution time: 70_602_000 picoseconds.
+		Weight::from_parts(117_429_000, 3694)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -143,14 +145,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attribution::AgendaCursor` (r:0 w:1)
 	/// Proof: `Attribution::AgendaCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `w` is `[1, 256]`.
-	fn open_job(w: u32, ) -> Weight {
+	fn open_job(_w: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `567 + w * (36 ±0)`
+		//  Measured:  `604 + w * (36 ±0)`
 		//  Estimated: `10703`
-		// Minimum execution time: 82_775_000 picoseconds.
-		Weight::from_parts(112_163_421, 10703)
-			// Standard Error: 16_689
-			.saturating_add(Weight::from_parts(462_352, 0).saturating_mul(w.into()))
+		// Minimum execution time: 115_686_000 picoseconds.
+		Weight::from_parts(187_009_582, 10703)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -160,10 +160,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Commits` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn commit() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `909`
+		//  Measured:  `946`
 		//  Estimated: `4177`
-		// Minimum execution time: 32_360_000 picoseconds.
-		Weight::from_parts(62_607_000, 4177)
+		// Minimum execution time: 31_879_000 picoseconds.
+		Weight::from_parts(40_946_000, 4177)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -180,7 +180,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attribution::Workers` (r:1 w:1)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -192,12 +192,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 64]`.
 	fn reveal(p: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `3355 + p * (20 ±0)`
+		//  Measured:  `3392 + p * (20 ±0)`
 		//  Estimated: `10703`
-		// Minimum execution time: 223_467_000 picoseconds.
-		Weight::from_parts(348_421_135, 10703)
-			// Standard Error: 57_004
-			.saturating_add(Weight::from_parts(718_075, 0).saturating_mul(p.into()))
+		// Minimum execution time: 222_625_000 picoseconds.
+		Weight::from_parts(360_419_528, 10703)
+			// Standard Error: 79_065
+			.saturating_add(Weight::from_parts(350_434, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -212,7 +212,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:17 w:17)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -229,10 +229,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_rank_mismatch() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26765`
+		//  Measured:  `26802`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_537_381_000 picoseconds.
-		Weight::from_parts(4_057_074_000, 47844)
+		// Minimum execution time: 2_489_322_000 picoseconds.
+		Weight::from_parts(3_178_196_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
@@ -247,7 +247,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:17 w:17)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -265,10 +265,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[4, 1024]`.
 	fn challenge_wrong_distance(_d: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26765`
+		//  Measured:  `26802`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_511_182_000 picoseconds.
-		Weight::from_parts(3_366_213_268, 47844)
+		// Minimum execution time: 2_483_731_000 picoseconds.
+		Weight::from_parts(3_662_752_636, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
@@ -283,7 +283,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:17 w:17)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -300,10 +300,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_out_of_order() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26765`
+		//  Measured:  `26802`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_532_341_000 picoseconds.
-		Weight::from_parts(3_835_842_000, 47844)
+		// Minimum execution time: 2_650_062_000 picoseconds.
+		Weight::from_parts(4_271_524_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
@@ -318,7 +318,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:17 w:17)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -335,10 +335,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_wrong_knn_step() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26765`
+		//  Measured:  `26802`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_610_398_000 picoseconds.
-		Weight::from_parts(4_054_129_000, 47844)
+		// Minimum execution time: 2_655_812_000 picoseconds.
+		Weight::from_parts(4_112_849_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
@@ -353,7 +353,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:17 w:17)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -370,10 +370,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_wrong_knn_last() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26765`
+		//  Measured:  `26802`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_509_689_000 picoseconds.
-		Weight::from_parts(3_247_314_000, 47844)
+		// Minimum execution time: 2_576_995_000 picoseconds.
+		Weight::from_parts(4_547_258_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
@@ -388,7 +388,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:17 w:17)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -405,10 +405,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_wrong_similarity() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26765`
+		//  Measured:  `26802`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_446_081_000 picoseconds.
-		Weight::from_parts(2_729_469_000, 47844)
+		// Minimum execution time: 2_496_595_000 picoseconds.
+		Weight::from_parts(4_288_286_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
@@ -423,7 +423,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:17 w:17)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -440,10 +440,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_repeated_index() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26765`
+		//  Measured:  `26802`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_544_865_000 picoseconds.
-		Weight::from_parts(3_090_222_000, 47844)
+		// Minimum execution time: 2_490_263_000 picoseconds.
+		Weight::from_parts(2_920_946_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
@@ -458,7 +458,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:17 w:17)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -475,10 +475,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_index_out_of_range() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26765`
+		//  Measured:  `26802`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_523_015_000 picoseconds.
-		Weight::from_parts(3_432_079_000, 47844)
+		// Minimum execution time: 2_502_717_000 picoseconds.
+		Weight::from_parts(3_886_757_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
@@ -493,7 +493,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:17 w:17)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -510,10 +510,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_paid_mismatch() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26765`
+		//  Measured:  `26802`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_609_906_000 picoseconds.
-		Weight::from_parts(3_823_188_000, 47844)
+		// Minimum execution time: 2_474_894_000 picoseconds.
+		Weight::from_parts(3_909_169_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
@@ -528,7 +528,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:17 w:17)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
 	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -546,10 +546,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[4, 1024]`.
 	fn challenge_unpaid_beats_paid(_d: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26765`
+		//  Measured:  `26802`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_478_842_000 picoseconds.
-		Weight::from_parts(3_931_933_040, 47844)
+		// Minimum execution time: 2_471_228_000 picoseconds.
+		Weight::from_parts(3_714_366_061, 47844)
 			.saturating_add(T::DbWeight::get().reads(94_u64))
 			.saturating_add(T::DbWeight::get().writes(89_u64))
 	}
@@ -566,13 +566,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn request_opening() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `5027`
+		//  Measured:  `5064`
 		//  Estimated: `5377`
-		// Minimum execution time: 146_383_000 picoseconds.
-		Weight::from_parts(214_119_000, 5377)
+		// Minimum execution time: 158_064_000 picoseconds.
+		Weight::from_parts(256_198_000, 5377)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -585,13 +585,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn open_entry() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `4286`
+		//  Measured:  `4323`
 		//  Estimated: `5377`
-		// Minimum execution time: 163_304_000 picoseconds.
-		Weight::from_parts(270_464_000, 5377)
+		// Minimum execution time: 166_881_000 picoseconds.
+		Weight::from_parts(265_645_000, 5377)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -604,7 +604,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:17 w:17)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:16 w:16)
@@ -623,21 +623,61 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn expire_opening() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26608`
+		//  Measured:  `26645`
 		//  Estimated: `47844`
-		// Minimum execution time: 2_427_466_000 picoseconds.
-		Weight::from_parts(3_664_522_000, 47844)
+		// Minimum execution time: 2_423_980_000 picoseconds.
+		Weight::from_parts(3_623_196_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(93_u64))
 			.saturating_add(T::DbWeight::get().writes(90_u64))
 	}
-	/// Storage: `Attribution::CurrentParams` (r:0 w:1)
+	/// Storage: `Attribution::CurrentParams` (r:1 w:1)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 9_759_000 picoseconds.
-		Weight::from_parts(17_182_000, 0)
+		//  Measured:  `42`
+		//  Estimated: `1557`
+		// Minimum execution time: 13_595_000 picoseconds.
+		Weight::from_parts(17_653_000, 1557)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Attribution::CurrentParams` (r:1 w:1)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	fn set_min_stake() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `42`
+		//  Estimated: `1557`
+		// Minimum execution time: 13_265_000 picoseconds.
+		Weight::from_parts(21_800_000, 1557)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Attribution::Barred` (r:1 w:1)
+	/// Proof: `Attribution::Barred` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Workers` (r:1 w:1)
+	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
+	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	fn remove_worker() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `10210`
+		//  Estimated: `10703`
+		// Minimum execution time: 75_741_000 picoseconds.
+		Weight::from_parts(124_552_000, 10703)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `Attribution::Barred` (r:1 w:1)
+	/// Proof: `Attribution::Barred` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	fn admit_worker() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `116`
+		//  Estimated: `3513`
+		// Minimum execution time: 19_676_000 picoseconds.
+		Weight::from_parts(33_372_000, 3513)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Attribution::JobCount` (r:1 w:0)
@@ -648,8 +688,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
 	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::Results` (r:2 w:0)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:0)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -658,17 +696,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Scores` (r:15 w:15)
 	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Results` (r:2 w:0)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 16]`.
 	fn tally(r: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `799 + r * (79 ±0)`
+		//  Measured:  `836 + r * (79 ±0)`
 		//  Estimated: `10703 + r * (2571 ±0)`
-		// Minimum execution time: 69_791_000 picoseconds.
-		Weight::from_parts(105_240_618, 10703)
-			// Standard Error: 77_621
-			.saturating_add(Weight::from_parts(23_778_971, 0).saturating_mul(r.into()))
+		// Minimum execution time: 65_892_000 picoseconds.
+		Weight::from_parts(93_155_746, 10703)
+			// Standard Error: 169_198
+			.saturating_add(Weight::from_parts(19_050_965, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -683,8 +723,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
 	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::Results` (r:1 w:0)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:0)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -693,6 +731,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Scores` (r:16 w:16)
 	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Results` (r:1 w:0)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
@@ -702,12 +742,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 256]`.
 	fn tally_reopen(w: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `1447 + w * (37 ±0)`
+		//  Measured:  `1484 + w * (37 ±0)`
 		//  Estimated: `37810 + w * (35 ±11)`
-		// Minimum execution time: 142_024_000 picoseconds.
-		Weight::from_parts(518_087_943, 37810)
-			// Standard Error: 67_597
-			.saturating_add(Weight::from_parts(88_525, 0).saturating_mul(w.into()))
+		// Minimum execution time: 101_650_000 picoseconds.
+		Weight::from_parts(383_778_372, 37810)
+			// Standard Error: 74_517
+			.saturating_add(Weight::from_parts(556_303, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(38_u64))
 			.saturating_add(T::DbWeight::get().writes(19_u64))
 			.saturating_add(Weight::from_parts(0, 35).saturating_mul(w.into()))
@@ -736,18 +776,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::FinalizedCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::FinalizedRing` (r:1 w:1)
 	/// Proof: `Attribution::FinalizedRing` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Escrows` (r:1 w:0)
+	/// Proof: `Rewards::Escrows` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Finalized` (r:0 w:2)
 	/// Proof: `Attribution::Finalized` (`max_values`: None, `max_size`: Some(1941), added: 4416, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 16]`.
 	fn finalize(r: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `12027 + r * (151 ±0)`
+		//  Measured:  `12106 + r * (151 ±0)`
 		//  Estimated: `10703 + r * (2685 ±0)`
-		// Minimum execution time: 177_481_000 picoseconds.
-		Weight::from_parts(206_176_487, 10703)
-			// Standard Error: 787_662
-			.saturating_add(Weight::from_parts(25_446_609, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(13_u64))
+		// Minimum execution time: 179_274_000 picoseconds.
+		Weight::from_parts(202_140_978, 10703)
+			// Standard Error: 729_577
+			.saturating_add(Weight::from_parts(29_141_618, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
@@ -757,148 +799,135 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attribution::JobCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `6`
+		//  Measured:  `42`
 		//  Estimated: `1489`
-		// Minimum execution time: 2_214_000 picoseconds.
-		Weight::from_parts(4_488_000, 1489)
+		// Minimum execution time: 3_096_000 picoseconds.
+		Weight::from_parts(4_108_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-	}
-	// Not measured yet: `set_params`' figures with the read of `CurrentParams` it makes.
-	/// Storage: `Attribution::CurrentParams` (r:1 w:1)
-	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
-	fn set_min_stake() -> Weight {
-		Weight::from_parts(17_182_000, 0)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	// Not measured yet: `unregister_worker`'s figures with a read and a write of `Barred`.
-	/// Storage: `Attribution::Barred` (r:1 w:1)
-	/// Storage: `Attribution::Workers` (r:1 w:1)
-	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
-	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
-	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
-	fn remove_worker() -> Weight {
-		Weight::from_parts(72_135_000, 10703)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
-	// Not measured yet: `set_params`' figures with one read and one write.
-	/// Storage: `Attribution::Barred` (r:1 w:1)
-	fn admit_worker() -> Weight {
-		Weight::from_parts(17_182_000, 0)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
 
 /// The same measurements with RocksDB weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker() -> Weight {
-		Weight::from_parts(159_517_000, 10703)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(276_065_000, 10703)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn unregister_worker() -> Weight {
-		Weight::from_parts(72_135_000, 10703)
+		Weight::from_parts(111_538_000, 10703)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(84_107_000, 3622)
+		Weight::from_parts(117_429_000, 3694)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
-	fn open_job(w: u32, ) -> Weight {
-		Weight::from_parts(112_163_421, 10703)
-			.saturating_add(Weight::from_parts(462_352, 0).saturating_mul(w.into()))
+	fn open_job(_w: u32, ) -> Weight {
+		Weight::from_parts(187_009_582, 10703)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn commit() -> Weight {
-		Weight::from_parts(62_607_000, 4177)
+		Weight::from_parts(40_946_000, 4177)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal(p: u32, ) -> Weight {
-		Weight::from_parts(348_421_135, 10703)
-			.saturating_add(Weight::from_parts(718_075, 0).saturating_mul(p.into()))
+		Weight::from_parts(360_419_528, 10703)
+			.saturating_add(Weight::from_parts(350_434, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn challenge_rank_mismatch() -> Weight {
-		Weight::from_parts(4_057_074_000, 47844)
+		Weight::from_parts(3_178_196_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_wrong_distance(_d: u32, ) -> Weight {
-		Weight::from_parts(3_366_213_268, 47844)
+		Weight::from_parts(3_662_752_636, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_out_of_order() -> Weight {
-		Weight::from_parts(3_835_842_000, 47844)
+		Weight::from_parts(4_271_524_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_wrong_knn_step() -> Weight {
-		Weight::from_parts(4_054_129_000, 47844)
+		Weight::from_parts(4_112_849_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_wrong_knn_last() -> Weight {
-		Weight::from_parts(3_247_314_000, 47844)
+		Weight::from_parts(4_547_258_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_wrong_similarity() -> Weight {
-		Weight::from_parts(2_729_469_000, 47844)
+		Weight::from_parts(4_288_286_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_repeated_index() -> Weight {
-		Weight::from_parts(3_090_222_000, 47844)
+		Weight::from_parts(2_920_946_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_index_out_of_range() -> Weight {
-		Weight::from_parts(3_432_079_000, 47844)
+		Weight::from_parts(3_886_757_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_paid_mismatch() -> Weight {
-		Weight::from_parts(3_823_188_000, 47844)
+		Weight::from_parts(3_909_169_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn challenge_unpaid_beats_paid(_d: u32, ) -> Weight {
-		Weight::from_parts(3_931_933_040, 47844)
+		Weight::from_parts(3_714_366_061, 47844)
 			.saturating_add(RocksDbWeight::get().reads(94_u64))
 			.saturating_add(RocksDbWeight::get().writes(89_u64))
 	}
 	fn request_opening() -> Weight {
-		Weight::from_parts(214_119_000, 5377)
+		Weight::from_parts(256_198_000, 5377)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn open_entry() -> Weight {
-		Weight::from_parts(270_464_000, 5377)
+		Weight::from_parts(265_645_000, 5377)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn expire_opening() -> Weight {
-		Weight::from_parts(3_664_522_000, 47844)
+		Weight::from_parts(3_623_196_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(93_u64))
 			.saturating_add(RocksDbWeight::get().writes(90_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(17_182_000, 0)
+		Weight::from_parts(17_653_000, 1557)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn set_min_stake() -> Weight {
+		Weight::from_parts(21_800_000, 1557)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn remove_worker() -> Weight {
+		Weight::from_parts(124_552_000, 10703)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn admit_worker() -> Weight {
+		Weight::from_parts(33_372_000, 3513)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn tally(r: u32, ) -> Weight {
-		Weight::from_parts(105_240_618, 10703)
-			.saturating_add(Weight::from_parts(23_778_971, 0).saturating_mul(r.into()))
+		Weight::from_parts(93_155_746, 10703)
+			.saturating_add(Weight::from_parts(19_050_965, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -906,38 +935,23 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(r.into()))
 	}
 	fn tally_reopen(w: u32, ) -> Weight {
-		Weight::from_parts(518_087_943, 37810)
-			.saturating_add(Weight::from_parts(88_525, 0).saturating_mul(w.into()))
+		Weight::from_parts(383_778_372, 37810)
+			.saturating_add(Weight::from_parts(556_303, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(38_u64))
 			.saturating_add(RocksDbWeight::get().writes(19_u64))
 			.saturating_add(Weight::from_parts(0, 35).saturating_mul(w.into()))
 	}
 	fn finalize(r: u32, ) -> Weight {
-		Weight::from_parts(206_176_487, 10703)
-			.saturating_add(Weight::from_parts(25_446_609, 0).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(13_u64))
+		Weight::from_parts(202_140_978, 10703)
+			.saturating_add(Weight::from_parts(29_141_618, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2685).saturating_mul(r.into()))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(4_488_000, 1489)
+		Weight::from_parts(4_108_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
-	}
-	fn set_min_stake() -> Weight {
-		Weight::from_parts(17_182_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-	}
-	fn remove_worker() -> Weight {
-		Weight::from_parts(72_135_000, 10703)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
-	}
-	fn admit_worker() -> Weight {
-		Weight::from_parts(17_182_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
