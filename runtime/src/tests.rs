@@ -1,6 +1,7 @@
 //! Runtime tests: the genesis presets build the state the node would build, a signed transfer
-//! pays its fee in OPEN, the collator set comes from genesis, and the pallets' own integrity
-//! checks hold for this configuration.
+//! pays its fee in OPEN, the collator set comes from genesis, the pallets' own integrity
+//! checks hold for this configuration, and each governance origin is accepted exactly where its
+//! track decides.
 
 use crate::{
 	currency::{EXISTENTIAL_DEPOSIT, MILLIOPEN, OPEN},
