@@ -137,12 +137,16 @@ impl<T: Config> Pallet<T> {
 
 	// ---- Governance of the worker set ----
 
-	pub(crate) fn do_set_min_stake(min_stake: BalanceOf<T>) -> DispatchResult {
-		let params = Params { min_stake, ..Self::params() };
+	/// Puts `params` in force if they are consistent; both origins' calls end here.
+	pub(crate) fn do_set_params(params: ParamsOf<T>) -> DispatchResult {
 		Self::check_params(&params)?;
 		CurrentParams::<T>::put(&params);
 		Self::deposit_event(Event::ParamsSet { params });
 		Ok(())
+	}
+
+	pub(crate) fn do_set_min_stake(min_stake: BalanceOf<T>) -> DispatchResult {
+		Self::do_set_params(Params { min_stake, ..Self::params() })
 	}
 
 	pub(crate) fn do_remove_worker(who: &T::AccountId) -> DispatchResult {

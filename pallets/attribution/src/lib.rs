@@ -595,10 +595,7 @@ pub mod pallet {
 		pub fn set_params(origin: OriginFor<T>, params: Params<BalanceOf<T>, BlockNumberFor<T>>) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			ensure!(params.min_stake == Self::params().min_stake, Error::<T>::MinStakeByWorkersOrigin);
-			Self::check_params(&params)?;
-			CurrentParams::<T>::put(&params);
-			Self::deposit_event(Event::ParamsSet { params });
-			Ok(())
+			Self::do_set_params(params)
 		}
 
 		/// Asks the supporters of `result` to open the committed entry at `position`, for a
