@@ -139,6 +139,89 @@ pub fn verify(root: &Hash, leaf: &Hash, proof: &MerkleProof) -> bool {
 	root_from_proof(leaf, proof).is_some_and(|r| r == *root)
 }
 
+/// Every level of a tree, leaves first, so that inner nodes and proofs cost `O(log n)` once the
+/// levels are built (`n - 1` hashes). The shape is the one [`root`] builds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Levels(Vec<Vec<Hash>>);
+
+impl Levels {
+	/// The levels over `leaves` (already hashed with [`hash_leaf`]).
+	pub fn new(leaves: Vec<Hash>) -> Self {
+		let mut levels = alloc::vec![leaves];
+		while let Some(last) = levels.last().filter(|l| l.len() > 1) {
+			let next = next_level(last);
+			levels.push(next);
+		}
+		Levels(levels)
+	}
+
+	/// How many leaves.
+	pub fn leaf_count(&self) -> usize {
+		self.0[0].len()
+	}
+
+	/// The root, [`EMPTY_ROOT`] for no leaves.
+	pub fn root(&self) -> Hash {
+		self.0.last().and_then(|l| l.first()).copied().unwrap_or(EMPTY_ROOT)
+	}
+
+	/// The node at `index` of `level` (0 = leaves), if there is one.
+	pub fn node(&self, level: u32, index: u32) -> Option<Hash> {
+		self.0.get(level as usize)?.get(index as usize).copied()
+	}
+
+	/// The proof of leaf `index`, as [`proof`] builds it.
+	pub fn proof(&self, index: usize) -> Option<MerkleProof> {
+		if index >= self.leaf_count() {
+			return None;
+		}
+		let mut siblings = Vec::new();
+		for (depth, level) in self.0[..self.0.len() - 1].iter().enumerate() {
+			if let Some(sibling) = level.get((index >> depth) ^ 1) {
+				siblings.push(*sibling);
+			}
+		}
+		Some(MerkleProof { leaf_index: index as u32, leaf_count: self.leaf_count() as u32, siblings })
+	}
+}
+
+/// How many nodes each level of a tree of `leaf_count` leaves has, leaves first.
+pub fn widths(leaf_count: u32) -> Vec<u32> {
+	let mut widths = alloc::vec![leaf_count];
+	let mut w = leaf_count;
+	while w > 1 {
+		w = w.div_ceil(2);
+		widths.push(w);
+	}
+	widths
+}
+
+/// Every node a proof determines: the nodes on the leaf's path (the leaf, each node it carries up
+/// to, and the root) and their siblings, as `(level, index, hash)`; `None` if the proof's shape
+/// does not fit its index and count. A challenger reads the prover's tree from these.
+pub fn nodes_from_proof(leaf: &Hash, proof: &MerkleProof) -> Option<Vec<(u32, u32, Hash)>> {
+	if proof.leaf_index >= proof.leaf_count {
+		return None;
+	}
+	let mut nodes = Vec::new();
+	let (mut node, mut index, mut count, mut level) = (*leaf, proof.leaf_index, proof.leaf_count, 0u32);
+	let mut siblings = proof.siblings.iter();
+	nodes.push((0, index, node));
+	while count > 1 {
+		let is_right = index % 2 == 1;
+		if is_right || index + 1 < count {
+			let sibling = siblings.next()?;
+			nodes.push((level, index ^ 1, *sibling));
+			node = if is_right { hash_node(sibling, &node) } else { hash_node(&node, sibling) };
+		}
+		index /= 2;
+		count = count.div_ceil(2);
+		level += 1;
+		nodes.push((level, index, node));
+	}
+	siblings.next().is_none().then_some(nodes)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -214,6 +297,25 @@ mod tests {
 		assert!(verify(&r, &l[2], &claimed), "membership holds, the position is the claim's");
 		assert!(!crate::datanet::verify_item(&r, 3, &l[2], &claimed));
 		assert!(crate::datanet::verify_item(&r, 3, &l[2], &p));
+	}
+
+
+	#[test]
+	fn levels_give_the_same_root_and_proofs() {
+		for n in [0usize, 1, 2, 3, 5, 8, 13] {
+			let l = leaves(n);
+			let levels = Levels::new(l.clone());
+			assert_eq!(levels.root(), root(&l));
+			assert_eq!(widths(n as u32).len(), if n == 0 { 1 } else { levels.0.len() });
+			for i in 0..n {
+				let p = levels.proof(i).unwrap();
+				assert_eq!(Some(p.clone()), proof(&l, i));
+				let nodes = nodes_from_proof(&l[i], &p).unwrap();
+				for (level, index, hash) in nodes {
+					assert_eq!(levels.node(level, index), Some(hash), "n {n} leaf {i} node ({level}, {index})");
+				}
+			}
+		}
 	}
 
 	proptest! {

@@ -13,9 +13,11 @@
 //! - A result commits to its ranked [`Entry`]s with the binary Merkle tree of [`crate::merkle`]
 //!   ([`commitment`]).
 //! - [`check`] proves a result wrong from one or two of its entries; [`witness`] finds such a
-//!   proof for a wrong result.
+//!   proof for a wrong result from all its entries, and [`search`] from as few openings of them
+//!   as it can.
 
 pub mod check;
+pub mod search;
 pub mod witness;
 
 use crate::merkle::{self, Hash};
