@@ -104,8 +104,9 @@ pub type TxExtension = cumulus_pallet_weight_reclaim::StorageWeightReclaim<
 pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address<AccountId, ()>, RuntimeCall, Signature, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade. None yet: the chain starts here.
-pub type Migrations = ();
+/// Storage migrations run on the next runtime upgrade: attribution's disputes, one per
+/// requester and result (each runs once, guarded by its pallet's storage version).
+pub type Migrations = (pallet_attribution::migrations::MigrateV0ToV1<Runtime>,);
 
 /// Dispatches calls to the pallets.
 pub type Executive = frame_executive::Executive<
@@ -145,7 +146,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("openledger"),
 	impl_name: Cow::Borrowed("openledger"),
 	authoring_version: 1,
-	spec_version: 2,
+	spec_version: 3,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

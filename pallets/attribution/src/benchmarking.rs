@@ -108,6 +108,13 @@ struct Case<T: Config> {
 	witness: WitnessOf<T>,
 }
 
+/// The latest deadline a job opened at `now` may have: its disputes must end inside the
+/// unbonding period.
+fn latest_deadline<T: Config>(now: BlockNumberFor<T>) -> BlockNumberFor<T> {
+	let p = Pallet::<T>::params();
+	now.saturating_add(p.unbonding_period).saturating_sub(Pallet::<T>::dispute_span(T::MaxJobItems::get(), &p))
+}
+
 /// The worst case of the round: `MaxWorkers` workers, a job whose candidate `case` is revealed
 /// by `MaxAssigned` of them, and the last worker as the challenger. Returns the job, the
 /// result's hash and the challenger.
@@ -125,7 +132,7 @@ fn challenged_job<T: Config>(case: &Case<T>) -> (JobId, Hash, T::AccountId) {
 		top: case.paid.len() as u32,
 		query_hash: embedding_hash(&case.query),
 		query_label: 1,
-		deadline: now.saturating_add(Pallet::<T>::params().unbonding_period),
+		deadline: latest_deadline::<T>(now),
 	};
 	let payer = funded::<T>("payer", 0);
 	let id = Pallet::<T>::do_open_job(&payer, spec).expect("job opens");
@@ -198,7 +205,7 @@ fn reveal_setup<T: Config>(p: u32) -> (JobId, T::AccountId, Hash, Vec<Entry>, [u
 		top: p,
 		query_hash: [2; 32],
 		query_label: 0,
-		deadline: now.saturating_add(Pallet::<T>::params().unbonding_period),
+		deadline: latest_deadline::<T>(now),
 	};
 	let id = Pallet::<T>::do_open_job(&funded::<T>("payer", 0), spec).expect("job opens");
 	let mut job = Jobs::<T>::get(id).expect("just opened");
@@ -259,7 +266,7 @@ fn due_for_tally<T: Config>(r: u32, active: u32, reveal: bool) -> BlockNumberFor
 		top: 1,
 		query_hash: [2; 32],
 		query_label: 0,
-		deadline: now.saturating_add(Pallet::<T>::params().unbonding_period),
+		deadline: latest_deadline::<T>(now),
 	};
 	let id = Pallet::<T>::do_open_job(&funded::<T>("payer", 0), spec).expect("job opens");
 	let mut job = Jobs::<T>::get(id).expect("just opened");
@@ -339,7 +346,7 @@ mod benchmarks {
 			top: T::MaxPaid::get(),
 			query_hash: [2; 32],
 			query_label: 0,
-			deadline: now.saturating_add(Pallet::<T>::params().unbonding_period),
+			deadline: latest_deadline::<T>(now),
 		};
 		let payer = funded::<T>("payer", 0);
 
@@ -568,9 +575,9 @@ mod benchmarks {
 		let (id, result, challenger, ..) = prepared::<T>(case);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(challenger), id, result, n - 1);
+		_(RawOrigin::Signed(challenger.clone()), id, result, n - 1);
 
-		assert!(Openings::<T>::contains_key(id, result));
+		assert!(Openings::<T>::contains_key((id, result, challenger)));
 	}
 
 	/// An opening at the deepest position.
@@ -584,9 +591,9 @@ mod benchmarks {
 		Pallet::<T>::do_request_opening(&challenger, id, result, n - 1).expect("request fits");
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(challenger), id, result, proven);
+		_(RawOrigin::Signed(challenger.clone()), id, result, challenger.clone(), proven);
 
-		assert!(!Openings::<T>::contains_key(id, result));
+		assert!(Openings::<T>::get((id, result, challenger)).is_some_and(|o| o.answered));
 	}
 
 	/// An unanswered request on the candidate: every supporter slashed, a new round drawn.
@@ -598,12 +605,12 @@ mod benchmarks {
 		});
 		let (id, result, challenger, ..) = prepared::<T>(case);
 		Pallet::<T>::do_request_opening(&challenger, id, result, 0).expect("request fits");
-		let due = Openings::<T>::get(id, result).expect("pending").due;
+		let due = Openings::<T>::get((id, result, challenger.clone())).expect("pending").due;
 		frame_system::Pallet::<T>::set_block_number(due.saturating_add(One::one()));
 		let caller = funded::<T>("caller", 0);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), id, result);
+		_(RawOrigin::Signed(caller), id, result, challenger);
 
 		assert_eq!(Jobs::<T>::get(id).map(|j| j.round), Some(2));
 	}

@@ -10,6 +10,7 @@ use openledger_primitives::{
 	attribution::{
 		check::{self, Invalid, ProvenEntry},
 		check_shape,
+		search::max_openings,
 		witness::Witness,
 		Entry,
 	},
@@ -60,15 +61,26 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(2u32.into())
 	}
 
+	/// How long the disputes of a job of `committed` entries can run past its deadline, at
+	/// most: a requester asks at most `max_openings` times, each request is answered or
+	/// expires within `opening_window`, and each answer gives it `opening_window` of grace;
+	/// plus the block that expires the last request and the one that ends the job.
+	pub fn dispute_span(committed: u32, p: &ParamsOf<T>) -> BlockNumberFor<T> {
+		let steps = max_openings(committed).saturating_mul(2);
+		p.opening_window.saturating_mul(steps.into()).saturating_add(2u32.into())
+	}
+
 	pub(crate) fn check_params(p: &ParamsOf<T>) -> DispatchResult {
+		let largest = Self::dispute_span(T::MaxJobItems::get(), p);
 		let ok = p.replication >= 1 &&
 			p.replication <= T::MaxAssigned::get() &&
 			p.quorum >= 1 && p.quorum <= p.replication &&
 			!p.commit_window.is_zero() &&
 			!p.reveal_window.is_zero() &&
+			!p.agreed_challenge_window.is_zero() &&
 			!p.optimistic_challenge_window.is_zero() &&
 			!p.opening_window.is_zero() &&
-			Self::round_length(p) <= p.unbonding_period;
+			Self::round_length(p).saturating_add(largest) <= p.unbonding_period;
 		ensure!(ok, Error::<T>::BadParams);
 		Ok(())
 	}
@@ -238,9 +250,11 @@ impl<T: Config> Pallet<T> {
 		ensure!(spec.top > 0 && paid_count <= T::MaxPaid::get(), Error::<T>::BadTop);
 		let p = Self::params();
 		let now = frame_system::Pallet::<T>::block_number();
+		// Disputes may run past the deadline; the stakes behind them must still be held then.
+		let span = Self::dispute_span(spec.method.committed_count(info.item_count), &p);
 		ensure!(
 			now.saturating_add(Self::round_length(&p)) <= spec.deadline &&
-				spec.deadline <= now.saturating_add(p.unbonding_period),
+				spec.deadline.saturating_add(span) <= now.saturating_add(p.unbonding_period),
 			Error::<T>::BadDeadline
 		);
 		ensure!(ActiveWorkers::<T>::decode_len().unwrap_or(0) > 0, Error::<T>::NoWorkers);
@@ -304,10 +318,14 @@ impl<T: Config> Pallet<T> {
 
 	fn clear_round(id: JobId) {
 		let limit = T::MaxAssigned::get();
-		// Requests still pending when their round ends were never answered nor expired: the
-		// requesters get their bonds back.
-		for (_, opening) in Openings::<T>::drain_prefix(id) {
-			funds::release_bond::<T>(&opening.requester, opening.bond);
+		// A round ends only once no dispute of it is live, or on a refuted result (whose
+		// requests were settled then): an unanswered request left here is a bug, but its bond
+		// still goes back.
+		for ((_, requester), opening) in Openings::<T>::drain_prefix((id,)) {
+			if !opening.answered {
+				frame_support::defensive!("a round ended with a request unanswered");
+				funds::release_bond::<T>(&requester, opening.bond);
+			}
 		}
 		let _ = Commits::<T>::clear_prefix(id, limit, None);
 		let _ = RevealOf::<T>::clear_prefix(id, limit, None);
@@ -363,7 +381,7 @@ impl<T: Config> Pallet<T> {
 		let challenge_end = now.saturating_add(window);
 		let final_at = challenge_end.saturating_add(One::one());
 		if final_at > job.spec.deadline {
-			Self::fail(id, job, FailReason::NoResult);
+			Self::close(id, job, now);
 			return false;
 		}
 		job.phase = Phase::Challenge { result, agreed, challenge_end };
@@ -371,6 +389,51 @@ impl<T: Config> Pallet<T> {
 		Jobs::<T>::insert(id, job);
 		Self::deposit_event(Event::CandidateChosen { job: id, result, supporters, agreed, challenge_end });
 		false
+	}
+
+	/// Fails the job once no dispute of its round is live; until then it waits in
+	/// [`Phase::Closing`], so that every unanswered request still refutes its result.
+	fn close(id: JobId, mut job: Job<T>, now: BlockNumberFor<T>) {
+		match Self::next_check(id, now) {
+			Some(at) => {
+				job.phase = Phase::Closing;
+				Self::reschedule(id, &mut job, at);
+				Jobs::<T>::insert(id, job);
+			},
+			None => Self::fail(id, job, FailReason::NoResult),
+		}
+	}
+
+	/// Expires every unanswered request on job `id` whose window has ended, refuting its
+	/// result (which may change the candidate, reopen or end the job). Returns the weight.
+	fn expire_due(id: JobId, now: BlockNumberFor<T>) -> Weight {
+		let disputes: Vec<(Hash, T::AccountId, Opening<T>)> =
+			Openings::<T>::iter_prefix((id,)).map(|((result, who), o)| (result, who, o)).collect();
+		let mut weight = T::DbWeight::get().reads(disputes.len() as u64 + 1);
+		for (result, requester, opening) in disputes {
+			if opening.answered || now <= opening.due {
+				continue;
+			}
+			// An earlier expiry may have refuted this result (and dropped its requests) or
+			// ended the job.
+			let Some(job) = Jobs::<T>::get(id) else { break };
+			if !Openings::<T>::contains_key((id, result, &requester)) {
+				continue;
+			}
+			Self::expire(id, job, result, &requester, opening, now);
+			weight.saturating_accrue(T::WeightInfo::expire_opening().saturating_add(T::OnJobEnd::failed_weight()));
+		}
+		weight
+	}
+
+	/// When the job's live disputes next need looking at: the block after the earliest `due`
+	/// among unanswered requests and answered ones still in their grace (at least `now + 1`);
+	/// `None` if no dispute is live.
+	pub(crate) fn next_check(id: JobId, now: BlockNumberFor<T>) -> Option<BlockNumberFor<T>> {
+		Openings::<T>::iter_prefix_values((id,))
+			.filter(|o| o.live(now))
+			.map(|o| o.due.saturating_add(One::one()).max(now.saturating_add(One::one())))
+			.min()
 	}
 
 	/// The end of the reveal window: assigned workers that revealed nothing lose reputation,
@@ -473,39 +536,48 @@ impl<T: Config> Pallet<T> {
 		};
 		let r = job.assigned.len() as u32;
 		match job.phase {
-			// A tally fails the job when no result stands and no round fits.
-			Phase::Working { .. } => T::OnJobEnd::failed_weight().saturating_add(if Self::tally(id, job, now) {
-				T::WeightInfo::tally_reopen(T::MaxWorkers::get())
-			} else {
-				T::WeightInfo::tally(r)
-			}),
-			Phase::Challenge { result, agreed, .. } => match Openings::<T>::get(id, result) {
-				// The candidate owes an opening: finality waits for it, and an opening not made
-				// in time refutes the candidate.
-				Some(opening) if now > opening.due => {
-					Self::expire(id, job, result, opening, now);
-					T::WeightInfo::expire_opening().saturating_add(T::OnJobEnd::failed_weight())
-				},
-				Some(opening) => {
-					let mut job = job;
-					Self::reschedule(id, &mut job, opening.due.saturating_add(One::one()));
-					Jobs::<T>::insert(id, job);
-					T::DbWeight::get().reads_writes(2, 3)
-				},
-				None => {
-					// Requests on other results that ran out refute those results first, so
-					// their supporters pay even though another result won.
-					let expired: Vec<(Hash, Opening<T>)> =
-						Openings::<T>::iter_prefix(id).filter(|(_, o)| now > o.due).collect();
-					let end = T::OnJobEnd::finalized_weight(job.paid_count, r).max(T::OnJobEnd::failed_weight());
-					let mut weight = T::WeightInfo::finalize(r).saturating_add(end);
-					for (other, opening) in expired {
-						Self::expire(id, job.clone(), other, opening, now);
-						weight.saturating_accrue(T::WeightInfo::expire_opening());
-					}
-					Self::finalize(id, job, result, agreed, now);
-					weight
-				},
+			// A tally fails the job when no result stands and no round fits. Results whose
+			// requests ran out are refuted before one is chosen (a refutation in the reveal
+			// window changes no phase).
+			Phase::Working { .. } => {
+				let expired = Self::expire_due(id, now);
+				let Some(job) = Jobs::<T>::get(id).defensive() else { return expired };
+				expired.saturating_add(T::OnJobEnd::failed_weight()).saturating_add(if Self::tally(id, job, now) {
+					T::WeightInfo::tally_reopen(T::MaxWorkers::get())
+				} else {
+					T::WeightInfo::tally(r)
+				})
+			},
+			Phase::Challenge { .. } | Phase::Closing => Self::settle_disputes(id, due, now),
+		}
+	}
+
+	/// The end of a challenge window, or a check on a closing job: unanswered requests past
+	/// their window refute their results (whichever results they are); then, while any dispute
+	/// is live, the job waits for the earliest one; then it ends: the candidate is final, or
+	/// the closing job fails.
+	fn settle_disputes(id: JobId, due: BlockNumberFor<T>, now: BlockNumberFor<T>) -> Weight {
+		let weight = Self::expire_due(id, now);
+		let Some(mut job) = Jobs::<T>::get(id) else { return weight };
+		if job.next_transition != due {
+			// A refuted candidate was replaced, with its own window, or a new round started.
+			return weight;
+		}
+		if let Some(at) = Self::next_check(id, now) {
+			Self::reschedule(id, &mut job, at);
+			Jobs::<T>::insert(id, job);
+			return weight.saturating_add(T::DbWeight::get().reads_writes(1, 3));
+		}
+		let (r, paid) = (job.assigned.len() as u32, job.paid_count);
+		match job.phase {
+			Phase::Challenge { result, agreed, .. } => {
+				Self::finalize(id, job, result, agreed, now);
+				let end = T::OnJobEnd::finalized_weight(paid, r).max(T::OnJobEnd::failed_weight());
+				weight.saturating_add(T::WeightInfo::finalize(r)).saturating_add(end)
+			},
+			_ => {
+				Self::fail(id, job, FailReason::NoResult);
+				weight.saturating_add(T::WeightInfo::finalize(r)).saturating_add(T::OnJobEnd::failed_weight())
 			},
 		}
 	}
@@ -587,17 +659,22 @@ impl<T: Config> Pallet<T> {
 
 	/// The checks every challenge and opening request share: `who` is an active worker, the
 	/// result was revealed in the current round, is not refuted and is not `who`'s, and the
-	/// job's challenge window is open.
+	/// job's challenge window is open, or `who`'s own dispute of the result is live (so a
+	/// challenger that has started its search can finish it).
 	fn challengeable(who: &T::AccountId, id: JobId, job: &Job<T>, result: Hash) -> Result<Revealed<T>, DispatchError> {
 		let worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
 		ensure!(worker.status == WorkerStatus::Active, Error::<T>::NotActive);
 		let revealed = Results::<T>::get(id, result).ok_or(Error::<T>::UnknownResult)?;
 		ensure!(revealed.refuted_by.is_none(), Error::<T>::AlreadyRefuted);
 		ensure!(!revealed.supporters.contains(who), Error::<T>::OwnResult);
-		if let Phase::Challenge { challenge_end, .. } = job.phase {
-			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(now <= challenge_end, Error::<T>::ChallengeWindowClosed);
-		}
+		let now = frame_system::Pallet::<T>::block_number();
+		let open = match job.phase {
+			Phase::Working { .. } => true,
+			Phase::Challenge { challenge_end, .. } => now <= challenge_end,
+			Phase::Closing => false,
+		};
+		let disputing = || Openings::<T>::get((id, result, who)).is_some_and(|o| o.live(now));
+		ensure!(open || disputing(), Error::<T>::ChallengeWindowClosed);
 		Ok(revealed)
 	}
 
@@ -653,8 +730,11 @@ impl<T: Config> Pallet<T> {
 		revealed.refuted_by = Some(challenger.clone());
 		let supporters = revealed.supporters.clone();
 		Results::<T>::insert(id, result, revealed);
-		if let Some(opening) = Openings::<T>::take(id, result) {
-			funds::release_bond::<T>(&opening.requester, opening.bond);
+		// Its disputes are over: every requester gets back a bond still held.
+		for (requester, opening) in Openings::<T>::drain_prefix((id, result)) {
+			if !opening.answered {
+				funds::release_bond::<T>(&requester, opening.bond);
+			}
 		}
 		let reward = Self::slash_supporters(id, &supporters, challenger);
 		Self::report_all(&[(challenger.clone(), Outcome::Positive)]);
@@ -669,45 +749,51 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_request_opening(who: &T::AccountId, id: JobId, result: Hash, position: u32) -> DispatchResult {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
 		Self::challengeable(who, id, &job, result)?;
-		ensure!(position < job.spec.method.committed_count(job.item_count), Error::<T>::PositionOutOfRange);
-		ensure!(!Openings::<T>::contains_key(id, result), Error::<T>::OpeningPending);
+		let committed = job.spec.method.committed_count(job.item_count);
+		ensure!(position < committed, Error::<T>::PositionOutOfRange);
+		let previous = Openings::<T>::get((id, result, who));
+		ensure!(!previous.as_ref().is_some_and(|o| !o.answered), Error::<T>::OpeningPending);
+		let made = previous.map_or(0, |o| o.made);
+		ensure!(made < max_openings(committed), Error::<T>::TooManyOpenings);
 		let p = Self::params();
 		let due = frame_system::Pallet::<T>::block_number().saturating_add(p.opening_window);
-		ensure!(due < job.spec.deadline, Error::<T>::TooLate);
 		funds::hold_bond::<T>(who, p.challenge_bond)?;
-		Openings::<T>::insert(id, result, Opening { requester: who.clone(), position, due, bond: p.challenge_bond });
+		let opening = Opening { position, due, bond: p.challenge_bond, answered: false, made: made.saturating_add(1) };
+		Openings::<T>::insert((id, result, who), opening);
 		Self::deposit_event(Event::OpeningRequested { job: id, result, requester: who.clone(), position, due });
 		Ok(())
 	}
 
-	pub(crate) fn do_open_entry(id: JobId, result: Hash, entry: ProvenEntry) -> DispatchResult {
+	pub(crate) fn do_open_entry(id: JobId, result: Hash, requester: &T::AccountId, entry: ProvenEntry) -> DispatchResult {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
-		let opening = Openings::<T>::get(id, result).ok_or(Error::<T>::NoOpening)?;
+		let mut opening = Openings::<T>::get((id, result, requester)).filter(|o| !o.answered).ok_or(Error::<T>::NoOpening)?;
 		let revealed = Results::<T>::get(id, result).ok_or(Error::<T>::UnknownResult)?;
 		let position = Self::check_job(&job, revealed.commitment, &revealed.paid).open(&entry).map_err(invalid_error::<T>)?;
 		ensure!(position == opening.position, Error::<T>::WrongPosition);
-		Openings::<T>::remove(id, result);
-		funds::release_bond::<T>(&opening.requester, opening.bond);
+		funds::release_bond::<T>(requester, opening.bond);
+		// The requester's grace: time to ask for the next entry or to challenge.
+		opening.answered = true;
+		opening.due = frame_system::Pallet::<T>::block_number().saturating_add(Self::params().opening_window);
+		Openings::<T>::insert((id, result, requester), opening);
 		Self::deposit_event(Event::EntryOpened { job: id, result, entry: entry.entry, proof: entry.proof });
 		Ok(())
 	}
 
-	pub(crate) fn do_expire_opening(id: JobId, result: Hash) -> DispatchResult {
+	pub(crate) fn do_expire_opening(id: JobId, result: Hash, requester: &T::AccountId) -> DispatchResult {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
-		let opening = Openings::<T>::get(id, result).ok_or(Error::<T>::NoOpening)?;
+		let opening = Openings::<T>::get((id, result, requester)).filter(|o| !o.answered).ok_or(Error::<T>::NoOpening)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now > opening.due, Error::<T>::OpeningNotDue);
-		Self::expire(id, job, result, opening, now);
+		Self::expire(id, job, result, requester, opening, now);
 		Ok(())
 	}
 
 	/// A requested opening was not made in time: the result counts as refuted, to the
 	/// requester's profit.
-	fn expire(id: JobId, job: Job<T>, result: Hash, opening: Opening<T>, now: BlockNumberFor<T>) {
+	fn expire(id: JobId, job: Job<T>, result: Hash, requester: &T::AccountId, _opening: Opening<T>, now: BlockNumberFor<T>) {
 		let Some(revealed) = Results::<T>::get(id, result).defensive() else { return };
-		let requester = opening.requester.clone();
-		let reward = Self::refute(id, job, result, revealed, &requester, now);
-		Self::deposit_event(Event::OpeningExpired { job: id, result, requester, reward });
+		let reward = Self::refute(id, job, result, revealed, requester, now);
+		Self::deposit_event(Event::OpeningExpired { job: id, result, requester: requester.clone(), reward });
 	}
 
 	/// Slashes every worker in `supporters` for a refuted result of job `id`, pays
@@ -749,8 +835,9 @@ impl<T: Config> Pallet<T> {
 	/// - every open job has its assigned workers: at least one, distinct, at most
 	///   `MaxAssigned`, all registered; commits, reveals and supporters come from them, and
 	///   each reveal points at a result that lists its worker;
-	/// - a job in its challenge phase has an unrefuted candidate; openings are pending only on
-	///   unrefuted results of open jobs;
+	/// - a job in its challenge phase has an unrefuted candidate; disputes exist only on
+	///   unrefuted results of open jobs, each with at least one and at most `max_openings`
+	///   requests made, at a position inside the commitment;
 	/// - at most `MaxFinalized` final results are kept, each in its ring slot.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
@@ -760,9 +847,9 @@ impl<T: Config> Pallet<T> {
 		let mut active = 0usize;
 		for (who, worker) in Workers::<T>::iter() {
 			ensure!(funds::stake_held::<T>(&who) == worker.stake, TryRuntimeError::Other("stake held differs"));
-			let pending: BalanceOf<T> = Openings::<T>::iter_values()
-				.filter(|o| o.requester == who)
-				.fold(Zero::zero(), |sum, o| sum.saturating_add(o.bond));
+			let pending: BalanceOf<T> = Openings::<T>::iter()
+				.filter(|((_, _, requester), o)| *requester == who && !o.answered)
+				.fold(Zero::zero(), |sum, (_, o)| sum.saturating_add(o.bond));
 			ensure!(funds::bond_held::<T>(&who) == pending, TryRuntimeError::Other("bond held differs from pending openings"));
 			let in_set = set.binary_search_by(|(a, _)| a.cmp(&who)).is_ok();
 			ensure!(in_set == (worker.status == WorkerStatus::Active), TryRuntimeError::Other("active set out of sync"));
@@ -805,10 +892,15 @@ impl<T: Config> Pallet<T> {
 					TryRuntimeError::Other("supporter without a reveal")
 				);
 			}
-			for (result, _) in Openings::<T>::iter_prefix(id) {
+			let committed = job.spec.method.committed_count(job.item_count);
+			for ((result, _), opening) in Openings::<T>::iter_prefix((id,)) {
 				ensure!(
 					Results::<T>::get(id, result).is_some_and(|r| r.refuted_by.is_none()),
 					TryRuntimeError::Other("opening requested of a missing or refuted result")
+				);
+				ensure!(
+					opening.made >= 1 && opening.made <= max_openings(committed) && opening.position < committed,
+					TryRuntimeError::Other("a dispute beyond its bounds")
 				);
 			}
 			if let Phase::Challenge { result, .. } = job.phase {
@@ -823,7 +915,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(Jobs::<T>::contains_key(id), TryRuntimeError::Other("agenda entry without a job"));
 		}
 		ensure!(entries == jobs, TryRuntimeError::Other("agenda entries differ from jobs"));
-		for (id, _, _) in Openings::<T>::iter() {
+		for ((id, _, _), _) in Openings::<T>::iter() {
 			ensure!(Jobs::<T>::contains_key(id), TryRuntimeError::Other("opening of a job that ended"));
 		}
 

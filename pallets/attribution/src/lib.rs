@@ -68,10 +68,19 @@
 //!
 //! A challenge needs the committed entries, which a dishonest worker may keep to itself. Any
 //! active worker may [`Pallet::request_opening`] of one position of a result (holding the
-//! challenge bond); anyone may answer with [`Pallet::open_entry`] (the entry and its proof,
-//! published in the event). A result whose requested entry is not opened within
-//! `opening_window` counts as refuted, to the requester's profit, and cannot become final
-//! while a request is pending.
+//! challenge bond), one request at a time, at most `search::max_openings` of the committed
+//! count per result and round: what the challenger's bisection needs to find any fault
+//! (`openledger_primitives::attribution::search`). Anyone may answer with
+//! [`Pallet::open_entry`] (the entry and its proof, published in the event); the requester
+//! then has `opening_window` blocks of grace to ask again or challenge, even after the
+//! challenge window. A result whose requested entry is not opened within `opening_window`
+//! counts as refuted, to the requester's profit, whichever result it is.
+//!
+//! No job ends, final or failed, while a dispute of its round is live (a request unanswered,
+//! or answered and in its grace): so an honest challenger always has the blocks its search
+//! needs, and every unanswered request refutes its result. Disputes can outlast the deadline
+//! by at most [`Pallet::dispute_span`], which a job's deadline must leave inside the unbonding
+//! period, so every stake behind a disputed result is still held when the dispute ends.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -81,6 +90,7 @@ pub use pallet::*;
 
 mod funds;
 mod impls;
+pub mod migrations;
 pub mod runtime_api;
 pub mod traits;
 pub mod types;
@@ -118,7 +128,7 @@ pub mod pallet {
 	use pallet_reputation::{ReputationReporter, SlashHeld};
 
 	/// The storage layout version; bump it with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -242,10 +252,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type JobCount<T> = StorageValue<_, u32, ValueQuery>;
 
-	/// Pending requests to open a committed entry, at most one per result.
+	/// Disputes of the current round, by job, result and requester: each requester's latest
+	/// request to open an entry of a result, and how many it made. Cleared with the round.
 	#[pallet::storage]
-	pub type Openings<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, JobId, Identity, Hash, Opening<T>, OptionQuery>;
+	pub type Openings<T: Config> = StorageNMap<
+		_,
+		(NMapKey<Twox64Concat, JobId>, NMapKey<Identity, Hash>, NMapKey<Blake2_128Concat, T::AccountId>),
+		Opening<T>,
+		OptionQuery,
+	>;
 
 	/// Jobs to move on, by the block from which they are due. Each job has exactly one entry.
 	#[pallet::storage]
@@ -358,8 +373,8 @@ pub mod pallet {
 		BadLabel,
 		/// `top` is 0, or the paid entries would exceed `MaxPaid`.
 		BadTop,
-		/// The deadline leaves no room for a whole round, or is further than
-		/// `unbonding_period` ahead.
+		/// The deadline leaves no room for a whole round, or the deadline plus the longest
+		/// dispute (`dispute_span`) would end after `unbonding_period` from now.
 		BadDeadline,
 		/// The active set is empty.
 		NoWorkers,
@@ -415,19 +430,19 @@ pub mod pallet {
 		ItemIsPaid,
 		/// The position is past the result's committed entries.
 		PositionOutOfRange,
-		/// An opening of this result is already pending.
+		/// The caller's request on this result is still unanswered.
 		OpeningPending,
-		/// No opening of this result is pending.
+		/// No unanswered request of this requester on this result.
 		NoOpening,
 		/// The proven entry is not at the position asked for.
 		WrongPosition,
-		/// The opening window would end after the job's deadline.
-		TooLate,
+		/// The requester has made `max_openings` requests of this result this round.
+		TooManyOpenings,
 		/// The opening window has not ended.
 		OpeningNotDue,
 		/// The parameters are inconsistent: `quorum` from 1 to `replication`, `replication`
 		/// from 1 to `MaxAssigned`, non-zero windows, and an unbonding period that covers a
-		/// whole round.
+		/// whole round plus the longest dispute of a job of `MaxJobItems` items.
 		BadParams,
 		/// A counter reached its maximum.
 		Overflow,
@@ -599,14 +614,15 @@ pub mod pallet {
 		}
 
 		/// Asks the supporters of `result` to open the committed entry at `position`, for a
-		/// challenger who cannot get it off-chain. The result cannot become final while the
-		/// request is pending; unopened by `due` (`opening_window` blocks on), it counts as
-		/// refuted.
+		/// challenger who cannot get it off-chain. The job cannot end while the request is
+		/// pending; unopened by `due` (`opening_window` blocks on), it counts as refuted.
 		///
 		/// - Origin: signed, an active worker that did not reveal `result`.
-		/// - Checks: as for [`Pallet::challenge`], plus a position below the committed count,
-		///   no other pending request on the result, a window that ends before the deadline,
-		///   and free balance for `challenge_bond`, which is held until the request ends.
+		/// - Checks: as for [`Pallet::challenge`] (after the challenge window, only in the grace
+		///   of the caller's own answered request), plus a position below the committed count,
+		///   no unanswered request of the caller on this result, fewer than
+		///   `search::max_openings` requests of it this round, and free balance for
+		///   `challenge_bond`, which is held until the request is answered or expires.
 		/// - Emits [`Event::OpeningRequested`].
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::request_opening())]
@@ -615,32 +631,39 @@ pub mod pallet {
 			Self::do_request_opening(&who, job, result, position)
 		}
 
-		/// Opens a requested entry: the entry and its proof against the result's commitment.
-		/// The requester's bond is released.
+		/// Answers `requester`'s request: the entry and its proof against the result's
+		/// commitment. The requester's bond is released and its grace starts: `opening_window`
+		/// blocks in which it may ask again or challenge, and the job cannot end.
 		///
 		/// - Origin: signed, anyone (a supporter, usually).
-		/// - Checks: a pending request; the proof verifies with the committed count; the
-		///   position is the one asked for.
+		/// - Checks: an unanswered request of `requester` on `result`; the proof verifies with
+		///   the committed count; the position is the one asked for.
 		/// - Emits [`Event::EntryOpened`] with the entry and its proof, ready for a challenge.
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::open_entry())]
-		pub fn open_entry(origin: OriginFor<T>, job: JobId, result: Hash, entry: ProvenEntry) -> DispatchResult {
+		pub fn open_entry(
+			origin: OriginFor<T>,
+			job: JobId,
+			result: Hash,
+			requester: T::AccountId,
+			entry: ProvenEntry,
+		) -> DispatchResult {
 			ensure_signed(origin)?;
-			Self::do_open_entry(job, result, entry)
+			Self::do_open_entry(job, result, &requester, entry)
 		}
 
-		/// Ends a request nobody answered: `result` counts as refuted, its supporters are
-		/// slashed as for a wrong result and the requester is paid as its challenger. The
-		/// block hook does the same when the result is due to become final.
+		/// Ends `requester`'s request that nobody answered: `result` counts as refuted, its
+		/// supporters are slashed as for a wrong result and the requester is paid as its
+		/// challenger. The block hook does the same before the job can end.
 		///
 		/// - Origin: signed, anyone.
-		/// - Checks: a pending request whose window has ended.
+		/// - Checks: an unanswered request whose window has ended.
 		/// - Emits [`Event::OpeningExpired`] and [`Event::WorkerSlashed`] per supporter.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::expire_opening().saturating_add(T::OnJobEnd::failed_weight()))]
-		pub fn expire_opening(origin: OriginFor<T>, job: JobId, result: Hash) -> DispatchResult {
+		pub fn expire_opening(origin: OriginFor<T>, job: JobId, result: Hash, requester: T::AccountId) -> DispatchResult {
 			ensure_signed(origin)?;
-			Self::do_expire_opening(job, result)
+			Self::do_expire_opening(job, result, &requester)
 		}
 
 		/// Sets `min_stake`, the least a worker must hold to register and to stay active. Stakes

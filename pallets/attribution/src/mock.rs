@@ -77,7 +77,8 @@ ord_parameter_types! {
 }
 
 /// R = 3, Q = 2; commit 5 blocks, reveal 5, agreed window 2, optimistic 10, openings 3; half a stake slashed,
-/// a fifth of it to the challenger; 100 blocks of unbonding.
+/// a fifth of it to the challenger; 200 blocks of unbonding (a round, plus the longest dispute of
+/// a job of `MaxJobItems`).
 pub fn default_params() -> Params<Balance, u64> {
 	Params {
 		min_stake: STAKE,
@@ -91,7 +92,7 @@ pub fn default_params() -> Params<Balance, u64> {
 		challenge_bond: BOND,
 		wrong_result_slash: Perbill::from_percent(50),
 		challenger_share: Perbill::from_percent(20),
-		unbonding_period: 100,
+		unbonding_period: 200,
 	}
 }
 

@@ -96,6 +96,9 @@ pub enum Phase<BlockNumber> {
 		/// Last block for challenges.
 		challenge_end: BlockNumber,
 	},
+	/// No result can be final before the deadline any more; the job fails once every dispute
+	/// of the round has ended (an unanswered request refutes its result first).
+	Closing,
 }
 
 /// A job that is not final yet.
@@ -151,7 +154,8 @@ pub struct Revealed<T: Config> {
 	pub refuted_by: Option<T::AccountId>,
 }
 
-/// A challenger's request that a result's supporters open one committed entry.
+/// One requester's dispute of one result: its latest request to open a committed entry, and how
+/// many it has made. Kept until the round ends, so that the count holds for the whole round.
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen,
 	TypeInfo,
@@ -159,14 +163,27 @@ pub struct Revealed<T: Config> {
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct Opening<T: Config> {
-	/// Who asked; its challenge bond is held until the entry is opened or the request expires.
-	pub requester: T::AccountId,
-	/// The position asked for.
+	/// The position asked for last.
 	pub position: u32,
-	/// The last block to open it in.
+	/// Unanswered: the last block to open it in; after it, the result counts as refuted.
+	/// Answered: the last block of the requester's grace, in which it may ask again or
+	/// challenge even after the challenge window, and the job cannot end.
 	pub due: BlockNumberFor<T>,
-	/// The bond held from the requester.
+	/// The bond held from the requester while the request is unanswered.
 	pub bond: BalanceOf<T>,
+	/// Whether the entry asked for was opened.
+	pub answered: bool,
+	/// Requests this requester has made of this result in this round, at most
+	/// `search::max_openings` of its committed count.
+	pub made: u32,
+}
+
+impl<T: Config> Opening<T> {
+	/// Whether the dispute still holds the job open at `now`: a request unanswered, or answered
+	/// and in its grace.
+	pub fn live(&self, now: BlockNumberFor<T>) -> bool {
+		!self.answered || now <= self.due
+	}
 }
 
 /// A final result, readable through the runtime API.

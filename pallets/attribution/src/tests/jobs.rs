@@ -36,11 +36,14 @@ fn opening_checks_the_version_the_method_and_the_deadline() {
 			open(JobSpec { method: Method::Similarity { k: 9 }, ..at(30) }),
 			Error::<Test>::BadTop
 		);
-		// A round takes 22 blocks from block 1, and no job may outlive the unbonding period.
+		// A round takes 22 blocks from block 1, and no job's disputes may outlive the unbonding
+		// period: 10 entries allow 10 requests, so they can run 2 * 10 * 3 + 2 = 62 blocks past
+		// the deadline.
+		assert_eq!(Attribution::dispute_span(10, &default_params()), 62);
 		assert_noop!(open(at(22)), Error::<Test>::BadDeadline);
-		assert_noop!(open(at(102)), Error::<Test>::BadDeadline);
+		assert_noop!(open(at(1 + 200 - 62 + 1)), Error::<Test>::BadDeadline);
 		assert_ok!(open(at(23)));
-		assert_ok!(open(at(101)));
+		assert_ok!(open(at(1 + 200 - 62)));
 		// Similarity ignores labels and pays its k.
 		assert_ok!(open(JobSpec { method: Method::Similarity { k: 2 }, query_label: 99, ..at(30) }));
 		assert_eq!(Jobs::<Test>::get(2).unwrap().paid_count, 2);

@@ -1,4 +1,5 @@
-//! Requests to open a committed entry: answered, unanswered, and refused.
+//! Requests to open a committed entry: answered, unanswered, refused, and the disputes that
+//! hold a job open until they end.
 
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
@@ -34,7 +35,7 @@ fn an_opened_entry_can_then_be_challenged() {
 		assert_eq!(bond_held(d), BOND);
 		assert!(events().contains(&Event::OpeningRequested { job, result, requester: d, position: 5, due: 10 }));
 		let opened = World::proven(&bad, 5);
-		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, opened.clone()));
+		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, opened.clone()));
 		assert_eq!(bond_held(d), 0, "the bond comes back once the entry is opened");
 		assert!(events().contains(&Event::EntryOpened { job, result, entry: opened.entry, proof: opened.proof.clone() }));
 		// With the opened entry, the challenge needs nothing the liar kept.
@@ -54,7 +55,7 @@ fn an_entry_nobody_opens_refutes_the_result() {
 		// Alone, the result is the optimistic candidate until block 22.
 		run_to(21);
 		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 3));
-		assert_noop!(Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result), Error::<Test>::OpeningNotDue);
+		assert_noop!(Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result, d), Error::<Test>::OpeningNotDue);
 		// Finality is due at 23 but waits for the request, due at 24.
 		run_to(24);
 		assert!(!Finalized::<Test>::contains_key(job));
@@ -75,10 +76,10 @@ fn anyone_can_end_an_expired_request() {
 		let (_, job, a, d, _, result) = withheld();
 		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 0));
 		run_to(11);
-		assert_ok!(Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result));
+		assert_ok!(Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result, d));
 		assert_eq!(stake(a), STAKE / 2);
 		assert_eq!(Results::<Test>::get(job, result).unwrap().refuted_by, Some(d));
-		assert_noop!(Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result), Error::<Test>::NoOpening);
+		assert_noop!(Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result, d), Error::<Test>::NoOpening);
 	});
 }
 
@@ -89,90 +90,137 @@ fn bad_requests_and_openings_are_refused() {
 		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 12), Error::<Test>::PositionOutOfRange);
 		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(a), job, result, 1), Error::<Test>::OwnResult);
 		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(d), job, [0; 32], 1), Error::<Test>::UnknownResult);
-		assert_noop!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, World::proven(&bad, 1)), Error::<Test>::NoOpening);
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 1));
-		let other = assigned(job)[1];
-		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(other), job, result, 2), Error::<Test>::OpeningPending);
 		assert_noop!(
-			Attribution::open_entry(RuntimeOrigin::signed(a), job, result, World::proven(&bad, 2)),
+			Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, World::proven(&bad, 1)),
+			Error::<Test>::NoOpening
+		);
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 1));
+		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 2), Error::<Test>::OpeningPending);
+		// Another requester has a dispute of its own, in parallel.
+		let other = assigned(job)[1];
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(other), job, result, 2));
+		assert_noop!(
+			Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, World::proven(&bad, 2)),
 			Error::<Test>::WrongPosition
 		);
 		let mut forged = World::proven(&bad, 1);
 		forged.entry.value += 1;
-		assert_noop!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, forged), Error::<Test>::BadEntryProof);
-	});
-	build_and_execute(|| {
-		// A request whose window would outlast the job's deadline.
-		register(4);
-		let w = World::publish(1, 91, 12, 8, KNN, 3);
-		assert_ok!(Attribution::open_job(RuntimeOrigin::signed(PAYER), w.spec(1, 23)));
-		let a = assigned(0)[0];
-		let d = (1..=4).find(|x| !assigned(0).contains(x)).unwrap();
-		commit(&w, 0, a, &w.entries);
-		run_to(11);
-		let result = reveal(&w, 0, a, &w.entries);
-		run_to(12);
-		// The candidate's window ends at 22, the deadline is 23: no room for 3 more blocks.
-		run_to(20);
-		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(d), 0, result, 1), Error::<Test>::TooLate);
+		assert_noop!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, forged), Error::<Test>::BadEntryProof);
+		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, World::proven(&bad, 1)));
+		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, other, World::proven(&bad, 2)));
+		assert_eq!([bond_held(d), bond_held(other)], [0, 0]);
 	});
 }
 
 #[test]
-fn an_answered_request_lets_the_agreed_result_finalize() {
+fn a_requester_asks_at_most_max_openings_times() {
+	build_and_execute(|| {
+		let (_, job, a, d, bad, result) = withheld();
+		// 12 entries: a tree of depth 4, so 2 * 4 + 2 = 10 requests.
+		let max = openledger_primitives::attribution::search::max_openings(12);
+		assert_eq!(max, 10);
+		for i in 0..max {
+			let position = i % 12;
+			assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, position));
+			assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, World::proven(&bad, position as usize)));
+		}
+		assert_eq!(Openings::<Test>::get((job, result, d)).unwrap().made, max);
+		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 0), Error::<Test>::TooManyOpenings);
+	});
+}
+
+#[test]
+fn an_answer_gives_the_requester_grace_after_the_window() {
 	build_and_execute(|| {
 		register(4);
-		let w = World::publish(1, 92, 12, 8, KNN, 3);
+		let w = World::publish(1, 95, 12, 8, KNN, 3);
 		let job = open(&w, 1);
 		let [a, b, c] = assigned(job)[..] else { panic!("three workers") };
 		let d = (1..=4).find(|x| ![a, b, c].contains(x)).unwrap();
-		for who in [a, b] {
-			commit(&w, job, who, &w.entries);
+		// a and b agree on a lie deep in the tail; c reveals the truth.
+		let mut bad = w.entries.clone();
+		bad[10].distance += 1;
+		for (who, entries) in [(a, &bad), (b, &bad), (c, &w.entries)] {
+			commit(&w, job, who, entries);
 		}
 		run_to(7);
-		let result = reveal(&w, job, a, &w.entries);
-		reveal(&w, job, b, &w.entries);
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 4));
-		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(b), job, result, World::proven(&w.entries, 4)));
-		run_to(15);
-		assert!(Finalized::<Test>::contains_key(job));
-		assert_eq!(bond_held(d), 0);
-		assert_eq!([a, b].map(stake), [STAKE; 2]);
+		let lie = reveal(&w, job, a, &bad);
+		reveal(&w, job, b, &bad);
+		reveal(&w, job, c, &w.entries);
+		run_to(12);
+		// The lie is the agreed candidate; its window ends at 14.
+		assert!(matches!(Jobs::<Test>::get(job).unwrap().phase, Phase::Challenge { result, agreed: true, challenge_end: 14 } if result == lie));
+		run_to(14);
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, lie, 11));
+		run_to(17);
+		// Answered in the last block of the request's window: finality still waits.
+		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(a), job, lie, d, World::proven(&bad, 11)));
+		run_to(19);
+		assert!(!Finalized::<Test>::contains_key(job));
+		// Past the window, only a requester in its grace may ask or challenge.
+		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(c), job, lie, 10), Error::<Test>::ChallengeWindowClosed);
+		let e = (1..=8).find(|x| ![a, b, c, d].contains(x)).unwrap();
+		assert_ok!(Attribution::register_worker(RuntimeOrigin::signed(e), STAKE));
+		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(e), job, lie, 10), Error::<Test>::ChallengeWindowClosed);
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, lie, 10));
+		run_to(20);
+		let opened = World::proven(&bad, 10);
+		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(b), job, lie, d, opened.clone()));
+		let item = w.item(opened.entry.index);
+		let embedding = w.embeddings[opened.entry.index as usize].clone();
+		let witness = openledger_primitives::attribution::witness::Witness::WrongDistance { entry: opened, item, embedding };
+		assert_ok!(Attribution::challenge(RuntimeOrigin::signed(d), job, lie, Box::new(witness), w.query()));
+		assert_eq!([stake(a), stake(b), stake(c)], [STAKE / 2, STAKE / 2, STAKE]);
+		// The true result takes over with its own window, and is final after it.
+		run_to(20 + default_params().optimistic_challenge_window + 1);
+		assert_eq!(Finalized::<Test>::get(job).unwrap().paid, w.result(&w.entries).1);
 	});
 }
 
 #[test]
-fn a_request_that_runs_out_before_finality_refutes_a_losing_result() {
+fn a_deadline_that_passes_during_a_dispute_waits_for_it() {
 	build_and_execute(|| {
 		register(4);
-		let w = World::publish(1, 93, 12, 8, KNN, 3);
-		let job = open(&w, 1);
+		let w = World::publish(1, 96, 12, 8, KNN, 3);
+		// Room for one round and its optimistic window, no more: a refuted candidate cannot
+		// be replaced before the deadline.
+		assert_ok!(Attribution::open_job(RuntimeOrigin::signed(PAYER), w.spec(1, 24)));
+		let job = 0;
 		let [a, b, c] = assigned(job)[..] else { panic!("three workers") };
 		let d = (1..=4).find(|x| ![a, b, c].contains(x)).unwrap();
-		let mut other = w.entries.clone();
-		other[7].value += 1;
-		commit(&w, job, a, &other);
-		commit(&w, job, b, &w.entries);
-		commit(&w, job, c, &w.entries);
+		let mut one = w.entries.clone();
+		one[2].value += 1;
+		let mut two = w.entries.clone();
+		two[9].value -= 1;
+		for (who, entries) in [(a, &one), (b, &two)] {
+			commit(&w, job, who, entries);
+		}
 		run_to(7);
-		let losing = reveal(&w, job, a, &other);
-		reveal(&w, job, b, &w.entries);
-		reveal(&w, job, c, &w.entries);
-		// d asks about the losing result at 11, due 14: unanswered at finality (15), it refutes
-		// a's result first.
-		run_to(11);
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, losing, 4));
-		assert_eq!(bond_held(d), BOND);
-		run_to(15);
-		assert!(Finalized::<Test>::contains_key(job));
+		let first = reveal(&w, job, a, &one);
+		let second = reveal(&w, job, b, &two);
+		// `first`, revealed first, is the optimistic candidate, final at 23.
+		run_to(12);
+		assert!(matches!(Jobs::<Test>::get(job).unwrap().phase, Phase::Challenge { result, .. } if result == first));
+		// d disputes both; neither liar answers.
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, first, 2));
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, second, 9));
+		run_to(16);
+		assert_ok!(Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, first, d));
+		assert_eq!(stake(a), STAKE / 2);
+		// `second` would be final at 27, after the deadline: the job closes, but fails only
+		// once the request on `second` has been settled.
+		assert_eq!(Jobs::<Test>::get(job).unwrap().phase, Phase::Closing);
+		assert_eq!(stake(b), STAKE);
+		run_to(17);
+		assert_eq!(stake(b), STAKE / 2, "the silent liar pays even though no result can be final");
+		assert!(!Jobs::<Test>::contains_key(job));
+		assert!(events().contains(&Event::JobFailed { job, reason: FailReason::NoResult }));
 		assert_eq!(bond_held(d), 0);
-		assert_eq!(stake(a), STAKE / 2, "the unanswered request refuted a's result");
-		assert!(events().contains(&Event::OpeningExpired { job, result: losing, requester: d, reward: 100 }));
 	});
 }
 
 #[test]
-fn a_request_still_running_at_finality_returns_its_bond() {
+fn a_request_still_running_at_the_end_of_the_window_holds_the_job() {
 	build_and_execute(|| {
 		register(4);
 		let w = World::publish(1, 94, 12, 8, KNN, 3);
@@ -190,9 +238,13 @@ fn a_request_still_running_at_finality_returns_its_bond() {
 		reveal(&w, job, c, &w.entries);
 		run_to(13);
 		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, losing, 4));
-		run_to(15);
+		// Finality was due at 14; the request, due at 16, holds the job until it ends.
+		run_to(16);
+		assert!(!Finalized::<Test>::contains_key(job));
+		run_to(17);
 		assert!(Finalized::<Test>::contains_key(job));
 		assert_eq!(bond_held(d), 0);
-		assert_eq!(stake(a), STAKE, "not due yet when the job ended: nothing slashed");
+		assert_eq!(stake(a), STAKE / 2, "the unanswered request refuted a's result before the job ended");
+		assert!(events().contains(&Event::OpeningExpired { job, result: losing, requester: d, reward: 100 }));
 	});
 }

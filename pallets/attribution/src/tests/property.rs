@@ -1,135 +1,239 @@
-//! A random mix of honest, lying, colluding and silent workers, with honest workers watching
-//! every reveal: no result a challenge could refute is ever final, no honest worker is ever
-//! slashed, and every revealed lie is.
+//! Liars against honest workers that police every result with the worker daemon's own search
+//! (`search::Challenger::next_move`, the function `openledger-worker run` calls), not with an
+//! exhaustive challenger: liars in the minority and in a colluding majority, liars that open
+//! what they are asked and liars that stay silent, and lies a bounded search would miss (a
+//! committed entry below the paid ones, every value shifted by one constant, an index out of
+//! range deep in the tail, items moved with values made consistent). No forged result is ever
+//! final, every liar that revealed is slashed, no honest worker ever is, and no requester asks
+//! more than `max_openings` of a result.
 
 use crate::{mock::*, *};
 use frame_support::assert_ok;
-use openledger_primitives::attribution::{Entry, Method};
+use openledger_primitives::{
+	attribution::{
+		check::ProvenEntry,
+		knn_values,
+		search::{max_openings, Challenger, Move},
+		witness::VersionData,
+		Entry, Method,
+	},
+	merkle::Levels,
+};
 use proptest::prelude::*;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug)]
 enum Behaviour {
 	Honest,
-	/// Posts the honest list with one corruption of the given kind at the given position.
-	Lies(u8, usize),
+	/// Posts the honest list with one lie of kind `.0` at `.1` (moved by `.2`); opens what it
+	/// is asked if `.3`.
+	Lies(u8, usize, usize, bool),
 	/// Commits nothing.
 	Silent,
 }
 
-fn corrupt(w: &World, entries: &mut [Entry], kind: u8, position: usize) {
-	let n = entries.len();
-	let p = position % n;
-	match kind % 6 {
-		0 => entries[p].distance += 1,
-		1 => entries[p].value -= 1,
-		2 => entries[p].rank += 1,
-		3 => entries[p].index = w.leaves.len() as u32 + 3,
-		4 => entries[p].index = (entries[p].index + 1) % w.leaves.len() as u32,
+/// The liar's committed list.
+fn forge(w: &World, kind: u8, at: usize, by: usize) -> Vec<Entry> {
+	let mut e = w.entries.clone();
+	let n = e.len();
+	let p = at % n;
+	let items = w.leaves.len() as u32;
+	let consistent = |e: &mut Vec<Entry>| {
+		for (r, x) in e.iter_mut().enumerate() {
+			x.rank = r as u32;
+		}
+		if let Method::KnnShapley { k } = w.method {
+			let matches: Vec<bool> =
+				e.iter().map(|x| w.leaves.get(x.index as usize).is_some_and(|l| l.label == w.query_label)).collect();
+			for (x, v) in e.iter_mut().zip(knn_values(k, &matches)) {
+				x.value = v;
+			}
+		}
+	};
+	match kind % 11 {
+		0 => e[p].distance += 1,
+		1 => e[p].value -= 1,
+		2 => e[p].rank += 1,
+		// An index out of range deep in the tail.
+		3 => e[n - 1 - p % n.min(3)].index = items + 3,
+		4 => e[p].index = (e[p].index + 1) % items,
+		// An item moved farther, values recomputed from the forged order.
+		5 => {
+			let moved = e.remove(p);
+			e.insert((p + 1 + by % n).min(n - 1), moved);
+			consistent(&mut e);
+		},
+		// An item moved nearer.
+		6 => {
+			let moved = e.remove(p);
+			e.insert(p.saturating_sub(1 + by % n), moved);
+			consistent(&mut e);
+		},
+		// Every value shifted by one constant: only the last entry's check fails.
+		7 => e.iter_mut().for_each(|x| x.value += 5),
+		// A hidden mismatch: a committed entry below the paid ones.
+		8 => {
+			let paid = w.paid_count();
+			let q = (paid + p % (n - paid).max(1)).min(n - 1);
+			e[q].value += 1;
+		},
+		// One item named twice, values recomputed.
+		9 if n > 1 => {
+			let q = (p + 1 + by % (n - 1)) % n;
+			e[q].index = e[p].index;
+			e[q].distance = e[p].distance;
+			consistent(&mut e);
+		},
 		_ => {
-			entries.swap(p, (p + 1) % n);
-			entries[p].rank = p as u32;
-			entries[(p + 1) % n].rank = ((p + 1) % n) as u32;
+			e.swap(p, (p + 1) % n);
+			consistent(&mut e);
 		},
 	}
-}
-
-fn entries_of(w: &World, b: Behaviour) -> Option<Vec<Entry>> {
-	match b {
-		Behaviour::Honest => Some(w.entries.clone()),
-		Behaviour::Lies(kind, position) => {
-			let mut e = w.entries.clone();
-			corrupt(w, &mut e, kind, position);
-			Some(e)
-		},
-		Behaviour::Silent => None,
-	}
+	e
 }
 
 fn behaviour() -> impl Strategy<Value = Behaviour> {
 	prop_oneof![
-		3 => Just(Behaviour::Honest),
-		3 => (any::<u8>(), any::<usize>()).prop_map(|(k, p)| Behaviour::Lies(k, p)),
+		2 => Just(Behaviour::Honest),
+		5 => (any::<u8>(), any::<usize>(), any::<usize>(), prop::bool::weighted(0.6))
+			.prop_map(|(k, p, b, answers)| Behaviour::Lies(k, p, b, answers)),
 		1 => Just(Behaviour::Silent),
 	]
 }
 
+/// Every entry opened so far of `result` in `job`, from the events, as a daemon collects them.
+fn opened(job: JobId, result: Hash) -> Vec<ProvenEntry> {
+	events()
+		.into_iter()
+		.filter_map(|e| match e {
+			Event::EntryOpened { job: j, result: r, entry, proof } if j == job && r == result => {
+				Some(ProvenEntry { entry, proof })
+			},
+			_ => None,
+		})
+		.collect()
+}
+
 proptest! {
-	#![proptest_config(ProptestConfig::with_cases(64))]
+	#![proptest_config(ProptestConfig::with_cases(128))]
 
 	#[test]
-	fn honest_watchers_keep_every_final_result_right(
+	fn the_daemons_search_keeps_every_final_result_right(
 		behaviours in prop::collection::vec(behaviour(), 6),
 		collude in any::<bool>(),
 		similarity in any::<bool>(),
+		n in 2usize..160,
 		seed in any::<u64>(),
 	) {
-		// Colluding liars all post the first liar's corruption, so they can reach the quorum.
+		// Colluding liars all post the first liar's lie, so they can reach the quorum.
 		let mut behaviours = behaviours;
 		if collude {
 			if let Some(first) = behaviours.iter().copied().find(|b| matches!(b, Behaviour::Lies(..))) {
-				for b in behaviours.iter_mut() {
-					if matches!(b, Behaviour::Lies(..)) {
-						*b = first;
-					}
+				for b in behaviours.iter_mut().filter(|b| matches!(b, Behaviour::Lies(..))) {
+					*b = first;
 				}
 			}
 		}
 		// Worker 6 always watches honestly, so somebody can challenge.
 		behaviours[5] = Behaviour::Honest;
 		let of = |who: AccountId| behaviours[who as usize - 1];
-		let method = if similarity { Method::Similarity { k: 4 } } else { Method::KnnShapley { k: 3 } };
+		let method = if similarity { Method::Similarity { k: 5 } } else { Method::KnnShapley { k: 3 } };
 		new_test_ext().execute_with(|| -> Result<(), TestCaseError> {
 			register(6);
-			let w = World::publish(1, seed, 10, 8, method, 3);
+			let w = World::publish(1, seed, n, 8, method, 3);
 			let honest = w.result(&w.entries);
+			let flat: Vec<i8> = w.embeddings.concat();
+			let items = Levels::new(w.leaves.iter().map(|l| l.hash()).collect());
+			let reference_tree = Levels::new(w.entries.iter().map(Entry::leaf_hash).collect());
+			let challenger = Challenger {
+				version: VersionData { leaves: &w.leaves, embeddings: &flat },
+				items: &items,
+				query: &w.query,
+				reference: &w.entries,
+				reference_tree: &reference_tree,
+			};
+			let committed_of = |who: AccountId| match of(who) {
+				Behaviour::Honest => Some(w.entries.clone()),
+				Behaviour::Lies(kind, at, by, _) => Some(forge(&w, kind, at, by)),
+				Behaviour::Silent => None,
+			};
 			let job = open(&w, 1);
 			let mut liars_revealed = Vec::new();
+			let mut lists: BTreeMap<Hash, Vec<Entry>> = BTreeMap::new();
+			let bound = max_openings(method.committed_count(n as u32));
 			while Jobs::<Test>::contains_key(job) {
 				let round = Jobs::<Test>::get(job).unwrap();
-				let (commit_end, reveal_end) = windows(job);
+				let (commit_end, _) = windows(job);
 				let mut revealing = Vec::new();
 				for who in round.assigned.iter().copied() {
-					if let Some(entries) = entries_of(&w, of(who)) {
+					if let Some(entries) = committed_of(who) {
 						commit(&w, job, who, &entries);
 						revealing.push((who, entries));
 					}
 				}
 				run_to(commit_end + 1);
 				// A lie that breaks the paid list's ranks is refused at reveal: that liar is silent.
-				revealing.retain(|(who, entries)| {
-					let (commitment, paid) = w.result(entries);
-					Attribution::reveal(RuntimeOrigin::signed(*who), job, commitment, paid, salt(*who)).is_ok()
-				});
 				for (who, entries) in &revealing {
-					if w.result(entries) != honest {
-						liars_revealed.push(*who);
-					}
-				}
-				// Every honest active worker checks every standing result and challenges the
-				// wrong ones with the witness it finds.
-				let open_job = Jobs::<Test>::get(job).unwrap();
-				for (_, entries) in &revealing {
 					let (commitment, paid) = w.result(entries);
-					let result = Attribution::result_hash(&commitment, &paid);
-					let Some(revealed) = Results::<Test>::get(job, result) else { continue };
-					if revealed.refuted_by.is_some() {
-						continue;
+					if Attribution::reveal(RuntimeOrigin::signed(*who), job, commitment, paid.clone(), salt(*who)).is_ok() {
+						lists.insert(Attribution::result_hash(&commitment, &paid), entries.clone());
+						if w.result(entries) != honest {
+							liars_revealed.push(*who);
+						}
 					}
-					let Some(witness) = w.witness(&open_job, entries) else { continue };
-					let challenger = (1..=6).find(|c| {
-						matches!(of(*c), Behaviour::Honest) &&
-							!revealed.supporters.contains(c) &&
-							Workers::<Test>::get(c).is_some_and(|x| x.status == WorkerStatus::Active)
-					});
-					let challenger = challenger.expect("worker 6 is honest, active and never lies");
-					assert_ok!(Attribution::challenge(
-						RuntimeOrigin::signed(challenger), job, result, Box::new(witness), w.query()
-					));
 				}
-				run_to(reveal_end + 1);
-				// Through the challenge phase to the end of the job or of the round.
-				while let Some(Phase::Challenge { challenge_end, .. }) = Jobs::<Test>::get(job).map(|j| j.phase) {
-					run_to(challenge_end + 1);
+				// Block by block until the round or the job ends: honest workers police every
+				// other result with the daemon's search; supporters that answer, answer.
+				while Jobs::<Test>::get(job).is_some_and(|j| j.round == round.round) {
+					let now = System::block_number();
+					for watcher in (1..=6u64).filter(|c| matches!(of(*c), Behaviour::Honest)) {
+						if !Workers::<Test>::get(watcher).is_some_and(|x| x.status == WorkerStatus::Active) {
+							continue;
+						}
+						for result in Results::<Test>::iter_key_prefix(job).collect::<Vec<_>>() {
+							// An earlier challenge may have refuted it or ended the round.
+							let Some(revealed) = Results::<Test>::get(job, result) else { continue };
+							if Jobs::<Test>::get(job).map(|j| j.round) != Some(round.round) {
+								break;
+							}
+							if revealed.refuted_by.is_some() || revealed.supporters.contains(&watcher) {
+								continue;
+							}
+							let open_job = Jobs::<Test>::get(job).unwrap();
+							let check_job = Attribution::check_job(&open_job, revealed.commitment, &revealed.paid);
+							match challenger.next_move(&check_job, &opened(job, result)) {
+								Move::Challenge(witness) => {
+									assert_ok!(Attribution::challenge(
+										RuntimeOrigin::signed(watcher), job, result, Box::new(witness), w.query()
+									));
+								},
+								Move::Open(position) => {
+									let mine = Openings::<Test>::get((job, result, watcher));
+									let waiting = mine.as_ref().is_some_and(|o| !o.answered);
+									let asked = Openings::<Test>::iter_prefix((job, result))
+										.any(|(_, o)| !o.answered && o.position == position);
+									if !waiting && !asked {
+										assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(watcher), job, result, position));
+									}
+								},
+								Move::Nothing => prop_assert_eq!(
+									(revealed.commitment, revealed.paid.clone()), honest.clone(),
+									"the search let a lie stand"
+								),
+							}
+						}
+					}
+					for ((result, requester), o) in Openings::<Test>::iter_prefix((job,)).collect::<Vec<_>>() {
+						prop_assert!(o.made <= bound, "{} requests of one result, the bound is {}", o.made, bound);
+						let Some(revealed) = Results::<Test>::get(job, result) else { continue };
+						let answers = revealed.supporters.iter().find(|s| !matches!(of(**s), Behaviour::Lies(_, _, _, false)));
+						if let (false, Some(supporter), Some(list)) = (o.answered, answers, lists.get(&result)) {
+							assert_ok!(Attribution::open_entry(
+								RuntimeOrigin::signed(*supporter), job, result, requester, World::proven(list, o.position as usize)
+							));
+						}
+					}
+					run_to(now + 1);
 				}
 			}
 			if let Some(final_result) = Finalized::<Test>::get(job) {
