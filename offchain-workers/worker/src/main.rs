@@ -74,6 +74,11 @@ struct RunArgs {
 	#[arg(long)]
 	#[serde(default)]
 	corrupt_one_entry: bool,
+	/// Tests only: commit to a result with the value of the last committed entry off by one,
+	/// below the paid entries, so that only openings show the lie.
+	#[arg(long)]
+	#[serde(default)]
+	corrupt_tail: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -185,6 +190,7 @@ fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
 	args.device = flags.device.or(args.device);
 	args.metrics = flags.metrics.or(args.metrics);
 	args.corrupt_one_entry |= flags.corrupt_one_entry;
+	args.corrupt_tail |= flags.corrupt_tail;
 
 	let secret = match (&args.key_file, &args.dev_seed) {
 		(Some(path), None) => std::fs::read_to_string(path).with_context(|| format!("reading the key file {}", path.display()))?,
@@ -207,6 +213,7 @@ fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
 		engine,
 		metrics: args.metrics,
 		corrupt_one_entry: args.corrupt_one_entry,
+		corrupt_tail: args.corrupt_tail,
 	};
 	let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
 	runtime.block_on(openledger_worker::daemon::run(opts))

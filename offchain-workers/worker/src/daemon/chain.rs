@@ -79,6 +79,19 @@ pub struct JobView {
 pub enum Phase {
 	Working { commit_end: u32, reveal_end: u32 },
 	Challenge { result: Hash, challenge_end: u32 },
+	/// No result can be final before the deadline; the job fails once its disputes end.
+	Closing,
+}
+
+/// One requester's dispute of a result: its latest request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisputeView {
+	pub requester: AccountId,
+	pub position: u32,
+	pub answered: bool,
+	/// Unanswered: the last block to answer in. Answered: the end of the requester's grace.
+	pub due: u32,
+	pub made: u32,
 }
 
 /// A revealed result of the current round.
@@ -103,6 +116,7 @@ fn job_view(id: u64, job: JobOnChain) -> Result<JobView> {
 	let phase = match job.phase {
 		PhaseOnChain::Working { commit_end, reveal_end } => Phase::Working { commit_end, reveal_end },
 		PhaseOnChain::Challenge { result, challenge_end, .. } => Phase::Challenge { result, challenge_end },
+		PhaseOnChain::Closing => Phase::Closing,
 	};
 	Ok(JobView {
 		id,
@@ -165,16 +179,17 @@ pub async fn results(at: &AtBlock, job: u64) -> Result<Vec<(Hash, RevealedView)>
 	Ok(out)
 }
 
-/// The position a pending opening asks of `result`, if one is pending.
-pub async fn pending_opening(at: &AtBlock, job: u64, result: Hash) -> Result<Option<(u32, AccountId)>> {
-	let opening = at.storage().try_fetch(api::storage().attribution().openings(), (job, result)).await?;
-	Ok(match opening {
-		Some(o) => {
-			let o = o.decode()?;
-			Some((o.position, o.requester))
-		},
-		None => None,
-	})
+/// Every requester's dispute of `result` in the job's current round.
+pub async fn disputes(at: &AtBlock, job: u64, result: Hash) -> Result<Vec<DisputeView>> {
+	let mut out = Vec::new();
+	let mut iter = at.storage().iter(api::storage().attribution().openings(), (job, result)).await?;
+	while let Some(kv) = iter.next().await {
+		let kv = kv?;
+		let (_, _, requester) = kv.key()?.decode()?;
+		let o = kv.value().decode()?;
+		out.push(DisputeView { requester, position: o.position, answered: o.answered, due: o.due, made: o.made });
+	}
+	Ok(out)
 }
 
 /// The leaves of a published version, read from the Datanets pallet's storage.
@@ -210,7 +225,7 @@ pub enum Call {
 	Commit { job: u64, hash: Hash },
 	Reveal { job: u64, commitment: Hash, paid: Vec<Entry>, salt: [u8; 32] },
 	RequestOpening { job: u64, result: Hash, position: u32 },
-	OpenEntry { job: u64, result: Hash, entry: ProvenEntry },
+	OpenEntry { job: u64, result: Hash, requester: AccountId, entry: ProvenEntry },
 	Challenge { job: u64, result: Hash, witness: Witness<AccountId>, query: Vec<i8> },
 }
 
@@ -255,7 +270,9 @@ impl Submitter {
 				self.send(at, &tx.reveal(job, commitment, recode(&paid)?, salt)).await
 			},
 			Call::RequestOpening { job, result, position } => self.send(at, &tx.request_opening(job, result, position)).await,
-			Call::OpenEntry { job, result, entry } => self.send(at, &tx.open_entry(job, result, recode(&entry)?)).await,
+			Call::OpenEntry { job, result, requester, entry } => {
+				self.send(at, &tx.open_entry(job, result, requester, recode(&entry)?)).await
+			},
 			Call::Challenge { job, result, witness, query } => {
 				self.send(at, &tx.challenge(job, result, recode(&witness)?, recode(&query)?)).await
 			},

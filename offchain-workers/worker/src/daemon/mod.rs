@@ -6,12 +6,15 @@
 //!   content store (each object checked against its hash), computes the result on the GPU or
 //!   the CPU, saves the salt and result (see [`state`]), commits while the commit window is
 //!   open and reveals once it has closed;
-//! - answers every opening asked of a result it revealed, with the committed entry and its
-//!   proof;
-//! - once the job is in its challenge window, checks every other result of the round against
-//!   its own: it first looks for a left-out entry that beats a paid one (a challenge that needs
-//!   nothing from the other worker), then asks the other result's workers to open the first
-//!   entries where it differs, and challenges as soon as an opened entry proves it wrong.
+//! - answers every request to open an entry of a result it revealed, whoever asked, with the
+//!   committed entry and its proof;
+//! - from the reveals on, checks every other result of the round against its own with the
+//!   challenger's search (`openledger_primitives::attribution::search`): each block it asks
+//!   for the one entry the search needs next (never one it or another worker already asked
+//!   for or got), learns the other tree's nodes from every opened entry's proof, whoever asked
+//!   for it, and challenges as soon as the search has a witness. The search finds any fault
+//!   in at most `2 ceil(log2 C) + 1` openings; the runtime holds the job open while the
+//!   dispute runs (docs/attribution.md, "Disputes").
 //!
 //! Everything it decides comes from chain state, read afresh each block, plus what it saved
 //! before committing; so it carries on across a node restart (the RPC client reconnects) and
@@ -27,18 +30,19 @@ use crate::{
 	Embeddings, Inputs,
 };
 use anyhow::{bail, Context, Result};
-use chain::{AccountId, AtBlock, Call, JobView, Phase, RevealedView, Submitter};
+use chain::{AccountId, AtBlock, Call, JobView, Phase, Submitter};
 use codec::Encode;
 use metrics::Metrics;
 use openledger_primitives::{
 	attribution::{
-		check::{self, ProvenEntry, ProvenItem},
+		check::{self, ProvenEntry},
 		commitment,
-		witness::Witness,
+		search::{Challenger, Move},
+		witness::VersionData,
 		Entry,
 	},
 	datanet::ContributionLeaf,
-	merkle::{self, Hash},
+	merkle::{Hash, Levels},
 };
 use state::{JobState, StateDir};
 use std::{
@@ -68,40 +72,41 @@ pub struct Options {
 	/// result, so that this worker commits and reveals a wrong result (which it opens honestly
 	/// when asked) and the others must prove it wrong.
 	pub corrupt_one_entry: bool,
+	/// For tests of the challenge path only: add 1 to the value of the last committed entry,
+	/// below the paid ones, so that the paid entries are honest and only openings show the lie.
+	pub corrupt_tail: bool,
 }
 
-/// Opened entries of another worker's result, and the requests made for them.
+impl Options {
+	fn lies(&self) -> bool {
+		self.corrupt_one_entry || self.corrupt_tail
+	}
+}
+
+/// What the daemon knows of another worker's result: every entry opened of it, by anyone.
 #[derive(Default)]
 struct Challenge {
 	opened: BTreeMap<u32, ProvenEntry>,
-	requests: u32,
 	done: bool,
 }
 
-/// Openings one result may be asked for before the daemon gives up on it.
-const MAX_OPENINGS: u32 = 8;
+impl Challenge {
+	/// What was kept of a result before a restart.
+	fn resumed(states: &StateDir, job: u64, result: &Hash) -> Challenge {
+		let opened = states.load_opened(job, result).into_iter().map(|e| (e.proof.leaf_index, e)).collect();
+		Challenge { opened, done: false }
+	}
+}
+
 /// Blocks to wait before resubmitting a transaction that has not taken effect.
 const RESUBMIT_AFTER: u64 = 3;
 
 /// A version's items as the daemon holds them.
 struct Version {
 	leaves: Vec<ContributionLeaf<AccountId>>,
-	item_hashes: Vec<Hash>,
+	items: Levels,
 	embeddings: Vec<i8>,
 	labels: Vec<u32>,
-	dimension: u32,
-}
-
-impl Version {
-	fn item(&self, index: u32) -> Option<ProvenItem<AccountId>> {
-		let proof = merkle::proof(&self.item_hashes, index as usize)?;
-		Some(ProvenItem { leaf: self.leaves.get(index as usize)?.clone(), proof })
-	}
-
-	fn embedding(&self, index: u32) -> Vec<i8> {
-		let d = self.dimension as usize;
-		self.embeddings[index as usize * d..(index as usize + 1) * d].to_vec()
-	}
 }
 
 /// This worker's result for a job.
@@ -109,7 +114,7 @@ struct Computed {
 	commitment: Hash,
 	paid: Vec<Entry>,
 	entries: Vec<Entry>,
-	entry_hashes: Vec<Hash>,
+	tree: Levels,
 }
 
 impl Computed {
@@ -118,7 +123,7 @@ impl Computed {
 	}
 
 	fn proven(&self, position: u32) -> Option<ProvenEntry> {
-		let proof = merkle::proof(&self.entry_hashes, position as usize)?;
+		let proof = self.tree.proof(position as usize)?;
 		Some(ProvenEntry { entry: *self.entries.get(position as usize)?, proof })
 	}
 }
@@ -148,7 +153,7 @@ struct Worker {
 	versions: HashMap<(u32, u32), Arc<Version>>,
 	queries: HashMap<Hash, Vec<i8>>,
 	challenges: HashMap<(u64, Hash), Challenge>,
-	sent: HashMap<(u64, &'static str), u64>,
+	sent: HashMap<(u64, Hash, &'static str), u64>,
 	metrics: Arc<Metrics>,
 }
 
@@ -167,6 +172,7 @@ pub async fn run(opts: Options) -> Result<()> {
 		engine = %opts.engine.describe(),
 		resumed_jobs = jobs.len(),
 		corrupt_one_entry = opts.corrupt_one_entry,
+		corrupt_tail = opts.corrupt_tail,
 		"worker daemon starting"
 	);
 	let mut worker = Worker {
@@ -212,6 +218,11 @@ pub async fn run(opts: Options) -> Result<()> {
 impl Worker {
 	fn me(&self) -> &AccountId {
 		&self.submitter.account
+	}
+
+	fn challenge(&mut self, job: u64, result: Hash) -> &mut Challenge {
+		let states = &self.states;
+		self.challenges.entry((job, result)).or_insert_with(|| Challenge::resumed(states, job, &result))
 	}
 
 	async fn follow(&mut self, client: &chain::Client) -> Result<()> {
@@ -264,10 +275,26 @@ impl Worker {
 		let events = at.events().fetch().await?;
 		for e in events.find::<ev::EntryOpened>() {
 			let e = e?;
-			if let Some(ch) = self.challenges.get_mut(&(e.job, e.result)) {
-				let opened = ProvenEntry { entry: chain::recode(&e.entry)?, proof: chain::recode(&e.proof)? };
-				tracing::info!(job = e.job, position = opened.proof.leaf_index, "an entry we asked for was opened");
-				ch.opened.insert(opened.proof.leaf_index, opened);
+			if !self.jobs.contains_key(&e.job) {
+				// Not a job of ours: we do not police it.
+				continue;
+			}
+			// Whoever asked for it, an opened entry tells about the other tree. Kept on disk, so
+			// a restart does not ask for it again.
+			let opened = ProvenEntry { entry: chain::recode(&e.entry)?, proof: chain::recode(&e.proof)? };
+			tracing::debug!(job = e.job, position = opened.proof.leaf_index, "an entry was opened");
+			let ch = self.challenge(e.job, e.result);
+			ch.opened.insert(opened.proof.leaf_index, opened);
+			let all: Vec<ProvenEntry> = ch.opened.values().cloned().collect();
+			if let Err(err) = self.states.save_opened(e.job, &e.result, &all) {
+				tracing::warn!(job = e.job, error = %format!("{err:#}"), "could not keep an opened entry");
+			}
+		}
+		// Counted once on chain: a resubmitted or refused request is not an opening.
+		for e in events.find::<ev::OpeningRequested>() {
+			let e = e?;
+			if &e.requester == self.me() {
+				Metrics::inc(&self.metrics.openings_requested);
 			}
 		}
 		for e in events.find::<ev::ChallengeUpheld>() {
@@ -282,6 +309,8 @@ impl Worker {
 			if &e.challenger == self.me() {
 				Metrics::inc(&self.metrics.challenges_lost);
 				tracing::warn!(job = e.job, "our challenge was rejected");
+				// Never again against this result: the search and the runtime disagree.
+				self.challenge(e.job, e.result).done = true;
 			}
 		}
 		Ok(())
@@ -299,10 +328,8 @@ impl Worker {
 		let ours = self.jobs.get(&job.id).is_some_and(|s| s.round == job.round);
 		if ours {
 			self.answer_openings(at, n, job).await?;
-			if let Phase::Challenge { challenge_end, .. } = job.phase {
-				if !self.opts.corrupt_one_entry && n < challenge_end as u64 {
-					self.police(at, n, job).await?;
-				}
+			if !self.opts.lies() {
+				self.police(at, n, job).await?;
 			}
 		}
 		Ok(())
@@ -338,12 +365,12 @@ impl Worker {
 		let state = self.jobs.get(&job.id).expect("saved above").clone();
 		let me = self.me().clone();
 		if !chain::has_committed(at, job.id, &me).await? {
-			if n < commit_end && self.due(job.id, "commit", n) {
+			if n < commit_end && self.due(job.id, [0; 32], "commit", n) {
 				let hash = commit_hash(job.id, &me, &state.commitment, &state.paid(), &state.salt);
 				self.submit(at, n, Call::Commit { job: job.id, hash }).await?;
 				Metrics::inc(&self.metrics.commits);
 			}
-		} else if n >= commit_end && n < reveal_end && !chain::has_revealed(at, job.id, &me).await? && self.due(job.id, "reveal", n) {
+		} else if n >= commit_end && n < reveal_end && !chain::has_revealed(at, job.id, &me).await? && self.due(job.id, [0; 32], "reveal", n) {
 			let call = Call::Reveal { job: job.id, commitment: state.commitment, paid: state.paid(), salt: state.salt };
 			self.submit(at, n, call).await?;
 			Metrics::inc(&self.metrics.reveals);
@@ -351,20 +378,19 @@ impl Worker {
 		Ok(())
 	}
 
-	/// Whether a transaction of this kind may be sent for the job now (none sent lately).
-	fn due(&self, job: u64, kind: &'static str, n: u64) -> bool {
-		self.sent.get(&(job, kind)).is_none_or(|&at| n >= at + RESUBMIT_AFTER)
+	/// Whether a transaction of this kind may be sent for the job (and result, or
+	/// requester's dispute) now: none sent lately.
+	fn due(&self, job: u64, about: Hash, kind: &'static str, n: u64) -> bool {
+		self.sent.get(&(job, about, kind)).is_none_or(|&at| n >= at + RESUBMIT_AFTER)
 	}
 
 	async fn submit(&mut self, at: &AtBlock, n: u64, call: Call) -> Result<()> {
-		let (name, job) = match &call {
-			Call::Commit { job, .. } |
-			Call::Reveal { job, .. } |
-			Call::RequestOpening { job, .. } |
-			Call::OpenEntry { job, .. } |
-			Call::Challenge { job, .. } => (call.name(), *job),
+		let (name, job, about) = match &call {
+			Call::Commit { job, .. } | Call::Reveal { job, .. } => (call.name(), *job, [0u8; 32]),
+			Call::RequestOpening { job, result, .. } | Call::Challenge { job, result, .. } => (call.name(), *job, *result),
+			Call::OpenEntry { job, requester, .. } => (call.name(), *job, requester.0),
 		};
-		self.sent.insert((job, name), n);
+		self.sent.insert((job, about, name), n);
 		self.submitter.submit(at, call).await.with_context(|| format!("submitting {name} for job {job}"))?;
 		tracing::info!(job, call = name, block = n, "submitted");
 		Ok(())
@@ -388,18 +414,21 @@ impl Worker {
 	async fn answer_openings(&mut self, at: &AtBlock, n: u64, job: &JobView) -> Result<()> {
 		self.ensure_computed(at, job).await?;
 		let result = self.computed[&job.id].result_hash();
-		if let Some((position, requester)) = chain::pending_opening(at, job.id, result).await? {
-			if self.due(job.id, "open_entry", n) {
-				let entry = self.computed[&job.id].proven(position).context("asked for a position past the commitment")?;
-				tracing::info!(job = job.id, position, %requester, "opening an entry of our result");
-				self.submit(at, n, Call::OpenEntry { job: job.id, result, entry }).await?;
-				Metrics::inc(&self.metrics.openings_answered);
+		for dispute in chain::disputes(at, job.id, result).await? {
+			if dispute.answered || !self.due(job.id, dispute.requester.0, "open_entry", n) {
+				continue;
 			}
+			let entry = self.computed[&job.id].proven(dispute.position).context("asked for a position past the commitment")?;
+			tracing::info!(job = job.id, position = dispute.position, requester = %dispute.requester, "opening an entry of our result");
+			let call = Call::OpenEntry { job: job.id, result, requester: dispute.requester, entry };
+			self.submit(at, n, call).await?;
+			Metrics::inc(&self.metrics.openings_answered);
 		}
 		Ok(())
 	}
 
-	/// Checks the other results of the round and challenges a wrong one.
+	/// Checks the other results of the round with the challenger's search: asks for the entry
+	/// it needs next, or challenges.
 	async fn police(&mut self, at: &AtBlock, n: u64, job: &JobView) -> Result<()> {
 		self.ensure_computed(at, job).await?;
 		let version = self.version(at, job).await?;
@@ -407,13 +436,32 @@ impl Worker {
 		let mine = &self.computed[&job.id];
 		let my_result = mine.result_hash();
 		let me = self.me().clone();
+		let challenger = Challenger {
+			version: VersionData { leaves: &version.leaves, embeddings: &version.embeddings },
+			items: &version.items,
+			query: &query,
+			reference: &mine.entries,
+			reference_tree: &mine.tree,
+		};
 		let mut calls = Vec::new();
 		for (result, theirs) in chain::results(at, job.id).await? {
 			if result == my_result || theirs.refuted || theirs.supporters.contains(&me) {
 				continue;
 			}
-			let ch = self.challenges.entry((job.id, result)).or_default();
+			let ch = self.challenges.entry((job.id, result)).or_insert_with(|| Challenge::resumed(&self.states, job.id, &result));
 			if ch.done {
+				continue;
+			}
+			let disputes = chain::disputes(at, job.id, result).await?;
+			let my_dispute = disputes.iter().find(|d| d.requester == me);
+			// After the challenge window, only a dispute of ours in its grace may go on.
+			let window_open = match job.phase {
+				Phase::Working { .. } => true,
+				// What we send now lands in a later block.
+				Phase::Challenge { challenge_end, .. } => n < challenge_end as u64,
+				Phase::Closing => false,
+			};
+			if !window_open && !my_dispute.is_some_and(|d| !d.answered || n <= d.due as u64) {
 				continue;
 			}
 			let cjob = check::Job {
@@ -426,30 +474,39 @@ impl Worker {
 				commitment: theirs.commitment,
 				paid: &theirs.paid,
 			};
-			if let Some(witness) = find_fault(&cjob, &version, &query, mine, &theirs, &ch.opened) {
-				tracing::info!(job = job.id, result = %openledger_primitives::hex::to_hex(&result), "challenging a wrong result");
-				ch.done = true;
-				calls.push(Call::Challenge { job: job.id, result, witness, query: query.clone() });
-				continue;
-			}
-			if chain::pending_opening(at, job.id, result).await?.is_some() {
-				continue;
-			}
-			if ch.requests >= MAX_OPENINGS {
-				continue;
-			}
-			let count = job.method.committed_count(job.item_count);
-			if let Some(position) = next_position(mine, &theirs, &ch.opened, count) {
-				ch.requests += 1;
-				Metrics::inc(&self.metrics.openings_requested);
-				tracing::info!(job = job.id, position, "asking another result's workers to open an entry");
-				calls.push(Call::RequestOpening { job: job.id, result, position });
+			let opened: Vec<ProvenEntry> = ch.opened.values().cloned().collect();
+			match challenger.next_move(&cjob, &opened) {
+				// Sent again every few blocks until the result is refuted, in case it is lost.
+				Move::Challenge(witness) => {
+					tracing::info!(job = job.id, result = %openledger_primitives::hex::to_hex(&result), openings = opened.len(), "challenging a wrong result");
+					calls.push(Call::Challenge { job: job.id, result, witness, query: query.clone() });
+				},
+				Move::Open(position) => {
+					// One request of ours at a time; never a position someone already asked for.
+					let waiting = my_dispute.is_some_and(|d| !d.answered);
+					let asked = disputes.iter().any(|d| !d.answered && d.position == position);
+					if !waiting && !asked {
+						tracing::info!(job = job.id, position, made = my_dispute.map_or(0, |d| d.made), "asking another result's workers to open an entry");
+						calls.push(Call::RequestOpening { job: job.id, result, position });
+					}
+				},
+				Move::Nothing => ch.done = true,
 			}
 		}
 		for call in calls {
-			if let Err(e) = self.submit(at, n, call).await {
-				Metrics::inc(&self.metrics.errors);
-				tracing::warn!(job = job.id, error = %format!("{e:#}"), "submission failed");
+			let (job_id, result) = match &call {
+				Call::RequestOpening { job, result, .. } | Call::Challenge { job, result, .. } => (*job, *result),
+				_ => continue,
+			};
+			if !self.due(job_id, result, call.name(), n) {
+				continue;
+			}
+			match self.submit(at, n, call).await {
+				Ok(()) => {},
+				Err(e) => {
+					Metrics::inc(&self.metrics.errors);
+					tracing::warn!(job = job.id, error = %format!("{e:#}"), "submission failed");
+				},
 			}
 		}
 		Ok(())
@@ -460,8 +517,8 @@ impl Worker {
 			return Ok(v.clone());
 		}
 		let items = chain::version_items(at, job.datanet, job.version).await?;
-		let item_hashes: Vec<Hash> = items.leaves.iter().map(|l| l.hash()).collect();
-		if items.leaves.len() != job.item_count as usize || merkle::root(&item_hashes) != job.version_root {
+		let tree = Levels::new(items.leaves.iter().map(|l| l.hash()).collect());
+		if items.leaves.len() != job.item_count as usize || tree.root() != job.version_root {
 			bail!("the version's items on chain do not match the job's root");
 		}
 		let d = job.dimension as usize;
@@ -474,7 +531,7 @@ impl Worker {
 			embeddings.extend(bytes.iter().map(|&b| b as i8));
 		}
 		let labels = items.leaves.iter().map(|l| l.label).collect();
-		let version = Arc::new(Version { leaves: items.leaves, item_hashes, embeddings, labels, dimension: job.dimension });
+		let version = Arc::new(Version { leaves: items.leaves, items: tree, embeddings, labels });
 		tracing::info!(datanet = job.datanet, version = job.version, items = job.item_count, "version loaded and checked against its root");
 		self.versions.insert((job.datanet, job.version), version.clone());
 		Ok(version)
@@ -538,76 +595,22 @@ impl Worker {
 			root = commitment(&entries);
 			tracing::warn!(job = job.id, "corrupting the entry at rank 0, as --corrupt-one-entry asks");
 		}
+		if self.opts.corrupt_tail && !entries.is_empty() {
+			let last = entries.len() - 1;
+			entries[last].value = entries[last].value.wrapping_add(1);
+			if let Some(paid_last) = paid.get_mut(last) {
+				*paid_last = entries[last];
+			}
+			root = commitment(&entries);
+			tracing::warn!(job = job.id, "corrupting the last committed entry, as --corrupt-tail asks");
+		}
 		if paid.len() != job.paid_count as usize {
 			bail!("computed {} paid entries, the job pays {}", paid.len(), job.paid_count);
 		}
 		tracing::info!(job = job.id, items = job.item_count, millis = started.elapsed().as_millis() as u64, "attributed");
-		let entry_hashes = entries.iter().map(Entry::leaf_hash).collect();
-		Ok(Computed { commitment: root, paid, entries, entry_hashes })
+		let tree = Levels::new(entries.iter().map(Entry::leaf_hash).collect());
+		Ok(Computed { commitment: root, paid, entries, tree })
 	}
-}
-
-/// A witness that `theirs` is wrong, from what is known without asking (an entry our result
-/// pays that theirs leaves out, and beats one they pay) or from the entries they opened.
-fn find_fault(
-	job: &check::Job,
-	version: &Version,
-	query: &[i8],
-	mine: &Computed,
-	theirs: &RevealedView,
-	opened: &BTreeMap<u32, ProvenEntry>,
-) -> Option<Witness<AccountId>> {
-	let holds = |w: &Witness<AccountId>| matches!(w.check(job, query), Ok(Some(_)));
-	let mut candidates: Vec<Witness<AccountId>> = Vec::new();
-	for e in &mine.paid {
-		if !theirs.paid.iter().any(|p| p.index == e.index) {
-			if let Some(item) = version.item(e.index) {
-				candidates.push(Witness::UnpaidBeatsPaid { item, embedding: version.embedding(e.index) });
-			}
-		}
-	}
-	let count = job.committed_count();
-	for (&position, entry) in opened {
-		let e = entry.entry;
-		if (position as usize) < theirs.paid.len() {
-			candidates.push(Witness::PaidMismatch { position, entry: entry.clone() });
-		}
-		candidates.push(Witness::RankMismatch { entry: entry.clone() });
-		candidates.push(Witness::IndexOutOfRange { entry: entry.clone() });
-		candidates.push(Witness::WrongSimilarity { entry: entry.clone() });
-		if let Some(item) = version.item(e.index) {
-			candidates.push(Witness::WrongDistance { entry: entry.clone(), item: item.clone(), embedding: version.embedding(e.index) });
-			if position + 1 == count {
-				candidates.push(Witness::WrongKnnLast { entry: entry.clone(), item });
-			}
-		}
-		if let Some(next) = opened.get(&(position + 1)) {
-			candidates.push(Witness::OutOfOrder { first: entry.clone(), second: next.clone() });
-			if let (Some(item), Some(next_item)) = (version.item(e.index), version.item(next.entry.index)) {
-				candidates.push(Witness::WrongKnnStep { entry: entry.clone(), next: next.clone(), item, next_item });
-			}
-		}
-		for (&other, b) in opened.range(position + 1..) {
-			if other != position && b.entry.index == e.index {
-				candidates.push(Witness::RepeatedIndex { a: entry.clone(), b: b.clone() });
-			}
-		}
-	}
-	candidates.into_iter().find(holds)
-}
-
-/// The next position of `theirs` to ask for: the first paid position where it differs from
-/// ours, then its neighbours (the checks of a step or an order need two adjacent entries); if
-/// the paid entries agree, the committed entries after them, in order.
-fn next_position(mine: &Computed, theirs: &RevealedView, opened: &BTreeMap<u32, ProvenEntry>, count: u32) -> Option<u32> {
-	let differs = theirs.paid.iter().zip(&mine.entries).position(|(a, b)| a != b).map(|p| p as u32);
-	let start = differs.unwrap_or(theirs.paid.len() as u32);
-	let mut order = vec![start, start + 1];
-	if start > 0 {
-		order.push(start - 1);
-	}
-	order.extend(start + 2..count);
-	order.into_iter().find(|p| *p < count && !opened.contains_key(p))
 }
 
 #[cfg(test)]

@@ -2,9 +2,17 @@
 //! the salt and the result. It is written (atomically: a temporary file, then a rename) before
 //! the commit is submitted, so a restarted daemon reveals what it committed to and never
 //! commits anything else for that round.
+//!
+//! It also keeps the entries opened of other workers' results (`opened-JOB-RESULT.scale`, the
+//! SCALE encoding of the list), so that a restarted daemon goes on with its search where it
+//! was instead of asking again for what it already got.
 
 use anyhow::{Context, Result};
-use openledger_primitives::{attribution::Entry, merkle::Hash};
+use codec::{Decode, Encode};
+use openledger_primitives::{
+	attribution::{check::ProvenEntry, Entry},
+	merkle::Hash,
+};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -73,8 +81,41 @@ impl StateDir {
 		Ok(())
 	}
 
+	/// Forgets a job: its state and every opened entry kept for it.
 	pub fn remove(&self, job: u64) {
 		let _ = std::fs::remove_file(self.path(job));
+		let prefix = format!("opened-{job}-");
+		if let Ok(entries) = std::fs::read_dir(&self.dir) {
+			for entry in entries.flatten() {
+				if entry.file_name().to_string_lossy().starts_with(&prefix) {
+					let _ = std::fs::remove_file(entry.path());
+				}
+			}
+		}
+	}
+
+	fn opened_path(&self, job: u64, result: &Hash) -> PathBuf {
+		self.dir.join(format!("opened-{job}-{}.scale", openledger_primitives::hex::to_hex(result).trim_start_matches("0x")))
+	}
+
+	/// Keeps every entry opened so far of `result` (written to a temporary file, then renamed).
+	pub fn save_opened(&self, job: u64, result: &Hash, opened: &[ProvenEntry]) -> Result<()> {
+		let path = self.opened_path(job, result);
+		let tmp = path.with_extension("scale.tmp");
+		std::fs::write(&tmp, opened.to_vec().encode()).with_context(|| format!("writing {}", tmp.display()))?;
+		std::fs::rename(&tmp, &path).context("renaming the opened-entries file")?;
+		Ok(())
+	}
+
+	/// The entries kept for `result`; none if there is no file, and none (reported) if it does
+	/// not decode.
+	pub fn load_opened(&self, job: u64, result: &Hash) -> Vec<ProvenEntry> {
+		let path = self.opened_path(job, result);
+		let Ok(bytes) = std::fs::read(&path) else { return Vec::new() };
+		Vec::<ProvenEntry>::decode(&mut &bytes[..]).unwrap_or_else(|e| {
+			tracing::warn!(file = %path.display(), error = %e, "ignoring an unreadable opened-entries file");
+			Vec::new()
+		})
 	}
 
 	/// Every readable state; an unreadable file is reported and skipped.
@@ -128,9 +169,18 @@ mod tests {
 		std::fs::write(dir.join("job-5.json"), b"{ not json").unwrap();
 		let reopened = StateDir::open(&dir).unwrap();
 		assert_eq!(reopened.load_all(), vec![state]);
+		let opened = ProvenEntry {
+			entry: Entry { rank: 2, index: 7, distance: 1, value: 3 },
+			proof: openledger_primitives::merkle::MerkleProof { leaf_index: 2, leaf_count: 5, siblings: vec![[9; 32]] },
+		};
+		reopened.save_opened(4, &[6; 32], &[opened.clone()]).unwrap();
+		assert_eq!(StateDir::open(&dir).unwrap().load_opened(4, &[6; 32]), vec![opened]);
+		std::fs::write(reopened.opened_path(4, &[8; 32]), b"\xff").unwrap();
+		assert!(reopened.load_opened(4, &[8; 32]).is_empty(), "a bad file is ignored");
 		reopened.remove(4);
 		reopened.remove(5);
 		assert!(reopened.load_all().is_empty());
+		assert!(reopened.load_opened(4, &[6; 32]).is_empty(), "removing a job forgets its opened entries");
 		std::fs::remove_dir_all(&dir).unwrap();
 	}
 }
