@@ -214,7 +214,7 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     const params = {
       minStake: 100n * OPEN, replication: 3, quorum: 2, commitWindow: 2, revealWindow: 2,
       agreedChallengeWindow: 1, optimisticChallengeWindow: 3, challengeBond: 10n * OPEN,
-      wrongResultSlash: 200_000_000, challengerShare: 500_000_000, openingWindow: 2, unbondingPeriod: 50,
+      wrongResultSlash: 200_000_000, challengerShare: 500_000_000, openingWindow: 2, unbondingPeriod: 300,
     };
     await enact(api, keyring, api.tx.attribution.setParams(params), TRACK.parameters);
     assert.equal((await api.query.attribution.currentParams()).unwrap().commitWindow.toNumber(), 2);

@@ -6,7 +6,8 @@
 // slashed; the honest result settles and each contributor's balance rises by exactly what the
 // spec predicts from the off-chain values. One daemon is killed right after its commit and
 // restarted (it reveals what it committed to, and commits nothing else); then the node itself
-// is restarted and a second inference settles through the same daemons.
+// is restarted and a second inference settles through the same daemons. Last, two liars agree
+// on a lie only openings show, against one honest daemon, and lose.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -155,7 +156,7 @@ test('paid inference: three worker daemons, one lying; the honest result settles
     api.tx.attribution.setParams({
       minStake: 100n * OPEN, replication: 3, quorum: 2, commitWindow: 4, revealWindow: 6,
       agreedChallengeWindow: 25, optimisticChallengeWindow: 25, challengeBond: 10n * OPEN,
-      wrongResultSlash: 200_000_000, challengerShare: 500_000_000, openingWindow: 6, unbondingPeriod: 500,
+      wrongResultSlash: 200_000_000, challengerShare: 500_000_000, openingWindow: 6, unbondingPeriod: 1000,
     }),
     api.tx.rewards.setParams({ shares, platformFee, jobWindow: 200, knnPaid: 3 }),
   ]), TRACK.parameters);
@@ -250,5 +251,48 @@ test('paid inference: three worker daemons, one lying; the honest result settles
     }
     const final = (await api.call.attributionApi.finalResult(second)).unwrap();
     assert.ok(!final.supporters.map((a) => a.toString()).includes(ferdie.address), 'the liar, slashed below the minimum stake, was not drawn');
+  });
+
+  await t.test('a colluding majority of two liars agrees on a hidden lie against one honest daemon; the lie never settles', async () => {
+    // Two new keys run the daemon with --corrupt-tail: both commit to the honest list with the
+    // last entry's value off by one, below the paid entries, so their paid entries are honest
+    // and they are two of three: the agreed candidate. Eve leaves, so the draw is Dave and the
+    // two liars.
+    const liars = ['//Mallory', '//Trent'].map((u) => keyring.addFromUri(u));
+    for (const l of liars) await sendAndWait(api, api.tx.balances.transferKeepAlive(l.address, 1000n * OPEN), alice);
+    await Promise.all(liars.map((l) => sendAndWait(api, api.tx.attribution.registerWorker(100n * OPEN), l)));
+    await sendAndWait(api, api.tx.attribution.unregisterWorker(), eve);
+    for (const seed of ['//Mallory', '//Trent']) {
+      await startDaemon(seed.slice(2).toLowerCase(), seed, ['--store', storeDir, '--device', 'cpu', '--corrupt-tail'], node.url);
+    }
+    const recorded = await sendAndWait(api, api.tx.rewards.recordInference(model, 900, 100, queryHash, 1), payer);
+    const third = eventOf(api, recorded.events, api.events.rewards.InferenceRecorded).data.jobs[0].toNumber();
+    const at = (await api.rpc.chain.getHeader(recorded.blockHash)).number.toNumber();
+    const assigned = eventOf(api, recorded.events, api.events.attribution.WorkersAssigned).data.workers.map((a) => a.toString());
+    assert.deepEqual(assigned.sort(), [dave.address, ...liars.map((l) => l.address)].sort());
+
+    await until('the third payout', async () => (await api.call.rewardsApi.payout(third)).isSome);
+    const final = (await api.call.attributionApi.finalResult(third)).unwrap();
+    assert.equal(final.commitment.toHex(), reference.root, 'the honest result is final, not the majority\'s');
+    assert.deepEqual(final.supporters.map((a) => a.toString()), [dave.address]);
+    for (const l of liars) {
+      assert.equal((await api.call.attributionApi.worker(l.address)).unwrap().stake.toBigInt(), 80n * OPEN, 'each liar was slashed');
+    }
+    const best = (await api.rpc.chain.getHeader()).number.toNumber();
+    const events = (await attributionEvents(api, at, best)).filter((e) => e.data.job?.toNumber() === third);
+    const candidates = events.filter((e) => e.method === 'CandidateChosen');
+    assert.ok(candidates[0].data.agreed.isTrue, 'the lie was the agreed candidate first');
+    const upheld = events.filter((e) => e.method === 'ChallengeUpheld');
+    assert.equal(upheld.length, 1);
+    assert.equal(upheld[0].data.challenger.toString(), dave.address);
+    assert.equal(upheld[0].data.fault.toString(), 'WrongKnnLast', 'the lie below the paid entries was found');
+    const requested = events.filter((e) => e.method === 'OpeningRequested');
+    // Six entries: a tree of depth 3, at most 2 * 3 + 2 requests.
+    assert.ok(requested.length >= 1 && requested.length <= 8, `${requested.length} openings`);
+    assert.ok(requested.every((e) => e.data.requester.toString() === dave.address));
+    const positions = requested.map((e) => e.data.position.toNumber());
+    assert.equal(new Set(positions).size, positions.length, 'no position asked twice');
+    const finalizedAt = final.finalizedAt.toNumber();
+    console.log(`colluding majority: ${requested.length} openings (positions ${positions.join(', ')}), settled ${finalizedAt - at} blocks after the inference`);
   });
 });
