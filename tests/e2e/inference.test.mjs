@@ -280,10 +280,15 @@ test('paid inference: three worker daemons, one lying; the honest result settles
     }
     const best = (await api.rpc.chain.getHeader()).number.toNumber();
     const events = (await attributionEvents(api, at, best)).filter((e) => e.data.job?.toNumber() === third);
-    const candidates = events.filter((e) => e.method === 'CandidateChosen');
-    assert.ok(candidates[0].data.agreed.isTrue, 'the lie was the agreed candidate first');
+    // Both liars revealed the same result, two of the three: enough for agreement had Dave not
+    // refuted it (in the reveal window already, or in the agreed window).
+    const liarAddresses = liars.map((l) => l.address);
+    const revealed = events.filter((e) => e.method === 'Revealed');
+    const lie = revealed.find((e) => liarAddresses.includes(e.data.worker.toString())).data.result.toHex();
+    assert.deepEqual(revealed.filter((e) => e.data.result.toHex() === lie).map((e) => e.data.worker.toString()).sort(), [...liarAddresses].sort());
     const upheld = events.filter((e) => e.method === 'ChallengeUpheld');
     assert.equal(upheld.length, 1);
+    assert.equal(upheld[0].data.result.toHex(), lie);
     assert.equal(upheld[0].data.challenger.toString(), dave.address);
     assert.equal(upheld[0].data.fault.toString(), 'WrongKnnLast', 'the lie below the paid entries was found');
     const requested = events.filter((e) => e.method === 'OpeningRequested');
