@@ -222,6 +222,60 @@ pub fn nodes_from_proof(leaf: &Hash, proof: &MerkleProof) -> Option<Vec<(u32, u3
 	siblings.next().is_none().then_some(nodes)
 }
 
+/// An append-only tree kept as its frontier: the roots of the perfect subtrees that the binary
+/// digits of the leaf count split the leaves into (a Merkle mountain range's peaks), largest
+/// first. It has the shape [`root`] builds, because a level's odd last node is carried up: the
+/// root of `n` leaves is the peaks folded from the right, `hash_node(p1, hash_node(p2, … pk))`.
+///
+/// Appending a leaf costs at most `log2 n` hashes, the root at most `popcount(n) - 1`, and the
+/// frontier holds at most 32 hashes whatever `n` (`n < 2^32`). This is how the Datanets pallet
+/// keeps a cumulative version tree over every accepted file without reading any of them again.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct Frontier {
+	/// Leaves appended so far.
+	pub leaf_count: u32,
+	/// One peak per set bit of `leaf_count`, the largest (most significant bit) first.
+	pub peaks: Vec<Hash>,
+}
+
+impl MaxEncodedLen for Frontier {
+	fn max_encoded_len() -> usize {
+		4 + codec::Compact(32u32).encoded_size() + 32 * 32
+	}
+}
+
+impl Frontier {
+	/// Appends `leaf` (a hash from [`hash_leaf`]); `None`, changing nothing, if the tree already
+	/// holds `u32::MAX` leaves or the frontier does not fit its count (it was not built by
+	/// `push`).
+	pub fn push(&mut self, leaf: Hash) -> Option<()> {
+		if self.peaks.len() != self.leaf_count.count_ones() as usize {
+			return None;
+		}
+		let count = self.leaf_count.checked_add(1)?;
+		let mut node = leaf;
+		let mut carry = self.leaf_count;
+		let mut peaks = core::mem::take(&mut self.peaks);
+		while carry & 1 == 1 {
+			// A peak of the same size sits at the right end: the new node is its right half.
+			let left = peaks.pop().unwrap_or_default();
+			node = hash_node(&left, &node);
+			carry >>= 1;
+		}
+		peaks.push(node);
+		self.peaks = peaks;
+		self.leaf_count = count;
+		Some(())
+	}
+
+	/// The root of the leaves appended so far: [`root`] of them, [`EMPTY_ROOT`] for none.
+	pub fn root(&self) -> Hash {
+		let mut peaks = self.peaks.iter().rev();
+		let Some(last) = peaks.next() else { return EMPTY_ROOT };
+		peaks.fold(*last, |right, left| hash_node(left, &right))
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -299,6 +353,30 @@ mod tests {
 		assert!(crate::datanet::verify_item(&r, 3, &l[2], &p));
 	}
 
+
+	#[test]
+	fn the_frontier_has_the_root_of_every_prefix() {
+		let l = leaves(300);
+		let mut frontier = Frontier::default();
+		assert_eq!(frontier.root(), EMPTY_ROOT);
+		for (i, leaf) in l.iter().enumerate() {
+			frontier.push(*leaf).unwrap();
+			assert_eq!(frontier.leaf_count as usize, i + 1);
+			assert_eq!(frontier.peaks.len(), (i + 1).count_ones() as usize);
+			assert_eq!(frontier.root(), root(&l[..=i]), "{} leaves", i + 1);
+			assert!(frontier.encoded_size() <= Frontier::max_encoded_len());
+		}
+	}
+
+	#[test]
+	fn a_frontier_that_does_not_fit_its_count_is_refused() {
+		let mut forged = Frontier { leaf_count: 3, peaks: alloc::vec![[1; 32]] };
+		let before = forged.clone();
+		assert_eq!(forged.push([2; 32]), None);
+		assert_eq!(forged, before, "nothing changed");
+		let mut full = Frontier { leaf_count: u32::MAX, peaks: alloc::vec![[0; 32]; 32] };
+		assert_eq!(full.push([2; 32]), None);
+	}
 
 	#[test]
 	fn levels_give_the_same_root_and_proofs() {

@@ -14,6 +14,8 @@
 //!
 //! so on this chain a leaf's preimage is always `0x00` followed by 108 bytes.
 
+pub mod file;
+
 use crate::merkle::{self, Hash, MerkleProof};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
