@@ -20,6 +20,8 @@ fi
 # The runtime is built to wasm: the target and the standard library's source.
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 
 # The mislabel-detection test's Python packages.
 if ! python3 -c "import numpy, sklearn" 2>/dev/null; then

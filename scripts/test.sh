@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/setup.sh
 
+# House style first: it fails in seconds (rustfmt.toml).
+cargo fmt --all --check
+(cd offchain-workers && cargo fmt --all --check)
+
 cargo build --release --locked --workspace
 cargo test --release --locked --workspace
 # The benchmarks, run as tests against the pallets' mocks: every benchmark's setup and its

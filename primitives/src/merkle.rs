@@ -181,7 +181,11 @@ impl Levels {
 				siblings.push(*sibling);
 			}
 		}
-		Some(MerkleProof { leaf_index: index as u32, leaf_count: self.leaf_count() as u32, siblings })
+		Some(MerkleProof {
+			leaf_index: index as u32,
+			leaf_count: self.leaf_count() as u32,
+			siblings,
+		})
 	}
 }
 
@@ -204,7 +208,8 @@ pub fn nodes_from_proof(leaf: &Hash, proof: &MerkleProof) -> Option<Vec<(u32, u3
 		return None;
 	}
 	let mut nodes = Vec::new();
-	let (mut node, mut index, mut count, mut level) = (*leaf, proof.leaf_index, proof.leaf_count, 0u32);
+	let (mut node, mut index, mut count, mut level) =
+		(*leaf, proof.leaf_index, proof.leaf_count, 0u32);
 	let mut siblings = proof.siblings.iter();
 	nodes.push((0, index, node));
 	while count > 1 {
@@ -353,7 +358,6 @@ mod tests {
 		assert!(crate::datanet::verify_item(&r, 3, &l[2], &p));
 	}
 
-
 	#[test]
 	fn the_frontier_has_the_root_of_every_prefix() {
 		let l = leaves(300);
@@ -390,7 +394,11 @@ mod tests {
 				assert_eq!(Some(p.clone()), proof(&l, i));
 				let nodes = nodes_from_proof(&l[i], &p).unwrap();
 				for (level, index, hash) in nodes {
-					assert_eq!(levels.node(level, index), Some(hash), "n {n} leaf {i} node ({level}, {index})");
+					assert_eq!(
+						levels.node(level, index),
+						Some(hash),
+						"n {n} leaf {i} node ({level}, {index})"
+					);
 				}
 			}
 		}

@@ -20,10 +20,9 @@ use sp_session::OpaqueGeneratedSessionKeys;
 use sp_version::RuntimeVersion;
 
 use crate::{
-	genesis_config_presets, AccountId, Balance, Block, BlockNumber, ConsensusHook, Executive, InherentDataExt,
-	Runtime as R,
-	Nonce, ParachainInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	SessionKeys, System, TransactionPayment, SLOT_DURATION, VERSION,
+	genesis_config_presets, AccountId, Balance, Block, BlockNumber, ConsensusHook, Executive,
+	InherentDataExt, Nonce, ParachainInfo, ParachainSystem, Runtime as R, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, SLOT_DURATION, VERSION,
 };
 
 impl_runtime_apis! {

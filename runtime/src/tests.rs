@@ -6,9 +6,9 @@
 use crate::{
 	currency::{EXISTENTIAL_DEPOSIT, MILLIOPEN, OPEN},
 	genesis_config_presets::{self, DEV_ENDOWMENT, PARACHAIN_ID},
-	AccountId, Address, AllPalletsWithSystem, Balance, Balances, CollatorSelection,
-	Executive, Header, ParachainInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig,
-	Session, Signature, System, TxExtension, UncheckedExtrinsic, WeightToFee,
+	AccountId, Address, AllPalletsWithSystem, Balance, Balances, CollatorSelection, Executive,
+	Header, ParachainInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, Session,
+	Signature, System, TxExtension, UncheckedExtrinsic, WeightToFee,
 };
 use codec::Encode;
 use frame_support::{
@@ -69,12 +69,22 @@ fn every_preset_builds_and_unknown_presets_are_refused() {
 		state_of(&name).execute_with(|| {
 			assert_eq!(u32::from(ParachainInfo::parachain_id()), PARACHAIN_ID, "{name}");
 			let council: Vec<AccountId> =
-				[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie].map(account).into();
+				[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+					.map(account)
+					.into();
 			let mut sorted = council.clone();
 			sorted.sort();
-			assert_eq!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(), sorted, "{name}");
+			assert_eq!(
+				pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(),
+				sorted,
+				"{name}"
+			);
 			let divisor = if name == DEV_RUNTIME_PRESET { crate::DAYS } else { 1 };
-			assert_eq!(crate::governance::origins::PeriodDivisor::<Runtime>::get(), divisor, "{name}");
+			assert_eq!(
+				crate::governance::origins::PeriodDivisor::<Runtime>::get(),
+				divisor,
+				"{name}"
+			);
 			for k in Sr25519Keyring::well_known() {
 				assert_eq!(Balances::balance(&k.to_account_id()), DEV_ENDOWMENT, "{name}");
 			}
@@ -138,7 +148,13 @@ fn signed(signer: Sr25519Keyring, nonce: u32, call: RuntimeCall) -> UncheckedExt
 }
 
 fn start_block_1() {
-	let header = Header::new(1, Default::default(), Default::default(), System::parent_hash(), Default::default());
+	let header = Header::new(
+		1,
+		Default::default(),
+		Default::default(),
+		System::parent_hash(),
+		Default::default(),
+	);
 	Executive::initialize_block(&header);
 }
 
@@ -203,11 +219,13 @@ fn a_transfer_with_a_bad_signature_is_refused_and_changes_nothing() {
 		let good = signed(Sr25519Keyring::Bob, 0, call);
 		let forged = UncheckedExtrinsic {
 			preamble: match good.preamble {
-				sp_runtime::generic::Preamble::Signed(_, sig, ext) => sp_runtime::generic::Preamble::Signed(
-					Address::Id(account(Sr25519Keyring::Alice)),
-					sig,
-					ext,
-				),
+				sp_runtime::generic::Preamble::Signed(_, sig, ext) => {
+					sp_runtime::generic::Preamble::Signed(
+						Address::Id(account(Sr25519Keyring::Alice)),
+						sig,
+						ext,
+					)
+				},
 				other => other,
 			},
 			..good
@@ -256,9 +274,11 @@ fn checked_in_metadata_is_this_runtimes() {
 		.execute_with(|| Runtime::metadata_at_version(16))
 		.expect("the runtime serves metadata V16");
 	let bytes: &[u8] = &metadata;
-	let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../offchain-workers/worker/metadata/openledger.scale");
+	let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+		.join("../offchain-workers/worker/metadata/openledger.scale");
 	if std::env::var_os("UPDATE_METADATA").is_some() {
-		std::fs::create_dir_all(path.parent().expect("a parent")).expect("the directory is writable");
+		std::fs::create_dir_all(path.parent().expect("a parent"))
+			.expect("the directory is writable");
 		std::fs::write(&path, bytes).expect("the metadata file is writable");
 	}
 	let checked_in = std::fs::read(&path).unwrap_or_default();
@@ -306,51 +326,64 @@ mod datanets {
 			let alice = account(Sr25519Keyring::Alice);
 			let bob = account(Sr25519Keyring::Bob);
 			let bond = OPEN;
-			dispatch(&alice, pallet_datanets::Call::create_datanet {
-				name: bytes(b"faces"),
-				description_uri: bytes(b"ipfs://faces"),
-				tags: Default::default(),
-				embedding_dim: 512,
-				num_labels: 10,
-				permission: Permission::Open,
-				bond,
-				caps: DailyCaps {
-					items_per_contributor: 20,
-					bytes_per_contributor: 10 << 20,
-					items_per_datanet: 1000,
-					bytes_per_datanet: 10 << 20,
+			dispatch(
+				&alice,
+				pallet_datanets::Call::create_datanet {
+					name: bytes(b"faces"),
+					description_uri: bytes(b"ipfs://faces"),
+					tags: Default::default(),
+					embedding_dim: 512,
+					num_labels: 10,
+					permission: Permission::Open,
+					bond,
+					caps: DailyCaps {
+						items_per_contributor: 20,
+						bytes_per_contributor: 10 << 20,
+						items_per_datanet: 1000,
+						bytes_per_datanet: 10 << 20,
+					},
 				},
-			});
+			);
 			for n in 0..3u8 {
-				dispatch(&bob, pallet_datanets::Call::contribute {
-					datanet: 0,
-					content_hash: [n; 32],
-					embedding_hash: [n + 10; 32],
-					label: n.into(),
-					size: 4096,
-					uri: bytes(b"ipfs://item"),
-				});
+				dispatch(
+					&bob,
+					pallet_datanets::Call::contribute {
+						datanet: 0,
+						content_hash: [n; 32],
+						embedding_hash: [n + 10; 32],
+						label: n.into(),
+						size: 4096,
+						uri: bytes(b"ipfs://item"),
+					},
+				);
 			}
-			let reason: crate::RuntimeHoldReason = pallet_datanets::HoldReason::ContributionBond.into();
+			let reason: crate::RuntimeHoldReason =
+				pallet_datanets::HoldReason::ContributionBond.into();
 			assert_eq!(Balances::balance_on_hold(&reason, &bob), 3 * bond);
 
 			let treasury = Balances::balance(&TreasuryAccount::get());
-			dispatch(&alice, pallet_datanets::Call::curate {
-				datanet: 0,
-				ids: vec![1].try_into().unwrap(),
-				verdict: Verdict::Reject,
-			});
+			dispatch(
+				&alice,
+				pallet_datanets::Call::curate {
+					datanet: 0,
+					ids: vec![1].try_into().unwrap(),
+					verdict: Verdict::Reject,
+				},
+			);
 			// 10% of a 1 OPEN bond, and Bob's contributor score drops by the penalty.
 			assert_eq!(Balances::balance(&TreasuryAccount::get()), treasury + bond / 10);
 			assert_eq!(
 				Reputation::score(&bob, pallet_reputation::Role::Contributor),
 				pallet_reputation::NEUTRAL_SCORE - 25_000
 			);
-			dispatch(&alice, pallet_datanets::Call::curate {
-				datanet: 0,
-				ids: vec![2, 0].try_into().unwrap(),
-				verdict: Verdict::Accept,
-			});
+			dispatch(
+				&alice,
+				pallet_datanets::Call::curate {
+					datanet: 0,
+					ids: vec![2, 0].try_into().unwrap(),
+					verdict: Verdict::Accept,
+				},
+			);
 			assert_eq!(Balances::balance_on_hold(&reason, &bob), 0);
 			dispatch(&alice, pallet_datanets::Call::publish_version { datanet: 0 });
 
@@ -365,7 +398,10 @@ mod datanets {
 			assert_eq!(version.root, version_root(&mut vec![leaf(0, 0), leaf(2, 2)]));
 			// 1 OPEN + 0.001 OPEN per started KiB: 8 KiB.
 			assert_eq!(version.fee, OPEN + 8 * MILLIOPEN);
-			assert_eq!(Datanets::proof(0, 1, 2).map(|p| (p.leaf_index, p.leaf_count)), Some((1, 2)));
+			assert_eq!(
+				Datanets::proof(0, 1, 2).map(|p| (p.leaf_index, p.leaf_count)),
+				Some((1, 2))
+			);
 		});
 	}
 }
@@ -381,7 +417,8 @@ mod governance {
 			tracks::{self, TracksInfo, TRACKS},
 			CouncilCollective,
 		},
-		ConvictionVoting, OriginCaller, Preimage, Referenda, Rewards, RuntimeOrigin, Scheduler, DAYS,
+		ConvictionVoting, OriginCaller, Preimage, Referenda, Rewards, RuntimeOrigin, Scheduler,
+		DAYS,
 	};
 	use frame_support::{
 		assert_noop, assert_ok,
@@ -398,7 +435,9 @@ mod governance {
 
 	/// Every origin a call can arrive with, by name.
 	fn origins() -> Vec<(&'static str, RuntimeOrigin)> {
-		let council = |n, d| pallet_collective::RawOrigin::<AccountId, CouncilCollective>::Members(n, d).into();
+		let council = |n, d| {
+			pallet_collective::RawOrigin::<AccountId, CouncilCollective>::Members(n, d).into()
+		};
 		vec![
 			("root", RuntimeOrigin::root()),
 			("parameters", Origin::Parameters.into()),
@@ -412,7 +451,10 @@ mod governance {
 	}
 
 	fn call_name(pallet: &str, call: &str) -> pallet_tx_pause::RuntimeCallNameOf<Runtime> {
-		(pallet.as_bytes().to_vec().try_into().unwrap(), call.as_bytes().to_vec().try_into().unwrap())
+		(
+			pallet.as_bytes().to_vec().try_into().unwrap(),
+			call.as_bytes().to_vec().try_into().unwrap(),
+		)
 	}
 
 	/// The privileged calls, each with the origins that may make it.
@@ -421,15 +463,57 @@ mod governance {
 		let workers: &[&str] = &["root", "workers"];
 		let dave = account(Sr25519Keyring::Dave);
 		vec![
-			("datanets.set_params", Call::Datanets(pallet_datanets::Call::set_params { params: crate::Datanets::params() }), parameters),
-			("reputation.set_params", Call::Reputation(pallet_reputation::Call::set_params { params: crate::Reputation::params() }), parameters),
-			("attribution.set_params", Call::Attribution(pallet_attribution::Call::set_params { params: crate::Attribution::params() }), parameters),
-			("models.set_params", Call::Models(pallet_models::Call::set_params { params: crate::Models::params() }), parameters),
-			("rewards.set_params", Call::Rewards(pallet_rewards::Call::set_params { params: Rewards::params() }), parameters),
-			("attribution.set_min_stake", Call::Attribution(pallet_attribution::Call::set_min_stake { min_stake: 200 * OPEN }), workers),
-			("attribution.remove_worker", Call::Attribution(pallet_attribution::Call::remove_worker { who: dave.clone() }), workers),
+			(
+				"datanets.set_params",
+				Call::Datanets(pallet_datanets::Call::set_params {
+					params: crate::Datanets::params(),
+				}),
+				parameters,
+			),
+			(
+				"reputation.set_params",
+				Call::Reputation(pallet_reputation::Call::set_params {
+					params: crate::Reputation::params(),
+				}),
+				parameters,
+			),
+			(
+				"attribution.set_params",
+				Call::Attribution(pallet_attribution::Call::set_params {
+					params: crate::Attribution::params(),
+				}),
+				parameters,
+			),
+			(
+				"models.set_params",
+				Call::Models(pallet_models::Call::set_params { params: crate::Models::params() }),
+				parameters,
+			),
+			(
+				"rewards.set_params",
+				Call::Rewards(pallet_rewards::Call::set_params { params: Rewards::params() }),
+				parameters,
+			),
+			(
+				"attribution.set_min_stake",
+				Call::Attribution(pallet_attribution::Call::set_min_stake {
+					min_stake: 200 * OPEN,
+				}),
+				workers,
+			),
+			(
+				"attribution.remove_worker",
+				Call::Attribution(pallet_attribution::Call::remove_worker { who: dave.clone() }),
+				workers,
+			),
 			// Eve is barred in every state these calls are tried in.
-			("attribution.admit_worker", Call::Attribution(pallet_attribution::Call::admit_worker { who: account(Sr25519Keyring::Eve) }), workers),
+			(
+				"attribution.admit_worker",
+				Call::Attribution(pallet_attribution::Call::admit_worker {
+					who: account(Sr25519Keyring::Eve),
+				}),
+				workers,
+			),
 			(
 				"treasury.spend",
 				Call::Treasury(pallet_treasury::Call::spend {
@@ -442,12 +526,30 @@ mod governance {
 			),
 			(
 				"tx_pause.pause",
-				Call::TxPause(pallet_tx_pause::Call::pause { full_name: call_name("Datanets", "create_datanet") }),
+				Call::TxPause(pallet_tx_pause::Call::pause {
+					full_name: call_name("Datanets", "create_datanet"),
+				}),
 				&["root", "emergency", "council 2/3"],
 			),
-			("system.authorize_upgrade", Call::System(frame_system::Call::authorize_upgrade { code_hash: Default::default() }), &["root"]),
-			("council_membership.add_member", Call::CouncilMembership(pallet_membership::Call::add_member { who: dave.into() }), &["root"]),
-			("collator_selection.set_desired_candidates", Call::CollatorSelection(pallet_collator_selection::Call::set_desired_candidates { max: 5 }), &["root"]),
+			(
+				"system.authorize_upgrade",
+				Call::System(frame_system::Call::authorize_upgrade {
+					code_hash: Default::default(),
+				}),
+				&["root"],
+			),
+			(
+				"council_membership.add_member",
+				Call::CouncilMembership(pallet_membership::Call::add_member { who: dave.into() }),
+				&["root"],
+			),
+			(
+				"collator_selection.set_desired_candidates",
+				Call::CollatorSelection(pallet_collator_selection::Call::set_desired_candidates {
+					max: 5,
+				}),
+				&["root"],
+			),
 		]
 	}
 
@@ -463,7 +565,11 @@ mod governance {
 					if allowed.contains(&origin_name) {
 						assert!(result.is_ok(), "{name} from {origin_name}: {result:?}");
 					} else {
-						assert_eq!(result, Err(DispatchError::BadOrigin), "{name} from {origin_name}");
+						assert_eq!(
+							result,
+							Err(DispatchError::BadOrigin),
+							"{name} from {origin_name}"
+						);
 					}
 				});
 			}
@@ -519,14 +625,21 @@ mod governance {
 				Err(frame_system::Error::<Runtime>::CallFiltered.into())
 			);
 			// Governance, consensus and the pause itself stay callable.
-			for (pallet, call) in [("Referenda", "submit"), ("ConvictionVoting", "vote"), ("System", "remark"), ("ParachainSystem", "set_validation_data"), ("TxPause", "unpause")] {
+			for (pallet, call) in [
+				("Referenda", "submit"),
+				("ConvictionVoting", "vote"),
+				("System", "remark"),
+				("ParachainSystem", "set_validation_data"),
+				("TxPause", "unpause"),
+			] {
 				assert_noop!(
 					crate::TxPause::pause(Origin::EmergencyHalt.into(), call_name(pallet, call)),
 					pallet_tx_pause::Error::<Runtime>::Unpausable
 				);
 			}
-			assert_ok!(Call::TxPause(pallet_tx_pause::Call::unpause { ident: name })
-				.dispatch(pallet_collective::RawOrigin::<AccountId, CouncilCollective>::Members(2, 3).into()));
+			assert_ok!(Call::TxPause(pallet_tx_pause::Call::unpause { ident: name }).dispatch(
+				pallet_collective::RawOrigin::<AccountId, CouncilCollective>::Members(2, 3).into()
+			));
 			assert_ok!(create.dispatch(alice));
 		});
 	}
@@ -541,7 +654,9 @@ mod governance {
 		assert_eq!(track_of(Origin::EmergencyHalt.into()), Ok(tracks::id::EMERGENCY));
 		assert_eq!(track_of(RuntimeOrigin::signed(account(Sr25519Keyring::Alice))), Err(()));
 		assert_eq!(
-			track_of(pallet_collective::RawOrigin::<AccountId, CouncilCollective>::Members(3, 3).into()),
+			track_of(
+				pallet_collective::RawOrigin::<AccountId, CouncilCollective>::Members(3, 3).into()
+			),
 			Err(()),
 			"the council decides no referendum"
 		);
@@ -556,7 +671,12 @@ mod governance {
 			assert_ok!(TracksInfo::check_integrity());
 			let params = TracksInfo::info(tracks::id::PARAMETERS).unwrap();
 			assert_eq!(
-				(params.prepare_period, params.decision_period, params.confirm_period, params.min_enactment_period),
+				(
+					params.prepare_period,
+					params.decision_period,
+					params.confirm_period,
+					params.min_enactment_period
+				),
 				(1, 14, 1, 1)
 			);
 			// Periods shorter than the divisor become one block, never zero.
@@ -575,8 +695,13 @@ mod governance {
 	}
 
 	fn stash_voters() -> [AccountId; 4] {
-		[Sr25519Keyring::AliceStash, Sr25519Keyring::BobStash, Sr25519Keyring::CharlieStash, Sr25519Keyring::DaveStash]
-			.map(account)
+		[
+			Sr25519Keyring::AliceStash,
+			Sr25519Keyring::BobStash,
+			Sr25519Keyring::CharlieStash,
+			Sr25519Keyring::DaveStash,
+		]
+		.map(account)
 	}
 
 	/// Notes `call` as a preimage, submits it on the `parameters` track, places the decision
@@ -594,7 +719,12 @@ mod governance {
 			DispatchTime::After(0),
 		));
 		assert_ok!(Referenda::place_decision_deposit(alice, index));
-		for (voter, conviction) in stash_voters().into_iter().zip([Conviction::Locked1x, Conviction::Locked2x, Conviction::None, Conviction::Locked6x]) {
+		for (voter, conviction) in stash_voters().into_iter().zip([
+			Conviction::Locked1x,
+			Conviction::Locked2x,
+			Conviction::None,
+			Conviction::Locked6x,
+		]) {
 			assert_ok!(ConvictionVoting::vote(
 				RuntimeOrigin::signed(voter),
 				index,

@@ -9,7 +9,8 @@ use std::time::Instant;
 fn main() -> anyhow::Result<()> {
 	let args: Vec<u64> = std::env::args().skip(1).map(|a| a.parse()).collect::<Result<_, _>>()?;
 	let arg = |i: usize, default: u64| args.get(i).copied().unwrap_or(default);
-	let (n, d, m, k) = (arg(0, 100_000) as usize, arg(1, 256) as u32, arg(2, 64) as usize, arg(3, 10) as u32);
+	let (n, d, m, k) =
+		(arg(0, 100_000) as usize, arg(1, 256) as u32, arg(2, 64) as usize, arg(3, 10) as u32);
 	// SplitMix64: reproducible inputs without an RNG crate.
 	let mut state = 42u64;
 	let mut next = move || {
@@ -19,8 +20,14 @@ fn main() -> anyhow::Result<()> {
 		z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
 		z ^ (z >> 31)
 	};
-	let items = Embeddings::from_i8(d, &(0..n * d as usize).map(|_| next() as u8 as i8).collect::<Vec<_>>())?;
-	let queries = Embeddings::from_i8(d, &(0..m * d as usize).map(|_| next() as u8 as i8).collect::<Vec<_>>())?;
+	let items = Embeddings::from_i8(
+		d,
+		&(0..n * d as usize).map(|_| next() as u8 as i8).collect::<Vec<_>>(),
+	)?;
+	let queries = Embeddings::from_i8(
+		d,
+		&(0..m * d as usize).map(|_| next() as u8 as i8).collect::<Vec<_>>(),
+	)?;
 	let labels: Vec<u32> = (0..n).map(|_| (next() % 10) as u32).collect();
 	let query_labels: Vec<u32> = (0..m).map(|_| (next() % 10) as u32).collect();
 	for portable_distance in [false, true] {

@@ -49,7 +49,11 @@ impl Engine {
 	/// What runs the work: the CPU kernel, or the GPU adapter.
 	pub fn describe(&self) -> String {
 		match self {
-			Engine::Cpu(cpu) => format!("cpu ({} kernel, {} threads)", cpu.kernel().name(), rayon::current_num_threads()),
+			Engine::Cpu(cpu) => format!(
+				"cpu ({} kernel, {} threads)",
+				cpu.kernel().name(),
+				rayon::current_num_threads()
+			),
 			Engine::Gpu { gpu, .. } => gpu.adapter_name(),
 		}
 	}
@@ -87,7 +91,8 @@ impl Engine {
 /// needs (empty slices for similarity).
 pub fn check_inputs<'a>(method: Method, inputs: Inputs<'a>) -> Result<(&'a [u32], &'a [u32])> {
 	let Inputs { items, labels, queries, query_labels } = inputs;
-	check_shape(items.dimension(), items.len() as u64, method.k()).map_err(|e| Error::Shape(format!("{e:?}")))?;
+	check_shape(items.dimension(), items.len() as u64, method.k())
+		.map_err(|e| Error::Shape(format!("{e:?}")))?;
 	if queries.dimension() != items.dimension() {
 		return Err(Error::Shape(format!(
 			"queries have dimension {}, items {}",
@@ -96,7 +101,10 @@ pub fn check_inputs<'a>(method: Method, inputs: Inputs<'a>) -> Result<(&'a [u32]
 		)));
 	}
 	if queries.is_empty() || queries.len() > MAX_QUERIES {
-		return Err(Error::Shape(format!("{} queries; between 1 and {MAX_QUERIES} per run", queries.len())));
+		return Err(Error::Shape(format!(
+			"{} queries; between 1 and {MAX_QUERIES} per run",
+			queries.len()
+		)));
 	}
 	if !method.needs_labels() {
 		return Ok((&[], &[]));
@@ -192,7 +200,11 @@ fn attribute_in_groups(
 		let last = (first + group).min(queries.len());
 		let t0 = Instant::now();
 		let group_queries = queries.rows(first..last);
-		let group = Inputs { queries: &group_queries, query_labels: query_labels.map(|l| &l[first..last]), ..inputs };
+		let group = Inputs {
+			queries: &group_queries,
+			query_labels: query_labels.map(|l| &l[first..last]),
+			..inputs
+		};
 		let (rankings, roots) = engine.rank(method, group, &|done| progress(first + done))?;
 		let t1 = Instant::now();
 		results.par_extend(rankings.par_iter().enumerate().map(|(q, ranking)| QueryResult {
@@ -220,7 +232,9 @@ fn attribute_in_groups(
 mod tests {
 	use super::*;
 	use crate::Embeddings;
-	use openledger_primitives::attribution::{commitment as reference_commitment, reference_entries};
+	use openledger_primitives::attribution::{
+		commitment as reference_commitment, reference_entries,
+	};
 
 	#[test]
 	fn output_matches_the_reference_definitions_in_any_grouping() {
@@ -230,25 +244,41 @@ mod tests {
 		let queries = Embeddings::from_i8(d as u32, &raw[30 * d..]).unwrap();
 		let labels: Vec<u32> = (0..30).map(|i| i % 4).collect();
 		let qlabels: Vec<u32> = (0..10).map(|i| i % 4).collect();
-		let inputs = Inputs { items: &items, labels: Some(&labels), queries: &queries, query_labels: Some(&qlabels) };
+		let inputs = Inputs {
+			items: &items,
+			labels: Some(&labels),
+			queries: &queries,
+			query_labels: Some(&qlabels),
+		};
 		for method in [Method::KnnShapley { k: 3 }, Method::Similarity { k: 4 }] {
 			// One group of all ten queries; groups of three (the last of one); one query each.
 			for held in [usize::MAX, 3 * 30, 1] {
 				let mut seen = Vec::new();
 				let engine = Engine::Cpu(Cpu::default());
-				let out = attribute_in_groups(&engine, method, 2, inputs, held, &|_| {}, &mut |group| {
-					seen.extend_from_slice(group);
-					Ok(())
-				})
-				.unwrap();
+				let out =
+					attribute_in_groups(&engine, method, 2, inputs, held, &|_| {}, &mut |group| {
+						seen.extend_from_slice(group);
+						Ok(())
+					})
+					.unwrap();
 				let mut sums = vec![0i64; 30];
 				for (q, result) in out.queries.iter().enumerate() {
-					let want = reference_entries(method, items.packed(), &labels, queries.row(q), qlabels[q]);
+					let want = reference_entries(
+						method,
+						items.packed(),
+						&labels,
+						queries.row(q),
+						qlabels[q],
+					);
 					assert_eq!(result.root, reference_commitment(&want));
 					assert_eq!(result.leaf_count as usize, want.len());
 					let paid = if method.needs_labels() { 2 } else { 4 };
 					assert_eq!(result.top, want[..paid].to_vec());
-					assert_eq!(seen[q], Ranking::from_entries(&want), "query {q} handed on in order");
+					assert_eq!(
+						seen[q],
+						Ranking::from_entries(&want),
+						"query {q} handed on in order"
+					);
 					for e in &want {
 						sums[e.index as usize] += e.value;
 					}
@@ -266,7 +296,9 @@ mod tests {
 		let other = Embeddings::from_i8(8, &[0; 8]).unwrap();
 		let knn = Method::KnnShapley { k: 1 };
 		let err = |r: Result<(&[u32], &[u32])>| r.unwrap_err().to_string();
-		let check = |method, labels, queries, query_labels| check_inputs(method, Inputs::new(&items, labels, queries, query_labels));
+		let check = |method, labels, queries, query_labels| {
+			check_inputs(method, Inputs::new(&items, labels, queries, query_labels))
+		};
 		assert!(err(check(knn, None, &queries, None)).contains("needs item labels"));
 		assert!(err(check(knn, Some(&[1]), &queries, Some(&[1]))).contains("1 labels for 2 items"));
 		assert!(err(check(knn, Some(&[1, 2]), &other, Some(&[1]))).contains("dimension 8"));

@@ -18,7 +18,8 @@ use rayon::prelude::*;
 const CHUNK: usize = 4096;
 
 fn hash_all<const N: usize>(params: &Params, preimages: &[[u8; N]], out: &mut [Hash]) {
-	let mut jobs: Vec<HashManyJob> = preimages.iter().map(|p| HashManyJob::new(params, p)).collect();
+	let mut jobs: Vec<HashManyJob> =
+		preimages.iter().map(|p| HashManyJob::new(params, p)).collect();
 	hash_many(jobs.iter_mut());
 	for (o, job) in out.iter_mut().zip(&jobs) {
 		o.copy_from_slice(job.to_hash().as_bytes());
@@ -81,7 +82,12 @@ mod tests {
 	fn equals_the_reference_tree() {
 		for n in [0usize, 1, 2, 3, 5, 4096, 4097, 9000] {
 			let entries: Vec<Entry> = (0..n as u32)
-				.map(|r| Entry { rank: r, index: r.wrapping_mul(7919) % 10007, distance: r * 3, value: r as i64 - 500 })
+				.map(|r| Entry {
+					rank: r,
+					index: r.wrapping_mul(7919) % 10007,
+					distance: r * 3,
+					value: r as i64 - 500,
+				})
 				.collect();
 			assert_eq!(root(&Ranking::from_entries(&entries)), commitment(&entries), "n={n}");
 		}

@@ -53,7 +53,10 @@ impl Embeddings {
 	/// The rows in `range`, as embeddings of their own.
 	pub fn rows(&self, range: std::ops::Range<usize>) -> Embeddings {
 		let words = self.words();
-		Embeddings { dimension: self.dimension, packed: self.packed[range.start * words..range.end * words].to_vec() }
+		Embeddings {
+			dimension: self.dimension,
+			packed: self.packed[range.start * words..range.end * words].to_vec(),
+		}
 	}
 
 	/// All rows, packed, row after row.

@@ -68,21 +68,33 @@ impl DatanetExport {
 	pub fn load(dir: &Path) -> Result<Self> {
 		let fail = |reason: String| Error::Export { path: dir.to_path_buf(), reason };
 		let manifest_path = dir.join("version.json");
-		let text = std::fs::read_to_string(&manifest_path).map_err(|source| Error::Io { path: manifest_path.clone(), source })?;
-		let manifest: Manifest = serde_json::from_str(&text).map_err(|e| fail(format!("version.json: {e}")))?;
+		let text = std::fs::read_to_string(&manifest_path)
+			.map_err(|source| Error::Io { path: manifest_path.clone(), source })?;
+		let manifest: Manifest =
+			serde_json::from_str(&text).map_err(|e| fail(format!("version.json: {e}")))?;
 		let (d, values) = npy::read_i8_matrix(&dir.join("embeddings.npy"))?;
 		if d != manifest.dimension {
-			return Err(fail(format!("embeddings.npy has dimension {d}, version.json says {}", manifest.dimension)));
+			return Err(fail(format!(
+				"embeddings.npy has dimension {d}, version.json says {}",
+				manifest.dimension
+			)));
 		}
 		let rows = values.len() / d.max(1) as usize;
 		if rows != manifest.items.len() {
-			return Err(fail(format!("embeddings.npy has {rows} rows for {} items", manifest.items.len())));
+			return Err(fail(format!(
+				"embeddings.npy has {rows} rows for {} items",
+				manifest.items.len()
+			)));
 		}
 		let hash = |field: &str, text: &str, i: usize| {
-			parse_hash(text).map_err(|e| fail(format!("item {i}: {field} {text:?} is not 32 bytes of hex ({e:?})")))
+			parse_hash(text).map_err(|e| {
+				fail(format!("item {i}: {field} {text:?} is not 32 bytes of hex ({e:?})"))
+			})
 		};
 		let mut leaves = Vec::with_capacity(rows);
-		for (i, (item, embedding)) in manifest.items.iter().zip(values.chunks_exact(d as usize)).enumerate() {
+		for (i, (item, embedding)) in
+			manifest.items.iter().zip(values.chunks_exact(d as usize)).enumerate()
+		{
 			let leaf = ContributionLeaf {
 				id: item.id,
 				contributor: hash("contributor", &item.contributor, i)?,
@@ -91,17 +103,27 @@ impl DatanetExport {
 				label: item.label,
 			};
 			if embedding_hash(embedding) != leaf.embedding_hash {
-				return Err(fail(format!("row {i} of embeddings.npy does not hash to item {}'s embedding_hash", item.id)));
+				return Err(fail(format!(
+					"row {i} of embeddings.npy does not hash to item {}'s embedding_hash",
+					item.id
+				)));
 			}
 			if i > 0 && manifest.items[i - 1].id >= item.id {
-				return Err(fail(format!("items are not in ascending id order at position {i} (id {})", item.id)));
+				return Err(fail(format!(
+					"items are not in ascending id order at position {i} (id {})",
+					item.id
+				)));
 			}
 			leaves.push(leaf);
 		}
 		let root = hash("root", &manifest.root, 0)?;
 		let computed = version_root(&mut leaves);
 		if computed != root {
-			return Err(fail(format!("the items' root is {}, version.json says {}", to_hex(&computed), manifest.root)));
+			return Err(fail(format!(
+				"the items' root is {}, version.json says {}",
+				to_hex(&computed),
+				manifest.root
+			)));
 		}
 		let items = Embeddings::from_i8(d, &values)?;
 		let labels = manifest.items.iter().map(|item| item.label).collect();
@@ -109,9 +131,16 @@ impl DatanetExport {
 	}
 
 	/// Writes an export of `leaves` (in any order) with their `embeddings` (same order).
-	pub fn write(dir: &Path, datanet: u64, version: u32, dimension: u32, mut rows: Vec<(ContributionLeaf<Hash>, Vec<i8>)>) -> Result<PathBuf> {
+	pub fn write(
+		dir: &Path,
+		datanet: u64,
+		version: u32,
+		dimension: u32,
+		mut rows: Vec<(ContributionLeaf<Hash>, Vec<i8>)>,
+	) -> Result<PathBuf> {
 		rows.sort_by_key(|(leaf, _)| leaf.id);
-		let mut leaves: Vec<ContributionLeaf<Hash>> = rows.iter().map(|(leaf, _)| leaf.clone()).collect();
+		let mut leaves: Vec<ContributionLeaf<Hash>> =
+			rows.iter().map(|(leaf, _)| leaf.clone()).collect();
 		let manifest = Manifest {
 			datanet,
 			version,
@@ -128,9 +157,11 @@ impl DatanetExport {
 				})
 				.collect(),
 		};
-		std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+		std::fs::create_dir_all(dir)
+			.map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
 		let path = dir.join("version.json");
-		let json = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Shape(e.to_string()))?;
+		let json =
+			serde_json::to_string_pretty(&manifest).map_err(|e| Error::Shape(e.to_string()))?;
 		std::fs::write(&path, json).map_err(|source| Error::Io { path: path.clone(), source })?;
 		let flat: Vec<i8> = rows.into_iter().flat_map(|(_, e)| e).collect();
 		npy::write_i8_matrix(&dir.join("embeddings.npy"), dimension as usize, &flat)?;
@@ -191,6 +222,9 @@ mod tests {
 		};
 		flat[3] += 1;
 		npy::write_i8_matrix(&path.join("embeddings.npy"), 8, &flat).unwrap();
-		assert!(DatanetExport::load(&path).unwrap_err().to_string().contains("row 0 of embeddings.npy does not hash"));
+		assert!(DatanetExport::load(&path)
+			.unwrap_err()
+			.to_string()
+			.contains("row 0 of embeddings.npy does not hash"));
 	}
 }

@@ -22,6 +22,6 @@ pub mod gpu;
 pub mod npy;
 pub mod ranking;
 
-pub use error::{Error, Result};
 pub use data::{Embeddings, Inputs};
+pub use error::{Error, Result};
 pub use ranking::Ranking;

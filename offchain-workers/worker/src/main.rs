@@ -176,8 +176,10 @@ fn main() -> anyhow::Result<()> {
 fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
 	let mut args = match &flags.config {
 		Some(path) => {
-			let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-			toml::from_str::<RunArgs>(&text).with_context(|| format!("parsing {}", path.display()))?
+			let text = std::fs::read_to_string(path)
+				.with_context(|| format!("reading {}", path.display()))?;
+			toml::from_str::<RunArgs>(&text)
+				.with_context(|| format!("parsing {}", path.display()))?
 		},
 		None => RunArgs::default(),
 	};
@@ -193,14 +195,19 @@ fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
 	args.corrupt_tail |= flags.corrupt_tail;
 
 	let secret = match (&args.key_file, &args.dev_seed) {
-		(Some(path), None) => std::fs::read_to_string(path).with_context(|| format!("reading the key file {}", path.display()))?,
+		(Some(path), None) => std::fs::read_to_string(path)
+			.with_context(|| format!("reading the key file {}", path.display()))?,
 		(None, Some(seed)) => seed.clone(),
 		(Some(_), Some(_)) => bail!("give either a key file or a dev seed, not both"),
 		(None, None) => bail!("no key: give --key-file or --dev-seed"),
 	};
-	let uri: subxt_signer::SecretUri = secret.trim().parse().context("the key is not a secret URI")?;
-	let signer = subxt_signer::sr25519::Keypair::from_uri(&uri).context("the key does not make an sr25519 key pair")?;
-	let store = openledger_worker::daemon::store::Store::parse(args.store.as_deref().context("no content store: give --store")?)?;
+	let uri: subxt_signer::SecretUri =
+		secret.trim().parse().context("the key is not a secret URI")?;
+	let signer = subxt_signer::sr25519::Keypair::from_uri(&uri)
+		.context("the key does not make an sr25519 key pair")?;
+	let store = openledger_worker::daemon::store::Store::parse(
+		args.store.as_deref().context("no content store: give --store")?,
+	)?;
 	let engine = match args.device.unwrap_or(DeviceArg::Gpu) {
 		DeviceArg::Cpu => Engine::Cpu(Cpu::default()),
 		DeviceArg::Gpu => Engine::gpu(Gpu::new()?, None),
@@ -234,12 +241,14 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 	} else {
 		let path = args.items.as_ref().context("--items or --datanet is required")?;
 		let (d, values) = npy::read_i8_matrix(path)?;
-		let items = Embeddings::from_i8(d, &values).with_context(|| format!("{}", path.display()))?;
+		let items =
+			Embeddings::from_i8(d, &values).with_context(|| format!("{}", path.display()))?;
 		let labels = args.labels.as_deref().map(npy::read_labels).transpose()?;
 		(items, labels, None)
 	};
 	let (qd, qvalues) = npy::read_i8_matrix(&args.queries)?;
-	let queries = Embeddings::from_i8(qd, &qvalues).with_context(|| format!("{}", args.queries.display()))?;
+	let queries =
+		Embeddings::from_i8(qd, &qvalues).with_context(|| format!("{}", args.queries.display()))?;
 	let query_labels = args.query_labels.as_deref().map(npy::read_labels).transpose()?;
 	if method.needs_labels() && (labels.is_none() || query_labels.is_none()) {
 		bail!("--method knn-shapley needs item labels (--labels or --datanet) and --query-labels");
@@ -271,33 +280,60 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 		"attributing"
 	);
 
-	let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(queries.len() as u64) };
+	let bar =
+		if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(queries.len() as u64) };
 	bar.set_style(
 		ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} queries, eta {eta}")
 			.expect("a valid template")
 			.progress_chars("=> "),
 	);
 	let top = args.top.unwrap_or(args.k);
-	let inputs = Inputs { items: &items, labels: labels.as_deref(), queries: &queries, query_labels: query_labels.as_deref() };
+	let inputs = Inputs {
+		items: &items,
+		labels: labels.as_deref(),
+		queries: &queries,
+		query_labels: query_labels.as_deref(),
+	};
 	let mut entries = match &args.entries {
-		Some(path) => Some(EntriesFile::create(path, queries.len(), method.committed_count(items.len() as u32) as usize)?),
+		Some(path) => Some(EntriesFile::create(
+			path,
+			queries.len(),
+			method.committed_count(items.len() as u32) as usize,
+		)?),
 		None => None,
 	};
-	let output = attribute(&engine, method, top, inputs, &|done| bar.set_position(done as u64), &mut |group| {
-		if let Some(file) = entries.as_mut() {
-			file.append(group)?;
-		}
-		Ok(())
-	})?;
+	let output = attribute(
+		&engine,
+		method,
+		top,
+		inputs,
+		&|done| bar.set_position(done as u64),
+		&mut |group| {
+			if let Some(file) = entries.as_mut() {
+				file.append(group)?;
+			}
+			Ok(())
+		},
+	)?;
 	bar.finish_and_clear();
 
 	npy::write_i64(&args.out, &output.values)?;
 	if let Some(file) = entries {
 		file.finish()?;
 	}
-	let summary = summary(&args, method, top, &engine, &items, datanet, &output, (loaded - started).as_secs_f64() * 1e3);
+	let summary = summary(
+		&args,
+		method,
+		top,
+		&engine,
+		&items,
+		datanet,
+		&output,
+		(loaded - started).as_secs_f64() * 1e3,
+	);
 	let text = serde_json::to_string_pretty(&summary)?;
-	std::fs::write(&args.summary, text).with_context(|| format!("writing {}", args.summary.display()))?;
+	std::fs::write(&args.summary, text)
+		.with_context(|| format!("writing {}", args.summary.display()))?;
 	tracing::info!(
 		rank_ms = output.timings.rank,
 		commit_ms = output.timings.commit,
@@ -363,33 +399,54 @@ mod tests {
 		)
 		.unwrap();
 		let Command::Attribute(a) = cli.command else { panic!("parsed as attribute") };
-		assert_eq!((a.method, a.k, a.device, a.top), (MethodArg::KnnShapley, 10, DeviceArg::Cpu, None));
+		assert_eq!(
+			(a.method, a.k, a.device, a.top),
+			(MethodArg::KnnShapley, 10, DeviceArg::Cpu, None)
+		);
 		assert_eq!(a.items, Some(PathBuf::from("X.npy")));
 	}
 
 	#[test]
 	fn datanet_replaces_items_and_defaults_to_the_gpu() {
-		let cli = parse("attribute --datanet D --queries Q.npy --method similarity --k 3 --out V --summary S").unwrap();
+		let cli = parse(
+			"attribute --datanet D --queries Q.npy --method similarity --k 3 --out V --summary S",
+		)
+		.unwrap();
 		let Command::Attribute(a) = cli.command else { panic!("parsed as attribute") };
 		assert_eq!((a.datanet, a.device), (Some(PathBuf::from("D")), DeviceArg::Gpu));
 	}
 
 	#[test]
 	fn parses_the_daemon_and_its_config_file() {
-		let cli = parse("run --dev-seed //Dave --store /srv/store --device cpu --metrics 127.0.0.1:9616").unwrap();
+		let cli =
+			parse("run --dev-seed //Dave --store /srv/store --device cpu --metrics 127.0.0.1:9616")
+				.unwrap();
 		let Command::Run(r) = cli.command else { panic!("parsed as run") };
-		assert_eq!((r.dev_seed.as_deref(), r.device, r.corrupt_one_entry), (Some("//Dave"), Some(DeviceArg::Cpu), false));
+		assert_eq!(
+			(r.dev_seed.as_deref(), r.device, r.corrupt_one_entry),
+			(Some("//Dave"), Some(DeviceArg::Cpu), false)
+		);
 		assert!(parse("run --dev-seed //Dave --key-file k").is_err(), "one key source");
-		let file: RunArgs = toml::from_str("node = \"ws://n:1\"\nstate_dir = \"s\"\ndevice = \"gpu\"\n").unwrap();
+		let file: RunArgs =
+			toml::from_str("node = \"ws://n:1\"\nstate_dir = \"s\"\ndevice = \"gpu\"\n").unwrap();
 		assert_eq!((file.node.as_deref(), file.device), (Some("ws://n:1"), Some(DeviceArg::Gpu)));
-		assert!(toml::from_str::<RunArgs>("config = \"x\"\n").is_err(), "the file cannot name another file");
+		assert!(
+			toml::from_str::<RunArgs>("config = \"x\"\n").is_err(),
+			"the file cannot name another file"
+		);
 	}
 
 	#[test]
 	fn refuses_bad_combinations() {
-		assert!(parse("attribute --queries Q --method similarity --k 3 --out V --summary S").is_err(), "no items");
+		assert!(
+			parse("attribute --queries Q --method similarity --k 3 --out V --summary S").is_err(),
+			"no items"
+		);
 		assert!(parse("attribute --items X --datanet D --queries Q --method similarity --k 3 --out V --summary S").is_err());
-		assert!(parse("attribute --items X --queries Q --method shapley --k 3 --out V --summary S").is_err());
+		assert!(parse(
+			"attribute --items X --queries Q --method shapley --k 3 --out V --summary S"
+		)
+		.is_err());
 		assert!(parse("attribute --items X --queries Q --method similarity --k 3 --out V --summary S --device tpu").is_err());
 	}
 }

@@ -26,7 +26,8 @@ fn npy_err(path: &Path, reason: impl Into<String>) -> Error {
 
 /// Reads a `.npy` file.
 pub fn read(path: &Path) -> Result<Array> {
-	let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+	let bytes =
+		std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
 	parse(path, bytes)
 }
 
@@ -37,7 +38,9 @@ fn parse(path: &Path, mut bytes: Vec<u8>) -> Result<Array> {
 	let major = bytes[6];
 	let (header_len, start) = match major {
 		1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
-		2 | 3 if bytes.len() >= 12 => (u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12),
+		2 | 3 if bytes.len() >= 12 => {
+			(u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12)
+		},
 		_ => return Err(npy_err(path, format!("unsupported .npy format version {major}"))),
 	};
 	let end = start + header_len;
@@ -49,9 +52,13 @@ fn parse(path: &Path, mut bytes: Vec<u8>) -> Result<Array> {
 		.map(|v| v.trim_matches(|c| c == '\'' || c == '"').to_string())
 		.ok_or_else(|| npy_err(path, "header has no 'descr'"))?;
 	if dict_value(header, "fortran_order").as_deref() != Some("False") {
-		return Err(npy_err(path, "Fortran-order arrays are not supported; save with np.ascontiguousarray"));
+		return Err(npy_err(
+			path,
+			"Fortran-order arrays are not supported; save with np.ascontiguousarray",
+		));
 	}
-	let shape_text = dict_value(header, "shape").ok_or_else(|| npy_err(path, "header has no 'shape'"))?;
+	let shape_text =
+		dict_value(header, "shape").ok_or_else(|| npy_err(path, "header has no 'shape'"))?;
 	let shape = shape_text
 		.trim_matches(|c| c == '(' || c == ')')
 		.split(',')
@@ -60,14 +67,20 @@ fn parse(path: &Path, mut bytes: Vec<u8>) -> Result<Array> {
 		.map(|s| s.parse::<usize>().map_err(|_| npy_err(path, format!("bad shape {shape_text}"))))
 		.collect::<Result<Vec<_>>>()?;
 	let width = element_width(&descr).ok_or_else(|| {
-		npy_err(path, format!("element type {descr} is not supported (little-endian integers only)"))
+		npy_err(
+			path,
+			format!("element type {descr} is not supported (little-endian integers only)"),
+		)
 	})?;
 	let count = shape.iter().try_fold(1usize, |a, &b| a.checked_mul(b));
 	let expected = count.and_then(|c| c.checked_mul(width));
 	if expected != Some(bytes.len() - end.min(bytes.len())) {
 		return Err(npy_err(
 			path,
-			format!("shape {shape:?} of {descr} needs {expected:?} data bytes, the file has {}", bytes.len().saturating_sub(end)),
+			format!(
+				"shape {shape:?} of {descr} needs {expected:?} data bytes, the file has {}",
+				bytes.len().saturating_sub(end)
+			),
 		));
 	}
 	let data = bytes.split_off(end);
@@ -105,7 +118,10 @@ pub fn read_i8_matrix(path: &Path) -> Result<(u32, Vec<i8>)> {
 		return Err(npy_err(path, format!("embeddings must be int8 (|i1), found {}", array.descr)));
 	}
 	let [_, d] = array.shape[..] else {
-		return Err(npy_err(path, format!("embeddings must be 2-D [N, d], found shape {:?}", array.shape)));
+		return Err(npy_err(
+			path,
+			format!("embeddings must be 2-D [N, d], found shape {:?}", array.shape),
+		));
 	};
 	let d = u32::try_from(d).map_err(|_| npy_err(path, "dimension too large"))?;
 	Ok((d, array.data.into_iter().map(|b| b as i8).collect()))
@@ -130,8 +146,14 @@ pub fn read_labels(path: &Path) -> Result<Vec<u32>> {
 			if signed && chunk[width - 1] & 0x80 != 0 {
 				word[width..].fill(0xff);
 			}
-			let value = if signed { i64::from_le_bytes(word) as i128 } else { u64::from_le_bytes(word) as i128 };
-			u32::try_from(value).map_err(|_| npy_err(path, format!("label {value} at position {i} is not in 0..=4294967295")))
+			let value = if signed {
+				i64::from_le_bytes(word) as i128
+			} else {
+				u64::from_le_bytes(word) as i128
+			};
+			u32::try_from(value).map_err(|_| {
+				npy_err(path, format!("label {value} at position {i} is not in 0..=4294967295"))
+			})
 		})
 		.collect()
 }
@@ -139,8 +161,10 @@ pub fn read_labels(path: &Path) -> Result<Vec<u32>> {
 /// The format 1.0 header for an array of `descr` elements with `shape`.
 fn header(descr: &str, shape: &[usize]) -> Vec<u8> {
 	let dims: Vec<String> = shape.iter().map(|s| s.to_string()).collect();
-	let shape_text = if dims.len() == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(", ")) };
-	let mut dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape_text}, }}");
+	let shape_text =
+		if dims.len() == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(", ")) };
+	let mut dict =
+		format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape_text}, }}");
 	// The data starts on a 64-byte boundary; the header ends with a newline.
 	let unpadded = MAGIC.len() + 4 + dict.len() + 1;
 	dict.push_str(&" ".repeat((64 - unpadded % 64) % 64));
@@ -179,14 +203,17 @@ impl EntriesFile {
 		let partial = PathBuf::from(partial);
 		let io = |source| Error::Io { path: partial.clone(), source };
 		let mut file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(io)?);
-		std::io::Write::write_all(&mut file, &header("<i8", &[queries, per_query, 4])).map_err(io)?;
+		std::io::Write::write_all(&mut file, &header("<i8", &[queries, per_query, 4]))
+			.map_err(io)?;
 		Ok(EntriesFile { path: path.to_path_buf(), partial, file, per_query })
 	}
 
 	/// Flushes and moves the file to its final path.
 	pub fn finish(mut self) -> Result<()> {
-		std::io::Write::flush(&mut self.file).map_err(|source| Error::Io { path: self.partial.clone(), source })?;
-		std::fs::rename(&self.partial, &self.path).map_err(|source| Error::Io { path: self.path.clone(), source })
+		std::io::Write::flush(&mut self.file)
+			.map_err(|source| Error::Io { path: self.partial.clone(), source })?;
+		std::fs::rename(&self.partial, &self.path)
+			.map_err(|source| Error::Io { path: self.path.clone(), source })
 	}
 
 	/// Appends the next rankings, in query order.
@@ -194,7 +221,11 @@ impl EntriesFile {
 		let io = |source| Error::Io { path: self.partial.clone(), source };
 		for ranking in rankings {
 			if ranking.len() != self.per_query {
-				return Err(Error::Shape(format!("a ranking of {} entries, {} expected", ranking.len(), self.per_query)));
+				return Err(Error::Shape(format!(
+					"a ranking of {} entries, {} expected",
+					ranking.len(),
+					self.per_query
+				)));
 			}
 			let mut row = Vec::with_capacity(ranking.len() * 32);
 			for e in ranking.entries() {
@@ -247,7 +278,10 @@ mod tests {
 		let p = temp("v.npy");
 		write_i64(&p, &[-1, i64::MAX]).unwrap();
 		let a = read(&p).unwrap();
-		assert_eq!((a.descr.as_str(), a.shape.as_slice(), a.data.len()), ("<i8", &[2usize][..], 16));
+		assert_eq!(
+			(a.descr.as_str(), a.shape.as_slice(), a.data.len()),
+			("<i8", &[2usize][..], 16)
+		);
 	}
 
 	#[test]

@@ -30,7 +30,12 @@ impl Ranking {
 
 	/// The entry at `rank`.
 	pub fn entry(&self, rank: usize) -> Entry {
-		Entry { rank: rank as u32, index: self.index[rank], distance: self.distance[rank], value: self.value[rank] }
+		Entry {
+			rank: rank as u32,
+			index: self.index[rank],
+			distance: self.distance[rank],
+			value: self.value[rank],
+		}
 	}
 
 	/// All entries in rank order.

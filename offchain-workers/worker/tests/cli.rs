@@ -61,11 +61,14 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 	let (items, labels, queries, qlabels) = inputs(&dir, n, m, d);
 	let items_e = Embeddings::from_i8(d as u32, &items).unwrap();
 	let queries_e = Embeddings::from_i8(d as u32, &queries).unwrap();
-	for (method, name) in [(Method::KnnShapley { k: 4 }, "knn-shapley"), (Method::Similarity { k: 6 }, "similarity")] {
+	for (method, name) in
+		[(Method::KnnShapley { k: 4 }, "knn-shapley"), (Method::Similarity { k: 6 }, "similarity")]
+	{
 		let mut want_values = vec![0i64; n];
 		let mut want_roots = Vec::new();
 		for (q, &query_label) in qlabels.iter().enumerate() {
-			let entries = reference_entries(method, items_e.packed(), &labels, queries_e.row(q), query_label);
+			let entries =
+				reference_entries(method, items_e.packed(), &labels, queries_e.row(q), query_label);
 			for e in &entries {
 				want_values[e.index as usize] += e.value;
 			}
@@ -73,10 +76,20 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 		}
 		// The GPU twice: roots hashed on the CPU (lavapipe's default) and on the device.
 		for (device, commit_on) in [("cpu", "auto"), ("gpu", "cpu"), ("gpu", "device")] {
-			let (out, summary) = (dir.join(format!("{name}-{device}.npy")), dir.join(format!("{name}-{device}.json")));
+			let (out, summary) = (
+				dir.join(format!("{name}-{device}.npy")),
+				dir.join(format!("{name}-{device}.json")),
+			);
 			let entries = dir.join(format!("{name}-{device}-entries.npy"));
 			let output = run(worker()
-				.args(["--items", "items.npy", "--labels", "labels.npy", "--queries", "queries.npy"])
+				.args([
+					"--items",
+					"items.npy",
+					"--labels",
+					"labels.npy",
+					"--queries",
+					"queries.npy",
+				])
 				.args(["--query-labels", "qlabels.npy", "--method", name, "--k"])
 				.arg(method.k().to_string())
 				.args(["--top", "3", "--device", device, "--commit-on", commit_on, "--out"])
@@ -91,25 +104,40 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 			let a = npy::read(&entries).unwrap();
 			let len = if method.needs_labels() { n } else { method.k() as usize };
 			assert_eq!(a.shape, vec![m, len, 4]);
-			let fields: Vec<i64> = a.data.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap())).collect();
+			let fields: Vec<i64> =
+				a.data.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap())).collect();
 			let from_file: Vec<String> = fields
 				.chunks_exact(len * 4)
 				.map(|query| {
 					let committed: Vec<Entry> = query
 						.chunks_exact(4)
-						.map(|f| Entry { rank: f[0] as u32, index: f[1] as u32, distance: f[2] as u32, value: f[3] })
+						.map(|f| Entry {
+							rank: f[0] as u32,
+							index: f[1] as u32,
+							distance: f[2] as u32,
+							value: f[3],
+						})
 						.collect();
 					openledger_primitives::hex::to_hex(&commitment(&committed))
 				})
 				.collect();
 			assert_eq!(from_file, want_roots, "{name} on {device}: entries file");
 			assert_eq!(read_values(&out), want_values, "{name} on {device}");
-			let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
-			let roots: Vec<&str> = s["queries"].as_array().unwrap().iter().map(|q| q["root"].as_str().unwrap()).collect();
+			let s: serde_json::Value =
+				serde_json::from_slice(&std::fs::read(&summary).unwrap()).unwrap();
+			let roots: Vec<&str> = s["queries"]
+				.as_array()
+				.unwrap()
+				.iter()
+				.map(|q| q["root"].as_str().unwrap())
+				.collect();
 			assert_eq!(roots, want_roots, "{name} on {device}, commitments on {commit_on}");
 			assert_eq!(s["device"], device);
 			let on = if commit_on == "device" { "gpu" } else { "cpu" };
-			assert_eq!(s["commitments_on"], on, "a software adapter leaves the roots to the CPU by default");
+			assert_eq!(
+				s["commitments_on"], on,
+				"a software adapter leaves the roots to the CPU by default"
+			);
 			let paid = if method.needs_labels() { 3 } else { 6 };
 			assert_eq!(s["queries"][0]["top"].as_array().unwrap().len(), paid);
 			if device == "gpu" {
@@ -141,14 +169,24 @@ fn a_datanet_export_is_checked_then_attributed() {
 		})
 		.collect();
 	let export = DatanetExport::write(&dir.join("dn"), 7, 2, d as u32, rows).unwrap();
-	let base = ["--queries", "queries.npy", "--query-labels", "qlabels.npy", "--method", "knn-shapley", "--k", "3"];
+	let base = [
+		"--queries",
+		"queries.npy",
+		"--query-labels",
+		"qlabels.npy",
+		"--method",
+		"knn-shapley",
+		"--k",
+		"3",
+	];
 	let out = run(worker()
 		.arg("--datanet")
 		.arg(&export)
 		.args(base)
 		.args(["--device", "cpu", "--out", "v.npy", "--summary", "s.json"])
 		.current_dir(&dir));
-	let s: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("s.json")).unwrap()).unwrap();
+	let s: serde_json::Value =
+		serde_json::from_slice(&std::fs::read(dir.join("s.json")).unwrap()).unwrap();
 	assert_eq!(s["datanet"]["datanet"], 7);
 	assert_eq!(read_values(&dir.join("v.npy")).len(), n);
 	assert!(String::from_utf8_lossy(&out.stderr).contains("checked against its root"));
@@ -177,7 +215,16 @@ fn no_adapter_is_a_clear_error() {
 	// A backend this platform does not have leaves wgpu with no adapter at all.
 	let out = worker()
 		.env("WGPU_BACKEND", if cfg!(target_os = "macos") { "dx12" } else { "metal" })
-		.args(["--items", "items.npy", "--queries", "queries.npy", "--method", "similarity", "--k", "2"])
+		.args([
+			"--items",
+			"items.npy",
+			"--queries",
+			"queries.npy",
+			"--method",
+			"similarity",
+			"--k",
+			"2",
+		])
 		.args(["--device", "gpu", "--out", "v.npy", "--summary", "s.json"])
 		.current_dir(&dir)
 		.output()
@@ -192,7 +239,16 @@ fn knn_shapley_without_labels_is_refused() {
 	let dir = dir("nolabels");
 	inputs(&dir, 10, 1, 4);
 	let out = worker()
-		.args(["--items", "items.npy", "--queries", "queries.npy", "--method", "knn-shapley", "--k", "2"])
+		.args([
+			"--items",
+			"items.npy",
+			"--queries",
+			"queries.npy",
+			"--method",
+			"knn-shapley",
+			"--k",
+			"2",
+		])
 		.args(["--device", "cpu", "--out", "v.npy", "--summary", "s.json"])
 		.current_dir(&dir)
 		.output()

@@ -79,7 +79,8 @@ fn a_node_that_is_down_is_reported_and_retried() {
 	)
 	.unwrap();
 	let log = std::fs::File::create(dir.join("log")).unwrap();
-	let mut child = daemon().arg("--config").arg(&config).stdout(Stdio::null()).stderr(log).spawn().unwrap();
+	let mut child =
+		daemon().arg("--config").arg(&config).stdout(Stdio::null()).stderr(log).spawn().unwrap();
 	let deadline = Instant::now() + Duration::from_secs(60);
 	let mut errors = 0.0;
 	while Instant::now() < deadline && errors < 2.0 {

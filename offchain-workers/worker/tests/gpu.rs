@@ -26,7 +26,9 @@ impl Rng {
 
 	/// `rows` embeddings of dimension `d`, every element drawn from `values`.
 	fn embeddings(&mut self, d: u32, rows: usize, values: &[i8]) -> Embeddings {
-		let v: Vec<i8> = (0..rows * d as usize).map(|_| values[(self.next() % values.len() as u64) as usize]).collect();
+		let v: Vec<i8> = (0..rows * d as usize)
+			.map(|_| values[(self.next() % values.len() as u64) as usize])
+			.collect();
 		Embeddings::from_i8(d, &v).unwrap()
 	}
 
@@ -64,7 +66,8 @@ fn check(
 	query_labels: &[u32],
 	what: &str,
 ) {
-	let (l, ql) = if method.needs_labels() { (Some(labels), Some(query_labels)) } else { (None, None) };
+	let (l, ql) =
+		if method.needs_labels() { (Some(labels), Some(query_labels)) } else { (None, None) };
 	let rankings = gpu.rank(method, Inputs::new(items, l, queries, ql), &|_| {}).unwrap();
 	compare(gpu, method, items, labels, queries, query_labels, &rankings, None, what);
 }
@@ -94,7 +97,11 @@ fn compare(
 			first_difference(ranking, &expected)
 		);
 		if let Some(roots) = roots {
-			assert_eq!(roots[q], commitment(&entries), "{what}, {method:?}, query {q}: root differs");
+			assert_eq!(
+				roots[q],
+				commitment(&entries),
+				"{what}, {method:?}, query {q}: root differs"
+			);
 		}
 	}
 }
@@ -131,7 +138,15 @@ fn knn_shapley_matches_the_reference_on_awkward_sizes() {
 			let queries = rng.full(4, 3);
 			let query_labels = rng.labels(3, 3);
 			for k in [1u32, 5, n as u32 + 3] {
-				check(&gpu, Method::KnnShapley { k }, &items, &labels, &queries, &query_labels, &format!("n={n}"));
+				check(
+					&gpu,
+					Method::KnnShapley { k },
+					&items,
+					&labels,
+					&queries,
+					&query_labels,
+					&format!("n={n}"),
+				);
 			}
 		}
 	}
@@ -154,7 +169,15 @@ fn similarity_matches_the_reference() {
 			let items = rng.full(8, n);
 			let queries = rng.full(8, 3);
 			for &k in ks {
-				check(&gpu, Method::Similarity { k }, &items, &[], &queries, &[], &format!("n={n}"));
+				check(
+					&gpu,
+					Method::Similarity { k },
+					&items,
+					&[],
+					&queries,
+					&[],
+					&format!("n={n}"),
+				);
 			}
 		}
 	}
@@ -173,10 +196,26 @@ fn ties_are_ranked_by_index() {
 			let queries = rng.embeddings(4, 4, &TERNARY);
 			let query_labels = rng.labels(4, 2);
 			for k in [1u32, 3] {
-				check(&gpu, Method::KnnShapley { k }, &items, &labels, &queries, &query_labels, "ties");
+				check(
+					&gpu,
+					Method::KnnShapley { k },
+					&items,
+					&labels,
+					&queries,
+					&query_labels,
+					"ties",
+				);
 			}
 			for k in [1u32, 50, 300] {
-				check(&gpu, Method::Similarity { k }, &items, &labels, &queries, &query_labels, "ties");
+				check(
+					&gpu,
+					Method::Similarity { k },
+					&items,
+					&labels,
+					&queries,
+					&query_labels,
+					"ties",
+				);
 			}
 		}
 	}
@@ -200,9 +239,27 @@ fn largest_dimension_and_distance() {
 		query_values[1024..2048].fill(127);
 		let queries = Embeddings::from_i8(1024, &query_values).unwrap();
 		let query_labels = rng.labels(3, 4);
-		check(&gpu, Method::KnnShapley { k: 7 }, &items, &labels, &queries, &query_labels, "d=1024");
-		check(&gpu, Method::Similarity { k: 5 }, &items, &labels, &queries, &query_labels, "d=1024");
-		let far = gpu.rank(Method::Similarity { k: 65 }, Inputs::new(&items, None, &queries, None), &|_| {}).unwrap();
+		check(
+			&gpu,
+			Method::KnnShapley { k: 7 },
+			&items,
+			&labels,
+			&queries,
+			&query_labels,
+			"d=1024",
+		);
+		check(
+			&gpu,
+			Method::Similarity { k: 5 },
+			&items,
+			&labels,
+			&queries,
+			&query_labels,
+			"d=1024",
+		);
+		let far = gpu
+			.rank(Method::Similarity { k: 65 }, Inputs::new(&items, None, &queries, None), &|_| {})
+			.unwrap();
 		assert_eq!(far[0].distance[64], 1024 * 255 * 255);
 		assert_eq!(far[0].index[64], 0);
 	}
@@ -214,18 +271,49 @@ fn largest_dimension_and_distance() {
 #[test]
 fn items_over_several_dispatches_and_queries_over_several_batches() {
 	let mut rng = Rng(5);
-	let options = GpuOptions { max_items_per_dispatch: Some(1000), max_queries_per_batch: Some(2), ..Default::default() };
+	let options = GpuOptions {
+		max_items_per_dispatch: Some(1000),
+		max_queries_per_batch: Some(2),
+		..Default::default()
+	};
 	for gpu in both_kernels(options) {
 		let n = 2500;
 		let items = rng.full(16, n);
 		let labels = rng.labels(n, 5);
 		let queries = rng.full(16, 5);
 		let query_labels = rng.labels(5, 5);
-		check(&gpu, Method::KnnShapley { k: 10 }, &items, &labels, &queries, &query_labels, "chunked");
-		check(&gpu, Method::Similarity { k: 20 }, &items, &labels, &queries, &query_labels, "chunked");
-		check(&gpu, Method::Similarity { k: 2600 }, &items, &labels, &queries, &query_labels, "chunked");
+		check(
+			&gpu,
+			Method::KnnShapley { k: 10 },
+			&items,
+			&labels,
+			&queries,
+			&query_labels,
+			"chunked",
+		);
+		check(
+			&gpu,
+			Method::Similarity { k: 20 },
+			&items,
+			&labels,
+			&queries,
+			&query_labels,
+			"chunked",
+		);
+		check(
+			&gpu,
+			Method::Similarity { k: 2600 },
+			&items,
+			&labels,
+			&queries,
+			&query_labels,
+			"chunked",
+		);
 		let done = RefCell::new(Vec::new());
-		gpu.rank(Method::Similarity { k: 1 }, Inputs::new(&items, None, &queries, None), &|q| done.borrow_mut().push(q)).unwrap();
+		gpu.rank(Method::Similarity { k: 1 }, Inputs::new(&items, None, &queries, None), &|q| {
+			done.borrow_mut().push(q)
+		})
+		.unwrap();
 		assert_eq!(done.into_inner(), vec![2, 4, 5]);
 	}
 }
@@ -253,15 +341,38 @@ fn mismatched_shapes_are_refused() {
 	let items = rng.full(4, 10);
 	let queries = rng.full(4, 2);
 	let knn = Method::KnnShapley { k: 3 };
-	let refused = |result: openledger_worker::Result<Vec<Ranking>>| matches!(result, Err(Error::Shape(_)));
-	assert!(refused(gpu.rank(knn, Inputs::new(&items, Some(&[0; 9]), &queries, Some(&[0; 2])), &|_| {})));
-	assert!(refused(gpu.rank(knn, Inputs::new(&items, Some(&[0; 10]), &queries, Some(&[0; 3])), &|_| {})));
+	let refused =
+		|result: openledger_worker::Result<Vec<Ranking>>| matches!(result, Err(Error::Shape(_)));
+	assert!(refused(gpu.rank(
+		knn,
+		Inputs::new(&items, Some(&[0; 9]), &queries, Some(&[0; 2])),
+		&|_| {}
+	)));
+	assert!(refused(gpu.rank(
+		knn,
+		Inputs::new(&items, Some(&[0; 10]), &queries, Some(&[0; 3])),
+		&|_| {}
+	)));
 	assert!(refused(gpu.rank(knn, Inputs::new(&items, None, &queries, Some(&[0; 2])), &|_| {})));
-	assert!(refused(gpu.rank(Method::Similarity { k: 0 }, Inputs::new(&items, None, &queries, None), &|_| {})));
+	assert!(refused(gpu.rank(
+		Method::Similarity { k: 0 },
+		Inputs::new(&items, None, &queries, None),
+		&|_| {}
+	)));
 	let other = Embeddings::from_i8(8, &[0; 16]).unwrap();
-	assert!(refused(gpu.rank(Method::Similarity { k: 1 }, Inputs::new(&items, None, &other, None), &|_| {})));
+	assert!(refused(gpu.rank(
+		Method::Similarity { k: 1 },
+		Inputs::new(&items, None, &other, None),
+		&|_| {}
+	)));
 	// Labels are not needed, and ignored, for similarity.
-	assert!(gpu.rank(Method::Similarity { k: 1 }, Inputs::new(&items, Some(&[0; 3]), &queries, None), &|_| {}).is_ok());
+	assert!(gpu
+		.rank(
+			Method::Similarity { k: 1 },
+			Inputs::new(&items, Some(&[0; 3]), &queries, None),
+			&|_| {}
+		)
+		.is_ok());
 }
 
 /// Ranks and commits on the GPU and compares every ranking and root with the reference.
@@ -274,8 +385,10 @@ fn check_roots(
 	query_labels: &[u32],
 	what: &str,
 ) {
-	let (l, ql) = if method.needs_labels() { (Some(labels), Some(query_labels)) } else { (None, None) };
-	let (rankings, roots) = gpu.rank_and_commit(method, Inputs::new(items, l, queries, ql), &|_| {}).unwrap();
+	let (l, ql) =
+		if method.needs_labels() { (Some(labels), Some(query_labels)) } else { (None, None) };
+	let (rankings, roots) =
+		gpu.rank_and_commit(method, Inputs::new(items, l, queries, ql), &|_| {}).unwrap();
 	assert_eq!(roots.len(), queries.len(), "{what}");
 	compare(gpu, method, items, labels, queries, query_labels, &rankings, Some(&roots), what);
 }
@@ -288,8 +401,9 @@ fn check_roots(
 fn commit_matches_known_vectors() {
 	let gpu = open(GpuOptions::default());
 	let hex = |h: [u8; 32]| h.iter().map(|b| format!("{b:02x}")).collect::<String>();
-	let known: Vec<Entry> =
-		(0..3u32).map(|r| Entry { rank: r, index: 10 - r, distance: 100 * r, value: 1000 - 700 * r as i64 }).collect();
+	let known: Vec<Entry> = (0..3u32)
+		.map(|r| Entry { rank: r, index: 10 - r, distance: 100 * r, value: 1000 - 700 * r as i64 })
+		.collect();
 	assert_eq!(
 		hex(gpu.commit(&Ranking::from_entries(&known)).unwrap()),
 		"bdbc13f8a726fba374c54f93e1dd00cd08e9bad84010d9a2a897aa27b6b7f55f"
@@ -312,11 +426,20 @@ fn commit_matches_the_reference_on_any_entries() {
 	let gpu = open(GpuOptions::default());
 	for n in [1usize, 2, 3, 5, 63, 64, 65, 1000, 4097] {
 		let mut entries: Vec<Entry> = (0..n as u32)
-			.map(|r| Entry { rank: r, index: rng.next() as u32, distance: rng.next() as u32, value: rng.next() as i64 })
+			.map(|r| Entry {
+				rank: r,
+				index: rng.next() as u32,
+				distance: rng.next() as u32,
+				value: rng.next() as i64,
+			})
 			.collect();
 		entries[0].value = i64::MIN;
 		entries[n - 1].index = u32::MAX;
-		assert_eq!(gpu.commit(&Ranking::from_entries(&entries)).unwrap(), commitment(&entries), "n={n}");
+		assert_eq!(
+			gpu.commit(&Ranking::from_entries(&entries)).unwrap(),
+			commitment(&entries),
+			"n={n}"
+		);
 	}
 }
 
@@ -326,7 +449,9 @@ fn commit_matches_the_reference_on_any_entries() {
 #[test]
 fn knn_shapley_roots_match_the_reference() {
 	let mut rng = Rng(8);
-	for options in [GpuOptions::default(), GpuOptions { max_queries_per_batch: Some(1), ..Default::default() }] {
+	for options in
+		[GpuOptions::default(), GpuOptions { max_queries_per_batch: Some(1), ..Default::default() }]
+	{
 		let gpu = open(options);
 		for n in [1usize, 2, 3, 5, 63, 64, 65, 1000, 4097] {
 			let items = rng.full(8, n);
@@ -335,14 +460,30 @@ fn knn_shapley_roots_match_the_reference() {
 			let query_labels = rng.labels(3, 3);
 			for k in [1u32, 5] {
 				let method = Method::KnnShapley { k };
-				check_roots(&gpu, method, &items, &labels, &queries, &query_labels, &format!("n={n}"));
+				check_roots(
+					&gpu,
+					method,
+					&items,
+					&labels,
+					&queries,
+					&query_labels,
+					&format!("n={n}"),
+				);
 			}
 			if n >= 5 {
 				// Negative values come from a matching item ranked just before a mismatching one.
 				let (l, ql) = (Some(&labels[..]), Some(&query_labels[..]));
-				let (rankings, _) =
-					gpu.rank_and_commit(Method::KnnShapley { k: 1 }, Inputs::new(&items, l, &queries, ql), &|_| {}).unwrap();
-				assert!(rankings.iter().any(|r| r.value.iter().any(|&v| v < 0)), "n={n}: no negative value");
+				let (rankings, _) = gpu
+					.rank_and_commit(
+						Method::KnnShapley { k: 1 },
+						Inputs::new(&items, l, &queries, ql),
+						&|_| {},
+					)
+					.unwrap();
+				assert!(
+					rankings.iter().any(|r| r.value.iter().any(|&v| v < 0)),
+					"n={n}: no negative value"
+				);
 			}
 		}
 	}
@@ -354,13 +495,23 @@ fn knn_shapley_roots_match_the_reference() {
 #[test]
 fn similarity_roots_match_the_reference() {
 	let mut rng = Rng(9);
-	for options in [GpuOptions::default(), GpuOptions { max_queries_per_batch: Some(1), ..Default::default() }] {
+	for options in
+		[GpuOptions::default(), GpuOptions { max_queries_per_batch: Some(1), ..Default::default() }]
+	{
 		let gpu = open(options);
 		for n in [1usize, 2, 3, 5, 63, 64, 65, 1000, 4097] {
 			let items = rng.full(8, n);
 			let queries = rng.full(8, 3);
 			for k in [1u32, 3, 64, 100, n as u32 + 5] {
-				check_roots(&gpu, Method::Similarity { k }, &items, &[], &queries, &[], &format!("n={n}"));
+				check_roots(
+					&gpu,
+					Method::Similarity { k },
+					&items,
+					&[],
+					&queries,
+					&[],
+					&format!("n={n}"),
+				);
 			}
 		}
 	}

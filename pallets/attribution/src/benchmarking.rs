@@ -31,7 +31,8 @@ use sp_runtime::traits::{One, Saturating};
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
 	let p = Pallet::<T>::params();
-	let unit = p.min_stake.saturating_add(p.challenge_bond).saturating_add(T::Currency::minimum_balance());
+	let unit =
+		p.min_stake.saturating_add(p.challenge_bond).saturating_add(T::Currency::minimum_balance());
 	T::Currency::set_balance(&who, unit.saturating_mul(10u32.into()));
 	who
 }
@@ -41,7 +42,8 @@ fn workers<T: Config>(n: u32) -> Vec<T::AccountId> {
 	(0..n)
 		.map(|i| {
 			let who = funded::<T>("worker", i);
-			Pallet::<T>::do_register(who.clone(), Pallet::<T>::params().min_stake).expect("room in the set");
+			Pallet::<T>::do_register(who.clone(), Pallet::<T>::params().min_stake)
+				.expect("room in the set");
 			who
 		})
 		.collect()
@@ -112,7 +114,8 @@ struct Case<T: Config> {
 /// unbonding period.
 fn latest_deadline<T: Config>(now: BlockNumberFor<T>) -> BlockNumberFor<T> {
 	let p = Pallet::<T>::params();
-	now.saturating_add(p.unbonding_period).saturating_sub(Pallet::<T>::dispute_span(T::MaxJobItems::get(), &p))
+	now.saturating_add(p.unbonding_period)
+		.saturating_sub(Pallet::<T>::dispute_span(T::MaxJobItems::get(), &p))
 }
 
 /// The worst case of the round: `MaxWorkers` workers, a job whose candidate `case` is revealed
@@ -121,9 +124,11 @@ fn latest_deadline<T: Config>(now: BlockNumberFor<T>) -> BlockNumberFor<T> {
 fn challenged_job<T: Config>(case: &Case<T>) -> (JobId, Hash, T::AccountId) {
 	let all = workers::<T>(T::MaxWorkers::get());
 	let challenger = all.last().expect("at least one worker").clone();
-	let supporters: Vec<T::AccountId> = all.iter().take(T::MaxAssigned::get() as usize).cloned().collect();
+	let supporters: Vec<T::AccountId> =
+		all.iter().take(T::MaxAssigned::get() as usize).cloned().collect();
 	assert!(!supporters.contains(&challenger), "MaxWorkers must exceed MaxAssigned");
-	let (datanet, version) = T::BenchmarkHelper::publish(case.version_root, case.item_count, case.dimension, 3);
+	let (datanet, version) =
+		T::BenchmarkHelper::publish(case.version_root, case.item_count, case.dimension, 3);
 	let now = frame_system::Pallet::<T>::block_number();
 	let spec = JobSpec {
 		datanet,
@@ -175,7 +180,16 @@ fn knn_case<T: Config>(
 		.map(|rank| Entry { rank, index: rank, distance: rank, value: 0 })
 		.collect();
 	let (witness, commitment, version_root) = make(n, &mut paid, &query);
-	Case { method: Method::KnnShapley { k: 5 }, item_count: n, dimension: d, version_root, query, commitment, paid, witness }
+	Case {
+		method: Method::KnnShapley { k: 5 },
+		item_count: n,
+		dimension: d,
+		version_root,
+		query,
+		commitment,
+		paid,
+		witness,
+	}
 }
 
 /// Sets up the job of `case`; returns what the challenge call takes.
@@ -230,7 +244,8 @@ fn reveal_setup<T: Config>(p: u32) -> (JobId, T::AccountId, Hash, Vec<Entry>, [u
 			},
 		);
 	}
-	let paid: Vec<Entry> = (0..p).map(|rank| Entry { rank, index: rank, distance: rank, value: -1 }).collect();
+	let paid: Vec<Entry> =
+		(0..p).map(|rank| Entry { rank, index: rank, distance: rank, value: -1 }).collect();
 	let commitment = [9; 32];
 	let salt = [3; 32];
 	// The worst case: the result was already refuted, so revealing it also slashes.
@@ -270,7 +285,8 @@ fn due_for_tally<T: Config>(r: u32, active: u32, reveal: bool) -> BlockNumberFor
 	};
 	let id = Pallet::<T>::do_open_job(&funded::<T>("payer", 0), spec).expect("job opens");
 	let mut job = Jobs::<T>::get(id).expect("just opened");
-	job.assigned = all.iter().take(r as usize).cloned().collect::<Vec<_>>().try_into().expect("fits");
+	job.assigned =
+		all.iter().take(r as usize).cloned().collect::<Vec<_>>().try_into().expect("fits");
 	if reveal {
 		job.results = 1;
 		let result = [5; 32];
@@ -318,14 +334,18 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 
-		assert!(matches!(Workers::<T>::get(&who).map(|w| w.status), Some(WorkerStatus::Unbonding { .. })));
+		assert!(matches!(
+			Workers::<T>::get(&who).map(|w| w.status),
+			Some(WorkerStatus::Unbonding { .. })
+		));
 	}
 
 	#[benchmark]
 	fn withdraw_unbonded() {
 		let who = workers::<T>(1)[0].clone();
 		Pallet::<T>::do_unregister(&who).expect("active");
-		let later = frame_system::Pallet::<T>::block_number().saturating_add(Pallet::<T>::params().unbonding_period);
+		let later = frame_system::Pallet::<T>::block_number()
+			.saturating_add(Pallet::<T>::params().unbonding_period);
 		frame_system::Pallet::<T>::set_block_number(later);
 
 		#[extrinsic_call]
@@ -380,7 +400,9 @@ mod benchmarks {
 		_(RawOrigin::Signed(worker.clone()), id, commitment, bounded, salt);
 
 		assert!(RevealOf::<T>::contains_key(id, &worker));
-		assert!(Workers::<T>::get(&worker).is_some_and(|w| w.stake < Pallet::<T>::params().min_stake));
+		assert!(
+			Workers::<T>::get(&worker).is_some_and(|w| w.stake < Pallet::<T>::params().min_stake)
+		);
 	}
 
 	#[benchmark]
@@ -399,7 +421,9 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn challenge_wrong_distance(d: Linear<4, { openledger_primitives::attribution::MAX_DIMENSION }>) {
+	fn challenge_wrong_distance(
+		d: Linear<4, { openledger_primitives::attribution::MAX_DIMENSION }>,
+	) {
 		// The dimension in elements, a multiple of 4 as the spec requires.
 		let d = d / 4 * 4;
 		let case = knn_case::<T>(d, |n, _, query| {
@@ -468,7 +492,11 @@ mod benchmarks {
 			let l = leaf::<T>(n - 1, &[0; 4], 1);
 			let p = proof(n - 1, n, [0xaa; 32]);
 			let version_root = root(&l.hash(), &p);
-			(Witness::WrongKnnLast { entry, item: ProvenItem { leaf: l, proof: p } }, commitment, version_root)
+			(
+				Witness::WrongKnnLast { entry, item: ProvenItem { leaf: l, proof: p } },
+				commitment,
+				version_root,
+			)
 		});
 		let (id, result, challenger, witness, query) = prepared::<T>(case);
 
@@ -543,7 +571,9 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn challenge_unpaid_beats_paid(d: Linear<4, { openledger_primitives::attribution::MAX_DIMENSION }>) {
+	fn challenge_unpaid_beats_paid(
+		d: Linear<4, { openledger_primitives::attribution::MAX_DIMENSION }>,
+	) {
 		// The dimension in elements, a multiple of 4 as the spec requires.
 		let d = d / 4 * 4;
 		let case = knn_case::<T>(d, |n, paid, query| {
@@ -569,7 +599,8 @@ mod benchmarks {
 	fn request_opening() {
 		let n = T::MaxJobItems::get();
 		let case = knn_case::<T>(4, |n, _, _| {
-			let (entry, commitment) = entry_at(n - 1, n, Entry { rank: n - 1, index: 0, distance: 0, value: 0 });
+			let (entry, commitment) =
+				entry_at(n - 1, n, Entry { rank: n - 1, index: 0, distance: 0, value: 0 });
 			(Witness::RankMismatch { entry }, commitment, [1; 32])
 		});
 		let (id, result, challenger, ..) = prepared::<T>(case);
@@ -586,7 +617,9 @@ mod benchmarks {
 		let n = T::MaxJobItems::get();
 		let e = Entry { rank: n - 1, index: 0, distance: 0, value: 0 };
 		let (proven, commitment) = entry_at(n - 1, n, e);
-		let case = knn_case::<T>(4, |_, _, _| (Witness::RankMismatch { entry: proven.clone() }, commitment, [1; 32]));
+		let case = knn_case::<T>(4, |_, _, _| {
+			(Witness::RankMismatch { entry: proven.clone() }, commitment, [1; 32])
+		});
 		let (id, result, challenger, ..) = prepared::<T>(case);
 		Pallet::<T>::do_request_opening(&challenger, id, result, n - 1).expect("request fits");
 
@@ -600,7 +633,8 @@ mod benchmarks {
 	#[benchmark]
 	fn expire_opening() {
 		let case = knn_case::<T>(4, |n, _, _| {
-			let (entry, commitment) = entry_at(n - 1, n, Entry { rank: n - 1, index: 0, distance: 0, value: 0 });
+			let (entry, commitment) =
+				entry_at(n - 1, n, Entry { rank: n - 1, index: 0, distance: 0, value: 0 });
 			(Witness::RankMismatch { entry }, commitment, [1; 32])
 		});
 		let (id, result, challenger, ..) = prepared::<T>(case);
@@ -617,7 +651,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_params() -> Result<(), BenchmarkError> {
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let params = Pallet::<T>::params();
 
 		#[extrinsic_call]
@@ -629,7 +664,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_min_stake() -> Result<(), BenchmarkError> {
-		let origin = T::WorkersOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::WorkersOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let min_stake = Pallet::<T>::params().min_stake.saturating_add(One::one());
 
 		#[extrinsic_call]
@@ -642,7 +678,8 @@ mod benchmarks {
 	/// Removing an active worker from a full set: it is barred and moves to unbonding.
 	#[benchmark]
 	fn remove_worker() -> Result<(), BenchmarkError> {
-		let origin = T::WorkersOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::WorkersOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let all = workers::<T>(T::MaxWorkers::get());
 		let who = all[0].clone();
 
@@ -650,13 +687,17 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, who.clone());
 
 		assert!(Barred::<T>::contains_key(&who));
-		assert!(matches!(Workers::<T>::get(&who).map(|w| w.status), Some(WorkerStatus::Unbonding { .. })));
+		assert!(matches!(
+			Workers::<T>::get(&who).map(|w| w.status),
+			Some(WorkerStatus::Unbonding { .. })
+		));
 		Ok(())
 	}
 
 	#[benchmark]
 	fn admit_worker() -> Result<(), BenchmarkError> {
-		let origin = T::WorkersOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::WorkersOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let who: T::AccountId = account("barred", 0, 0);
 		Barred::<T>::insert(&who, ());
 
@@ -699,13 +740,20 @@ mod benchmarks {
 	#[benchmark]
 	fn finalize(r: Linear<1, { T::MaxAssigned::get() }>) {
 		let unused = Entry { rank: 0, index: 0, distance: 0, value: 0 };
-		let mut case =
-			knn_case::<T>(4, |_, _, _| (Witness::RankMismatch { entry: entry_at(0, 1, unused).0 }, [4; 32], [1; 32]));
+		let mut case = knn_case::<T>(4, |_, _, _| {
+			(Witness::RankMismatch { entry: entry_at(0, 1, unused).0 }, [4; 32], [1; 32])
+		});
 		case.item_count = T::MaxPaid::get();
 		let (id, result, _) = challenged_job::<T>(&case);
 		let mut job = Jobs::<T>::get(id).expect("open");
-		let supporters: AssignedOf<T> =
-			job.assigned.iter().take(r as usize).cloned().collect::<Vec<_>>().try_into().expect("fits");
+		let supporters: AssignedOf<T> = job
+			.assigned
+			.iter()
+			.take(r as usize)
+			.cloned()
+			.collect::<Vec<_>>()
+			.try_into()
+			.expect("fits");
 		Results::<T>::mutate(id, result, |rev| {
 			if let Some(rev) = rev {
 				rev.supporters = supporters.clone();

@@ -79,7 +79,8 @@ pub(crate) fn hold_bond<T: Config>(who: &T::AccountId, amount: BalanceOf<T>) -> 
 /// Releases a challenge bond.
 pub(crate) fn release_bond<T: Config>(who: &T::AccountId, amount: BalanceOf<T>) {
 	if !amount.is_zero() {
-		T::Currency::release(&bond_reason::<T>(), who, amount, Precision::BestEffort).defensive_ok();
+		T::Currency::release(&bond_reason::<T>(), who, amount, Precision::BestEffort)
+			.defensive_ok();
 	}
 }
 

@@ -1,7 +1,9 @@
 //! The logic behind the calls and the block hook: workers, the draw, rounds, tallies,
 //! challenges and finality, and the invariants.
 
-use crate::{funds, pallet::*, traits::OnJobEnd, types::*, weights::WeightInfo, QueryOf, WitnessOf};
+use crate::{
+	funds, pallet::*, traits::OnJobEnd, types::*, weights::WeightInfo, QueryOf, WitnessOf,
+};
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::{pallet_prelude::*, traits::Defensive};
@@ -72,15 +74,16 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn check_params(p: &ParamsOf<T>) -> DispatchResult {
 		let largest = Self::dispute_span(T::MaxJobItems::get(), p);
-		let ok = p.replication >= 1 &&
-			p.replication <= T::MaxAssigned::get() &&
-			p.quorum >= 1 && p.quorum <= p.replication &&
-			!p.commit_window.is_zero() &&
-			!p.reveal_window.is_zero() &&
-			!p.agreed_challenge_window.is_zero() &&
-			!p.optimistic_challenge_window.is_zero() &&
-			!p.opening_window.is_zero() &&
-			Self::round_length(p).saturating_add(largest) <= p.unbonding_period;
+		let ok = p.replication >= 1
+			&& p.replication <= T::MaxAssigned::get()
+			&& p.quorum >= 1
+			&& p.quorum <= p.replication
+			&& !p.commit_window.is_zero()
+			&& !p.reveal_window.is_zero()
+			&& !p.agreed_challenge_window.is_zero()
+			&& !p.optimistic_challenge_window.is_zero()
+			&& !p.opening_window.is_zero()
+			&& Self::round_length(p).saturating_add(largest) <= p.unbonding_period;
 		ensure!(ok, Error::<T>::BadParams);
 		Ok(())
 	}
@@ -88,8 +91,16 @@ impl<T: Config> Pallet<T> {
 	/// What a worker commits to: blake2-256 of the SCALE encoding of
 	/// `(b"openledger/attribution/commit", job, worker, commitment, paid, salt)`. The worker's
 	/// account is inside, so a copied commitment cannot be revealed by the copier.
-	pub fn commit_hash(job: JobId, worker: &T::AccountId, commitment: &Hash, paid: &[Entry], salt: &[u8; 32]) -> Hash {
-		sp_crypto_hashing::blake2_256(&(b"openledger/attribution/commit", job, worker, commitment, paid, salt).encode())
+	pub fn commit_hash(
+		job: JobId,
+		worker: &T::AccountId,
+		commitment: &Hash,
+		paid: &[Entry],
+		salt: &[u8; 32],
+	) -> Hash {
+		sp_crypto_hashing::blake2_256(
+			&(b"openledger/attribution/commit", job, worker, commitment, paid, salt).encode(),
+		)
 	}
 
 	/// A result's identity: blake2-256 of the SCALE encoding of `(commitment, paid)`. Reveals of
@@ -105,7 +116,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(!Workers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 		ensure!(stake >= Self::params().min_stake, Error::<T>::StakeTooLow);
 		let mut set = ActiveWorkers::<T>::get();
-		let position = set.binary_search_by(|(a, _)| a.cmp(&who)).err().ok_or(Error::<T>::AlreadyRegistered)?;
+		let position = set
+			.binary_search_by(|(a, _)| a.cmp(&who))
+			.err()
+			.ok_or(Error::<T>::AlreadyRegistered)?;
 		let weight = draw_weight(T::Reputation::reward_factor(&who, Role::Worker));
 		set.try_insert(position, (who.clone(), weight)).map_err(|_| Error::<T>::TooManyWorkers)?;
 		funds::hold_stake::<T>(&who, stake)?;
@@ -130,16 +144,22 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Takes an active worker out of the set and starts its unbonding; returns its end.
-	fn deactivate(who: &T::AccountId, worker: &mut Worker<BalanceOf<T>, BlockNumberFor<T>>) -> BlockNumberFor<T> {
+	fn deactivate(
+		who: &T::AccountId,
+		worker: &mut Worker<BalanceOf<T>, BlockNumberFor<T>>,
+	) -> BlockNumberFor<T> {
 		ActiveWorkers::<T>::mutate(|set| set.retain(|(a, _)| a != who));
-		let until = frame_system::Pallet::<T>::block_number().saturating_add(Self::params().unbonding_period);
+		let until = frame_system::Pallet::<T>::block_number()
+			.saturating_add(Self::params().unbonding_period);
 		worker.status = WorkerStatus::Unbonding { until };
 		until
 	}
 
 	pub(crate) fn do_withdraw(who: &T::AccountId) -> DispatchResult {
 		let worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
-		let WorkerStatus::Unbonding { until } = worker.status else { return Err(Error::<T>::NotUnbonding.into()) };
+		let WorkerStatus::Unbonding { until } = worker.status else {
+			return Err(Error::<T>::NotUnbonding.into());
+		};
 		ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
 		let released = funds::release_stake::<T>(who, worker.stake);
 		Workers::<T>::remove(who);
@@ -206,7 +226,9 @@ impl<T: Config> Pallet<T> {
 	/// from the chain; the modulo bias is below `W / 2^64`, under 2^-26 for 256 workers.
 	pub fn draw(job: JobId, round: u32, count: u32) -> AssignedOf<T> {
 		let parent = frame_system::Pallet::<T>::parent_hash();
-		let seed = sp_crypto_hashing::blake2_256(&(b"openledger/attribution/draw", parent, job, round).encode());
+		let seed = sp_crypto_hashing::blake2_256(
+			&(b"openledger/attribution/draw", parent, job, round).encode(),
+		);
 		let mut pool: Vec<(T::AccountId, u64)> =
 			ActiveWorkers::<T>::get().into_iter().map(|(a, w)| (a, w.max(1) as u64)).collect();
 		let mut total: u64 = pool.iter().map(|(_, w)| *w).sum();
@@ -216,7 +238,8 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			let h = sp_crypto_hashing::blake2_256(&(seed, i).encode());
-			let mut x = u64::from_le_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]) % total;
+			let mut x =
+				u64::from_le_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]) % total;
 			let position = pool
 				.iter()
 				.position(|(_, w)| {
@@ -239,9 +262,14 @@ impl<T: Config> Pallet<T> {
 
 	// ---- Jobs and rounds ----
 
-	pub(crate) fn do_open_job(payer: &T::AccountId, spec: JobSpec<BlockNumberFor<T>>) -> Result<JobId, DispatchError> {
-		let info = T::Versions::version_info(spec.datanet, spec.version).ok_or(Error::<T>::UnknownVersion)?;
-		check_shape(info.dimension, info.item_count as u64, spec.method.k()).map_err(|_| Error::<T>::BadShape)?;
+	pub(crate) fn do_open_job(
+		payer: &T::AccountId,
+		spec: JobSpec<BlockNumberFor<T>>,
+	) -> Result<JobId, DispatchError> {
+		let info = T::Versions::version_info(spec.datanet, spec.version)
+			.ok_or(Error::<T>::UnknownVersion)?;
+		check_shape(info.dimension, info.item_count as u64, spec.method.k())
+			.map_err(|_| Error::<T>::BadShape)?;
 		ensure!(info.item_count <= T::MaxJobItems::get(), Error::<T>::TooManyItems);
 		if spec.method.needs_labels() {
 			ensure!(spec.query_label < info.num_labels, Error::<T>::BadLabel);
@@ -253,8 +281,8 @@ impl<T: Config> Pallet<T> {
 		// Disputes may run past the deadline; the stakes behind them must still be held then.
 		let span = Self::dispute_span(spec.method.committed_count(info.item_count), &p);
 		ensure!(
-			now.saturating_add(Self::round_length(&p)) <= spec.deadline &&
-				spec.deadline.saturating_add(span) <= now.saturating_add(p.unbonding_period),
+			now.saturating_add(Self::round_length(&p)) <= spec.deadline
+				&& spec.deadline.saturating_add(span) <= now.saturating_add(p.unbonding_period),
 			Error::<T>::BadDeadline
 		);
 		ensure!(ActiveWorkers::<T>::decode_len().unwrap_or(0) > 0, Error::<T>::NoWorkers);
@@ -307,7 +335,13 @@ impl<T: Config> Pallet<T> {
 		job.phase = Phase::Working { commit_end, reveal_end };
 		Self::reschedule(id, &mut job, reveal_end.saturating_add(One::one()));
 		Jobs::<T>::insert(id, job);
-		Self::deposit_event(Event::WorkersAssigned { job: id, round, workers: assigned, commit_end, reveal_end });
+		Self::deposit_event(Event::WorkersAssigned {
+			job: id,
+			round,
+			workers: assigned,
+			commit_end,
+			reveal_end,
+		});
 	}
 
 	fn reschedule(id: JobId, job: &mut Job<T>, at: BlockNumberFor<T>) {
@@ -361,11 +395,11 @@ impl<T: Config> Pallet<T> {
 	/// The unrefuted result of the round with the most supporters, the earliest revealed on a
 	/// tie.
 	fn best_result(id: JobId) -> Option<(Hash, Revealed<T>)> {
-		Results::<T>::iter_prefix(id)
-			.filter(|(_, r)| r.refuted_by.is_none())
-			.max_by(|(_, a), (_, b)| {
+		Results::<T>::iter_prefix(id).filter(|(_, r)| r.refuted_by.is_none()).max_by(
+			|(_, a), (_, b)| {
 				a.supporters.len().cmp(&b.supporters.len()).then(b.first_seen.cmp(&a.first_seen))
-			})
+			},
+		)
 	}
 
 	/// Makes the round's best result the candidate, or reopens or fails the job if there is
@@ -373,7 +407,9 @@ impl<T: Config> Pallet<T> {
 	/// replacement always gets the optimistic window).
 	/// Returns whether a new round was drawn instead.
 	fn choose_candidate(id: JobId, mut job: Job<T>, now: BlockNumberFor<T>, fresh: bool) -> bool {
-		let Some((result, revealed)) = Self::best_result(id) else { return Self::reopen_or_fail(id, job, now) };
+		let Some((result, revealed)) = Self::best_result(id) else {
+			return Self::reopen_or_fail(id, job, now);
+		};
 		let p = Self::params();
 		let supporters = revealed.supporters.len() as u32;
 		let agreed = fresh && supporters >= p.quorum;
@@ -387,7 +423,13 @@ impl<T: Config> Pallet<T> {
 		job.phase = Phase::Challenge { result, agreed, challenge_end };
 		Self::reschedule(id, &mut job, final_at);
 		Jobs::<T>::insert(id, job);
-		Self::deposit_event(Event::CandidateChosen { job: id, result, supporters, agreed, challenge_end });
+		Self::deposit_event(Event::CandidateChosen {
+			job: id,
+			result,
+			supporters,
+			agreed,
+			challenge_end,
+		});
 		false
 	}
 
@@ -421,7 +463,9 @@ impl<T: Config> Pallet<T> {
 				continue;
 			}
 			Self::expire(id, job, result, &requester, opening, now);
-			weight.saturating_accrue(T::WeightInfo::expire_opening().saturating_add(T::OnJobEnd::failed_weight()));
+			weight.saturating_accrue(
+				T::WeightInfo::expire_opening().saturating_add(T::OnJobEnd::failed_weight()),
+			);
 		}
 		weight
 	}
@@ -461,7 +505,8 @@ impl<T: Config> Pallet<T> {
 				if theirs == result {
 					Some((worker, Outcome::Positive))
 				} else {
-					let refuted = Results::<T>::get(id, theirs).map_or(true, |r| r.refuted_by.is_some());
+					let refuted =
+						Results::<T>::get(id, theirs).map_or(true, |r| r.refuted_by.is_some());
 					(!refuted).then_some((worker, Outcome::Negative))
 				}
 			})
@@ -480,7 +525,12 @@ impl<T: Config> Pallet<T> {
 		Self::keep_final(id, record);
 		Self::remove_job(id, &job);
 		T::OnJobEnd::finalized(id, &job.payer, &revealed.paid, &revealed.supporters);
-		Self::deposit_event(Event::JobFinalized { job: id, result, commitment: revealed.commitment, agreed });
+		Self::deposit_event(Event::JobFinalized {
+			job: id,
+			result,
+			commitment: revealed.commitment,
+			agreed,
+		});
 	}
 
 	/// Keeps a final result, dropping the oldest beyond `MaxFinalized`.
@@ -542,11 +592,13 @@ impl<T: Config> Pallet<T> {
 			Phase::Working { .. } => {
 				let expired = Self::expire_due(id, now);
 				let Some(job) = Jobs::<T>::get(id).defensive() else { return expired };
-				expired.saturating_add(T::OnJobEnd::failed_weight()).saturating_add(if Self::tally(id, job, now) {
-					T::WeightInfo::tally_reopen(T::MaxWorkers::get())
-				} else {
-					T::WeightInfo::tally(r)
-				})
+				expired.saturating_add(T::OnJobEnd::failed_weight()).saturating_add(
+					if Self::tally(id, job, now) {
+						T::WeightInfo::tally_reopen(T::MaxWorkers::get())
+					} else {
+						T::WeightInfo::tally(r)
+					},
+				)
 			},
 			Phase::Challenge { .. } | Phase::Closing => Self::settle_disputes(id, due, now),
 		}
@@ -577,7 +629,9 @@ impl<T: Config> Pallet<T> {
 			},
 			_ => {
 				Self::fail(id, job, FailReason::NoResult);
-				weight.saturating_add(T::WeightInfo::finalize(r)).saturating_add(T::OnJobEnd::failed_weight())
+				weight
+					.saturating_add(T::WeightInfo::finalize(r))
+					.saturating_add(T::OnJobEnd::failed_weight())
 			},
 		}
 	}
@@ -588,7 +642,9 @@ impl<T: Config> Pallet<T> {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
 		ensure!(job.assigned.contains(who), Error::<T>::NotAssigned);
 		let now = frame_system::Pallet::<T>::block_number();
-		let Phase::Working { commit_end, .. } = job.phase else { return Err(Error::<T>::NotCommitPhase.into()) };
+		let Phase::Working { commit_end, .. } = job.phase else {
+			return Err(Error::<T>::NotCommitPhase.into());
+		};
 		ensure!(now <= commit_end, Error::<T>::NotCommitPhase);
 		ensure!(!Commits::<T>::contains_key(id, who), Error::<T>::AlreadyCommitted);
 		Commits::<T>::insert(id, who, hash);
@@ -613,7 +669,10 @@ impl<T: Config> Pallet<T> {
 		let committed = Commits::<T>::get(id, who).ok_or(Error::<T>::NotCommitted)?;
 		ensure!(!RevealOf::<T>::contains_key(id, who), Error::<T>::AlreadyRevealed);
 		ensure!(check::paid_well_formed(&paid, job.paid_count), Error::<T>::MalformedPaid);
-		ensure!(Self::commit_hash(id, who, &commitment, &paid, &salt) == committed, Error::<T>::RevealMismatch);
+		ensure!(
+			Self::commit_hash(id, who, &commitment, &paid, &salt) == committed,
+			Error::<T>::RevealMismatch
+		);
 		let result = Self::result_hash(&commitment, &paid);
 		let mut revealed = match Results::<T>::get(id, result) {
 			Some(r) => r,
@@ -622,7 +681,13 @@ impl<T: Config> Pallet<T> {
 				let mut job = job;
 				job.results = first_seen.saturating_add(1);
 				Jobs::<T>::insert(id, job);
-				Revealed { commitment, paid, supporters: Default::default(), first_seen, refuted_by: None }
+				Revealed {
+					commitment,
+					paid,
+					supporters: Default::default(),
+					first_seen,
+					refuted_by: None,
+				}
 			},
 		};
 		// Supporters are distinct assigned workers, so this cannot overflow.
@@ -661,7 +726,12 @@ impl<T: Config> Pallet<T> {
 	/// result was revealed in the current round, is not refuted and is not `who`'s, and the
 	/// job's challenge window is open, or `who`'s own dispute of the result is live (so a
 	/// challenger that has started its search can finish it).
-	fn challengeable(who: &T::AccountId, id: JobId, job: &Job<T>, result: Hash) -> Result<Revealed<T>, DispatchError> {
+	fn challengeable(
+		who: &T::AccountId,
+		id: JobId,
+		job: &Job<T>,
+		result: Hash,
+	) -> Result<Revealed<T>, DispatchError> {
 		let worker = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
 		ensure!(worker.status == WorkerStatus::Active, Error::<T>::NotActive);
 		let revealed = Results::<T>::get(id, result).ok_or(Error::<T>::UnknownResult)?;
@@ -679,7 +749,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The checks' view of a job and one of its results.
-	pub(crate) fn check_job<'a>(job: &Job<T>, commitment: Hash, paid: &'a [Entry]) -> check::Job<'a> {
+	pub(crate) fn check_job<'a>(
+		job: &Job<T>,
+		commitment: Hash,
+		paid: &'a [Entry],
+	) -> check::Job<'a> {
 		check::Job {
 			method: job.spec.method,
 			version_root: job.version_root,
@@ -701,19 +775,32 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
 		let revealed = Self::challengeable(who, id, &job, result)?;
-		let verdict = witness.check(&Self::check_job(&job, revealed.commitment, &revealed.paid), query).map_err(invalid_error::<T>)?;
+		let verdict = witness
+			.check(&Self::check_job(&job, revealed.commitment, &revealed.paid), query)
+			.map_err(invalid_error::<T>)?;
 		let bond = Self::params().challenge_bond;
 		funds::hold_bond::<T>(who, bond)?;
 		let Some(fault) = verdict else {
 			let bond_slashed = funds::slash_bond::<T>(who, bond);
 			Self::report_all(&[(who.clone(), Outcome::Negative)]);
-			Self::deposit_event(Event::ChallengeRejected { job: id, result, challenger: who.clone(), bond_slashed });
+			Self::deposit_event(Event::ChallengeRejected {
+				job: id,
+				result,
+				challenger: who.clone(),
+				bond_slashed,
+			});
 			return Ok(());
 		};
 		funds::release_bond::<T>(who, bond);
 		let now = frame_system::Pallet::<T>::block_number();
 		let reward = Self::refute(id, job, result, revealed, who, now);
-		Self::deposit_event(Event::ChallengeUpheld { job: id, result, challenger: who.clone(), fault, reward });
+		Self::deposit_event(Event::ChallengeUpheld {
+			job: id,
+			result,
+			challenger: who.clone(),
+			fault,
+			reward,
+		});
 		Ok(())
 	}
 
@@ -746,7 +833,12 @@ impl<T: Config> Pallet<T> {
 
 	// ---- Openings ----
 
-	pub(crate) fn do_request_opening(who: &T::AccountId, id: JobId, result: Hash, position: u32) -> DispatchResult {
+	pub(crate) fn do_request_opening(
+		who: &T::AccountId,
+		id: JobId,
+		result: Hash,
+		position: u32,
+	) -> DispatchResult {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
 		Self::challengeable(who, id, &job, result)?;
 		let committed = job.spec.method.committed_count(job.item_count);
@@ -758,30 +850,63 @@ impl<T: Config> Pallet<T> {
 		let p = Self::params();
 		let due = frame_system::Pallet::<T>::block_number().saturating_add(p.opening_window);
 		funds::hold_bond::<T>(who, p.challenge_bond)?;
-		let opening = Opening { position, due, bond: p.challenge_bond, answered: false, made: made.saturating_add(1) };
+		let opening = Opening {
+			position,
+			due,
+			bond: p.challenge_bond,
+			answered: false,
+			made: made.saturating_add(1),
+		};
 		Openings::<T>::insert((id, result, who), opening);
-		Self::deposit_event(Event::OpeningRequested { job: id, result, requester: who.clone(), position, due });
+		Self::deposit_event(Event::OpeningRequested {
+			job: id,
+			result,
+			requester: who.clone(),
+			position,
+			due,
+		});
 		Ok(())
 	}
 
-	pub(crate) fn do_open_entry(id: JobId, result: Hash, requester: &T::AccountId, entry: ProvenEntry) -> DispatchResult {
+	pub(crate) fn do_open_entry(
+		id: JobId,
+		result: Hash,
+		requester: &T::AccountId,
+		entry: ProvenEntry,
+	) -> DispatchResult {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
-		let mut opening = Openings::<T>::get((id, result, requester)).filter(|o| !o.answered).ok_or(Error::<T>::NoOpening)?;
+		let mut opening = Openings::<T>::get((id, result, requester))
+			.filter(|o| !o.answered)
+			.ok_or(Error::<T>::NoOpening)?;
 		let revealed = Results::<T>::get(id, result).ok_or(Error::<T>::UnknownResult)?;
-		let position = Self::check_job(&job, revealed.commitment, &revealed.paid).open(&entry).map_err(invalid_error::<T>)?;
+		let position = Self::check_job(&job, revealed.commitment, &revealed.paid)
+			.open(&entry)
+			.map_err(invalid_error::<T>)?;
 		ensure!(position == opening.position, Error::<T>::WrongPosition);
 		funds::release_bond::<T>(requester, opening.bond);
 		// The requester's grace: time to ask for the next entry or to challenge.
 		opening.answered = true;
-		opening.due = frame_system::Pallet::<T>::block_number().saturating_add(Self::params().opening_window);
+		opening.due =
+			frame_system::Pallet::<T>::block_number().saturating_add(Self::params().opening_window);
 		Openings::<T>::insert((id, result, requester), opening);
-		Self::deposit_event(Event::EntryOpened { job: id, result, entry: entry.entry, proof: entry.proof });
+		Self::deposit_event(Event::EntryOpened {
+			job: id,
+			result,
+			entry: entry.entry,
+			proof: entry.proof,
+		});
 		Ok(())
 	}
 
-	pub(crate) fn do_expire_opening(id: JobId, result: Hash, requester: &T::AccountId) -> DispatchResult {
+	pub(crate) fn do_expire_opening(
+		id: JobId,
+		result: Hash,
+		requester: &T::AccountId,
+	) -> DispatchResult {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
-		let opening = Openings::<T>::get((id, result, requester)).filter(|o| !o.answered).ok_or(Error::<T>::NoOpening)?;
+		let opening = Openings::<T>::get((id, result, requester))
+			.filter(|o| !o.answered)
+			.ok_or(Error::<T>::NoOpening)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now > opening.due, Error::<T>::OpeningNotDue);
 		Self::expire(id, job, result, requester, opening, now);
@@ -790,22 +915,43 @@ impl<T: Config> Pallet<T> {
 
 	/// A requested opening was not made in time: the result counts as refuted, to the
 	/// requester's profit.
-	fn expire(id: JobId, job: Job<T>, result: Hash, requester: &T::AccountId, _opening: Opening<T>, now: BlockNumberFor<T>) {
+	fn expire(
+		id: JobId,
+		job: Job<T>,
+		result: Hash,
+		requester: &T::AccountId,
+		_opening: Opening<T>,
+		now: BlockNumberFor<T>,
+	) {
 		let Some(revealed) = Results::<T>::get(id, result).defensive() else { return };
 		let reward = Self::refute(id, job, result, revealed, requester, now);
-		Self::deposit_event(Event::OpeningExpired { job: id, result, requester: requester.clone(), reward });
+		Self::deposit_event(Event::OpeningExpired {
+			job: id,
+			result,
+			requester: requester.clone(),
+			reward,
+		});
 	}
 
 	/// Slashes every worker in `supporters` for a refuted result of job `id`, pays
 	/// `challenger` its share and reports the supporters' negative outcomes. Returns what the
 	/// challenger received.
-	fn slash_supporters(id: JobId, supporters: &[T::AccountId], challenger: &T::AccountId) -> BalanceOf<T> {
+	fn slash_supporters(
+		id: JobId,
+		supporters: &[T::AccountId],
+		challenger: &T::AccountId,
+	) -> BalanceOf<T> {
 		let p = Self::params();
 		let mut reward: BalanceOf<T> = Zero::zero();
 		for who in supporters {
 			let Some(mut worker) = Workers::<T>::get(who).defensive() else { continue };
-			let (taken, paid) =
-				funds::slash_stake::<T>(who, worker.stake, p.wrong_result_slash, challenger, p.challenger_share);
+			let (taken, paid) = funds::slash_stake::<T>(
+				who,
+				worker.stake,
+				p.wrong_result_slash,
+				challenger,
+				p.challenger_share,
+			);
 			worker.stake = worker.stake.saturating_sub(taken);
 			let deactivated = worker.status == WorkerStatus::Active && worker.stake < p.min_stake;
 			if deactivated {
@@ -814,7 +960,12 @@ impl<T: Config> Pallet<T> {
 			}
 			Workers::<T>::insert(who, worker);
 			reward.saturating_accrue(paid);
-			Self::deposit_event(Event::WorkerSlashed { job: id, worker: who.clone(), amount: taken, deactivated });
+			Self::deposit_event(Event::WorkerSlashed {
+				job: id,
+				worker: who.clone(),
+				amount: taken,
+				deactivated,
+			});
 		}
 		let outcomes: Vec<(T::AccountId, Outcome)> =
 			supporters.iter().map(|w| (w.clone(), Outcome::Negative)).collect();
@@ -843,16 +994,28 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use sp_runtime::TryRuntimeError;
 		let set = ActiveWorkers::<T>::get();
-		ensure!(set.windows(2).all(|w| w[0].0 < w[1].0), TryRuntimeError::Other("active set unsorted"));
+		ensure!(
+			set.windows(2).all(|w| w[0].0 < w[1].0),
+			TryRuntimeError::Other("active set unsorted")
+		);
 		let mut active = 0usize;
 		for (who, worker) in Workers::<T>::iter() {
-			ensure!(funds::stake_held::<T>(&who) == worker.stake, TryRuntimeError::Other("stake held differs"));
+			ensure!(
+				funds::stake_held::<T>(&who) == worker.stake,
+				TryRuntimeError::Other("stake held differs")
+			);
 			let pending: BalanceOf<T> = Openings::<T>::iter()
 				.filter(|((_, _, requester), o)| *requester == who && !o.answered)
 				.fold(Zero::zero(), |sum, (_, o)| sum.saturating_add(o.bond));
-			ensure!(funds::bond_held::<T>(&who) == pending, TryRuntimeError::Other("bond held differs from pending openings"));
+			ensure!(
+				funds::bond_held::<T>(&who) == pending,
+				TryRuntimeError::Other("bond held differs from pending openings")
+			);
 			let in_set = set.binary_search_by(|(a, _)| a.cmp(&who)).is_ok();
-			ensure!(in_set == (worker.status == WorkerStatus::Active), TryRuntimeError::Other("active set out of sync"));
+			ensure!(
+				in_set == (worker.status == WorkerStatus::Active),
+				TryRuntimeError::Other("active set out of sync")
+			);
 			active += in_set as usize;
 		}
 		ensure!(active == set.len(), TryRuntimeError::Other("active set holds unknown workers"));
@@ -865,22 +1028,38 @@ impl<T: Config> Pallet<T> {
 		let mut jobs = 0u32;
 		for (id, job) in Jobs::<T>::iter() {
 			jobs += 1;
-			ensure!(Agenda::<T>::contains_key(job.next_transition, id), TryRuntimeError::Other("job not on the agenda"));
-			ensure!(job.next_transition >= cursor, TryRuntimeError::Other("job behind the agenda cursor"));
+			ensure!(
+				Agenda::<T>::contains_key(job.next_transition, id),
+				TryRuntimeError::Other("job not on the agenda")
+			);
+			ensure!(
+				job.next_transition >= cursor,
+				TryRuntimeError::Other("job behind the agenda cursor")
+			);
 			let assigned = &job.assigned;
 			ensure!(!assigned.is_empty(), TryRuntimeError::Other("open job without workers"));
 			let mut sorted: Vec<_> = assigned.iter().collect();
 			sorted.sort();
 			sorted.dedup();
-			ensure!(sorted.len() == assigned.len(), TryRuntimeError::Other("a worker assigned twice"));
-			ensure!(assigned.iter().all(Workers::<T>::contains_key), TryRuntimeError::Other("assigned worker not registered"));
+			ensure!(
+				sorted.len() == assigned.len(),
+				TryRuntimeError::Other("a worker assigned twice")
+			);
+			ensure!(
+				assigned.iter().all(Workers::<T>::contains_key),
+				TryRuntimeError::Other("assigned worker not registered")
+			);
 			ensure!(
 				Commits::<T>::iter_key_prefix(id).all(|w| assigned.contains(&w)),
 				TryRuntimeError::Other("commit from an unassigned worker")
 			);
 			for (worker, result) in RevealOf::<T>::iter_prefix(id) {
-				let listed = Results::<T>::get(id, result).is_some_and(|r| r.supporters.contains(&worker));
-				ensure!(listed && assigned.contains(&worker), TryRuntimeError::Other("reveal without its result"));
+				let listed =
+					Results::<T>::get(id, result).is_some_and(|r| r.supporters.contains(&worker));
+				ensure!(
+					listed && assigned.contains(&worker),
+					TryRuntimeError::Other("reveal without its result")
+				);
 			}
 			ensure!(
 				Results::<T>::iter_prefix(id).count() as u32 == job.results,
@@ -899,12 +1078,15 @@ impl<T: Config> Pallet<T> {
 					TryRuntimeError::Other("opening requested of a missing or refuted result")
 				);
 				ensure!(
-					opening.made >= 1 && opening.made <= max_openings(committed) && opening.position < committed,
+					opening.made >= 1
+						&& opening.made <= max_openings(committed)
+						&& opening.position < committed,
 					TryRuntimeError::Other("a dispute beyond its bounds")
 				);
 			}
 			if let Phase::Challenge { result, .. } = job.phase {
-				let standing = Results::<T>::get(id, result).is_some_and(|r| r.refuted_by.is_none());
+				let standing =
+					Results::<T>::get(id, result).is_some_and(|r| r.refuted_by.is_none());
 				ensure!(standing, TryRuntimeError::Other("candidate missing or refuted"));
 			}
 		}
@@ -912,18 +1094,30 @@ impl<T: Config> Pallet<T> {
 		let mut entries = 0u32;
 		for (_, id, ()) in Agenda::<T>::iter() {
 			entries += 1;
-			ensure!(Jobs::<T>::contains_key(id), TryRuntimeError::Other("agenda entry without a job"));
+			ensure!(
+				Jobs::<T>::contains_key(id),
+				TryRuntimeError::Other("agenda entry without a job")
+			);
 		}
 		ensure!(entries == jobs, TryRuntimeError::Other("agenda entries differ from jobs"));
 		for ((id, _, _), _) in Openings::<T>::iter() {
-			ensure!(Jobs::<T>::contains_key(id), TryRuntimeError::Other("opening of a job that ended"));
+			ensure!(
+				Jobs::<T>::contains_key(id),
+				TryRuntimeError::Other("opening of a job that ended")
+			);
 		}
 
 		let kept = Finalized::<T>::iter_keys().count() as u64;
 		let expected = FinalizedCount::<T>::get().min(T::MaxFinalized::get() as u64);
-		ensure!(kept == expected, TryRuntimeError::Other("kept final results differ from the ring"));
+		ensure!(
+			kept == expected,
+			TryRuntimeError::Other("kept final results differ from the ring")
+		);
 		for (_, id) in FinalizedRing::<T>::iter() {
-			ensure!(Finalized::<T>::contains_key(id), TryRuntimeError::Other("ring slot without its result"));
+			ensure!(
+				Finalized::<T>::contains_key(id),
+				TryRuntimeError::Other("ring slot without its result")
+			);
 		}
 		Ok(())
 	}

@@ -108,9 +108,13 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 /// A challenge: the inputs of one check, proofs included.
-pub type WitnessOf<T> = openledger_primitives::attribution::witness::Witness<<T as frame_system::Config>::AccountId>;
+pub type WitnessOf<T> =
+	openledger_primitives::attribution::witness::Witness<<T as frame_system::Config>::AccountId>;
 /// The query embedding a challenge recomputes distances with.
-pub type QueryOf = frame_support::BoundedVec<i8, frame_support::traits::ConstU32<{ openledger_primitives::attribution::MAX_DIMENSION }>>;
+pub type QueryOf = frame_support::BoundedVec<
+	i8,
+	frame_support::traits::ConstU32<{ openledger_primitives::attribution::MAX_DIMENSION }>,
+>;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -122,8 +126,8 @@ pub mod pallet {
 			check::{Fault, ProvenEntry},
 			Entry,
 		},
-		merkle::MerkleProof,
 		datanet::VersionSource,
+		merkle::MerkleProof,
 	};
 	use pallet_reputation::{ReputationReporter, SlashHeld};
 
@@ -215,8 +219,13 @@ pub mod pallet {
 
 	/// Registered workers, active or unbonding.
 	#[pallet::storage]
-	pub type Workers<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, Worker<BalanceOf<T>, BlockNumberFor<T>>, OptionQuery>;
+	pub type Workers<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Worker<BalanceOf<T>, BlockNumberFor<T>>,
+		OptionQuery,
+	>;
 
 	/// The active set, sorted by account, with each worker's draw weight: its reputation reward
 	/// factor in millionths, refreshed whenever this pallet reports an outcome for it.
@@ -257,7 +266,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Openings<T: Config> = StorageNMap<
 		_,
-		(NMapKey<Twox64Concat, JobId>, NMapKey<Identity, Hash>, NMapKey<Blake2_128Concat, T::AccountId>),
+		(
+			NMapKey<Twox64Concat, JobId>,
+			NMapKey<Identity, Hash>,
+			NMapKey<Blake2_128Concat, T::AccountId>,
+		),
 		Opening<T>,
 		OptionQuery,
 	>;
@@ -302,7 +315,13 @@ pub mod pallet {
 		/// An unbonded worker's remaining stake was released.
 		WorkerWithdrawn { worker: T::AccountId, released: BalanceOf<T> },
 		/// A job was opened.
-		JobOpened { job: JobId, payer: T::AccountId, datanet: u32, version: u32, deadline: BlockNumberFor<T> },
+		JobOpened {
+			job: JobId,
+			payer: T::AccountId,
+			datanet: u32,
+			version: u32,
+			deadline: BlockNumberFor<T>,
+		},
 		/// A round started (`round` counts from 0): `workers` commit until `commit_end` and reveal
 		/// until `reveal_end`.
 		WorkersAssigned {
@@ -317,14 +336,37 @@ pub mod pallet {
 		/// A worker revealed `result` (its hash) with this commitment root.
 		Revealed { job: JobId, worker: T::AccountId, result: Hash, commitment: Hash },
 		/// `result` is the job's candidate, final after `challenge_end` unless refuted.
-		CandidateChosen { job: JobId, result: Hash, supporters: u32, agreed: bool, challenge_end: BlockNumberFor<T> },
+		CandidateChosen {
+			job: JobId,
+			result: Hash,
+			supporters: u32,
+			agreed: bool,
+			challenge_end: BlockNumberFor<T>,
+		},
 		/// A challenge proved `result` wrong; its supporters were slashed.
-		ChallengeUpheld { job: JobId, result: Hash, challenger: T::AccountId, fault: Fault, reward: BalanceOf<T> },
+		ChallengeUpheld {
+			job: JobId,
+			result: Hash,
+			challenger: T::AccountId,
+			fault: Fault,
+			reward: BalanceOf<T>,
+		},
 		/// A challenge found `result` consistent; the challenger's bond was slashed.
-		ChallengeRejected { job: JobId, result: Hash, challenger: T::AccountId, bond_slashed: BalanceOf<T> },
+		ChallengeRejected {
+			job: JobId,
+			result: Hash,
+			challenger: T::AccountId,
+			bond_slashed: BalanceOf<T>,
+		},
 		/// `requester` asked the supporters of `result` to open the committed entry at
 		/// `position` by block `due`.
-		OpeningRequested { job: JobId, result: Hash, requester: T::AccountId, position: u32, due: BlockNumberFor<T> },
+		OpeningRequested {
+			job: JobId,
+			result: Hash,
+			requester: T::AccountId,
+			position: u32,
+			due: BlockNumberFor<T>,
+		},
 		/// A committed entry of `result` was opened, with its proof against the commitment.
 		EntryOpened { job: JobId, result: Hash, entry: Entry, proof: MerkleProof },
 		/// Nobody opened the requested entry in time: `result` counts as refuted, and the
@@ -472,7 +514,10 @@ pub mod pallet {
 				T::MaxJobItems::get() <= openledger_primitives::attribution::MAX_ITEMS,
 				"the spec ranks at most 2^24 items"
 			);
-			assert!(Self::check_params(&T::DefaultParams::get()).is_ok(), "default parameters are consistent");
+			assert!(
+				Self::check_params(&T::DefaultParams::get()).is_ok(),
+				"default parameters are consistent"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -534,10 +579,14 @@ pub mod pallet {
 		/// - Weight: charged for `MaxWorkers` in the draw, refunded to the active set's size.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::open_job(T::MaxWorkers::get()))]
-		pub fn open_job(origin: OriginFor<T>, spec: JobSpec<BlockNumberFor<T>>) -> DispatchResultWithPostInfo {
+		pub fn open_job(
+			origin: OriginFor<T>,
+			spec: JobSpec<BlockNumberFor<T>>,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Self::do_open_job(&who, spec)?;
-			Ok(Some(T::WeightInfo::open_job(ActiveWorkers::<T>::decode_len().unwrap_or(0) as u32)).into())
+			Ok(Some(T::WeightInfo::open_job(ActiveWorkers::<T>::decode_len().unwrap_or(0) as u32))
+				.into())
 		}
 
 		/// Commits to a result: `hash` is [`Pallet::commit_hash`] of the job, the caller, the
@@ -607,9 +656,15 @@ pub mod pallet {
 		/// - Emits [`Event::ParamsSet`].
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::set_params())]
-		pub fn set_params(origin: OriginFor<T>, params: Params<BalanceOf<T>, BlockNumberFor<T>>) -> DispatchResult {
+		pub fn set_params(
+			origin: OriginFor<T>,
+			params: Params<BalanceOf<T>, BlockNumberFor<T>>,
+		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
-			ensure!(params.min_stake == Self::params().min_stake, Error::<T>::MinStakeByWorkersOrigin);
+			ensure!(
+				params.min_stake == Self::params().min_stake,
+				Error::<T>::MinStakeByWorkersOrigin
+			);
 			Self::do_set_params(params)
 		}
 
@@ -626,7 +681,12 @@ pub mod pallet {
 		/// - Emits [`Event::OpeningRequested`].
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::request_opening())]
-		pub fn request_opening(origin: OriginFor<T>, job: JobId, result: Hash, position: u32) -> DispatchResult {
+		pub fn request_opening(
+			origin: OriginFor<T>,
+			job: JobId,
+			result: Hash,
+			position: u32,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_request_opening(&who, job, result, position)
 		}
@@ -661,7 +721,12 @@ pub mod pallet {
 		/// - Emits [`Event::OpeningExpired`] and [`Event::WorkerSlashed`] per supporter.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::expire_opening().saturating_add(T::OnJobEnd::failed_weight()))]
-		pub fn expire_opening(origin: OriginFor<T>, job: JobId, result: Hash, requester: T::AccountId) -> DispatchResult {
+		pub fn expire_opening(
+			origin: OriginFor<T>,
+			job: JobId,
+			result: Hash,
+			requester: T::AccountId,
+		) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_expire_opening(job, result, &requester)
 		}
@@ -711,7 +776,10 @@ pub mod pallet {
 	}
 
 	impl<T: Config> JobOpener<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
-		fn open_job(payer: &T::AccountId, spec: JobSpec<BlockNumberFor<T>>) -> Result<JobId, DispatchError> {
+		fn open_job(
+			payer: &T::AccountId,
+			spec: JobSpec<BlockNumberFor<T>>,
+		) -> Result<JobId, DispatchError> {
 			Self::do_open_job(payer, spec)
 		}
 
@@ -720,7 +788,10 @@ pub mod pallet {
 			use frame_support::traits::fungible::{Inspect, Mutate};
 			use sp_runtime::traits::Saturating;
 			let p = Self::params();
-			let unit = p.min_stake.saturating_add(p.challenge_bond).saturating_add(T::Currency::minimum_balance());
+			let unit = p
+				.min_stake
+				.saturating_add(p.challenge_bond)
+				.saturating_add(T::Currency::minimum_balance());
 			let active = ActiveWorkers::<T>::decode_len().unwrap_or(0) as u32;
 			for i in active..T::MaxWorkers::get() {
 				let who: T::AccountId = frame_benchmarking::account("job-worker", i, 0);

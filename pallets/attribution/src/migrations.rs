@@ -2,9 +2,7 @@
 
 use crate::{pallet::*, types::*, Config};
 use frame_support::{
-	migrations::VersionedMigration,
-	pallet_prelude::*,
-	storage_alias,
+	migrations::VersionedMigration, pallet_prelude::*, storage_alias,
 	traits::UncheckedOnRuntimeUpgrade,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -27,8 +25,15 @@ pub mod v0 {
 
 	/// Version 0's `Openings`: `(job, result) -> request`.
 	#[storage_alias]
-	pub type Openings<T: Config> =
-		StorageDoubleMap<Pallet<T>, Twox64Concat, JobId, Identity, Hash, OldOpeningOf<T>, OptionQuery>;
+	pub type Openings<T: Config> = StorageDoubleMap<
+		Pallet<T>,
+		Twox64Concat,
+		JobId,
+		Identity,
+		Hash,
+		OldOpeningOf<T>,
+		OptionQuery,
+	>;
 }
 
 /// Version 0 to 1: each pending request becomes its requester's dispute of the result, one
@@ -42,7 +47,13 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV0ToV1<T> {
 		let old: alloc::vec::Vec<_> = v0::Openings::<T>::drain().collect();
 		let mut moved = 0u64;
 		for (job, result, old) in old {
-			let opening = Opening::<T> { position: old.position, due: old.due, bond: old.bond, answered: false, made: 1 };
+			let opening = Opening::<T> {
+				position: old.position,
+				due: old.due,
+				bond: old.bond,
+				answered: false,
+				made: 1,
+			};
 			Openings::<T>::insert((job, result, old.requester), opening);
 			moved += 1;
 		}
@@ -87,9 +98,16 @@ mod tests {
 			assert_eq!(Attribution::on_chain_storage_version(), StorageVersion::new(1));
 			assert_eq!(v0::Openings::<Test>::iter().count(), 0);
 			let new = Openings::<Test>::get((7, [1u8; 32], 4)).expect("moved");
-			assert_eq!((new.position, new.due, new.bond, new.answered, new.made), (3, 9, BOND, false, 1));
+			assert_eq!(
+				(new.position, new.due, new.bond, new.answered, new.made),
+				(3, 9, BOND, false, 1)
+			);
 			// Run again, nothing happens: the version is 1.
-			v0::Openings::<Test>::insert(8, [2u8; 32], v0::OldOpening { requester: 5u64, position: 0, due: 1u64, bond: 1 });
+			v0::Openings::<Test>::insert(
+				8,
+				[2u8; 32],
+				v0::OldOpening { requester: 5u64, position: 0, due: 1u64, bond: 1 },
+			);
 			MigrateV0ToV1::<Test>::on_runtime_upgrade();
 			assert!(Openings::<Test>::get((8, [2u8; 32], 5)).is_none());
 		});

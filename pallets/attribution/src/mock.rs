@@ -5,6 +5,7 @@ use crate as pallet_attribution;
 use crate::*;
 use codec::Encode;
 use core::cell::RefCell;
+use frame_support::weights::Weight;
 use frame_support::{
 	assert_ok, derive_impl, ord_parameter_types, parameter_types,
 	traits::{tokens::imbalance::ResolveTo, ConstU32, Hooks},
@@ -17,7 +18,6 @@ use openledger_primitives::{
 	datanet::{ContributionLeaf, VersionInfo, VersionSource},
 	merkle,
 };
-use frame_support::weights::Weight;
 use sp_runtime::{BuildStorage, Perbill};
 use std::collections::BTreeMap;
 
@@ -298,7 +298,10 @@ impl World {
 
 	pub fn item(&self, index: u32) -> ProvenItem<AccountId> {
 		let hashes: Vec<Hash> = self.leaves.iter().map(|l| l.hash()).collect();
-		ProvenItem { leaf: self.leaves[index as usize].clone(), proof: merkle::proof(&hashes, index as usize).unwrap() }
+		ProvenItem {
+			leaf: self.leaves[index as usize].clone(),
+			proof: merkle::proof(&hashes, index as usize).unwrap(),
+		}
 	}
 
 	pub fn query(&self) -> QueryOf {
@@ -310,8 +313,16 @@ impl World {
 		let (commitment, paid) = self.result(claimed);
 		let check_job = Attribution::check_job(job, commitment, &paid);
 		let flat: Vec<i8> = self.embeddings.concat();
-		let version = openledger_primitives::attribution::witness::VersionData { leaves: &self.leaves, embeddings: &flat };
-		openledger_primitives::attribution::witness::find_witness(&check_job, version, &self.query, claimed)
+		let version = openledger_primitives::attribution::witness::VersionData {
+			leaves: &self.leaves,
+			embeddings: &flat,
+		};
+		openledger_primitives::attribution::witness::find_witness(
+			&check_job,
+			version,
+			&self.query,
+			claimed,
+		)
 	}
 }
 
@@ -330,7 +341,13 @@ pub fn commit(w: &World, job: JobId, who: AccountId, entries: &[Entry]) {
 /// `who` reveals the result it committed to; returns the result's hash.
 pub fn reveal(w: &World, job: JobId, who: AccountId, entries: &[Entry]) -> Hash {
 	let (commitment, paid) = w.result(entries);
-	assert_ok!(Attribution::reveal(RuntimeOrigin::signed(who), job, commitment, paid.clone(), salt(who)));
+	assert_ok!(Attribution::reveal(
+		RuntimeOrigin::signed(who),
+		job,
+		commitment,
+		paid.clone(),
+		salt(who)
+	));
 	Attribution::result_hash(&commitment, &paid)
 }
 

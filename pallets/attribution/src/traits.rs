@@ -1,8 +1,8 @@
 //! How other pallets use attribution: open jobs, and hear how they end.
 
 use crate::types::{JobId, JobSpec};
-use openledger_primitives::attribution::Entry;
 use frame_support::weights::Weight;
+use openledger_primitives::attribution::Entry;
 use sp_runtime::DispatchError;
 
 /// Opens attribution jobs; the paid-inference pallet calls it for every inference.

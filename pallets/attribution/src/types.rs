@@ -18,7 +18,8 @@ pub type JobId = u64;
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 /// The workers assigned to one job.
-pub type AssignedOf<T> = BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxAssigned>;
+pub type AssignedOf<T> =
+	BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxAssigned>;
 /// The paid entries of one result.
 pub type PaidOf<T> = BoundedVec<Entry, <T as Config>::MaxPaid>;
 /// The active set with each worker's draw weight.
@@ -27,7 +28,15 @@ pub type ActiveSetOf<T> =
 
 /// Whether a worker takes jobs or is on its way out.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum WorkerStatus<BlockNumber> {
@@ -74,7 +83,15 @@ pub struct JobSpec<BlockNumber> {
 
 /// Where a job stands.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum Phase<BlockNumber> {
@@ -103,8 +120,7 @@ pub enum Phase<BlockNumber> {
 
 /// A job that is not final yet.
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen,
-	TypeInfo,
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -135,8 +151,7 @@ pub struct Job<T: Config> {
 
 /// A revealed result and who revealed it.
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen,
-	TypeInfo,
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -157,8 +172,7 @@ pub struct Revealed<T: Config> {
 /// One requester's dispute of one result: its latest request to open a committed entry, and how
 /// many it has made. Kept until the round ends, so that the count holds for the whole round.
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen,
-	TypeInfo,
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -188,8 +202,7 @@ impl<T: Config> Opening<T> {
 
 /// A final result, readable through the runtime API.
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen,
-	TypeInfo,
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -248,7 +261,15 @@ pub struct Params<Balance, BlockNumber> {
 
 /// Why a job ended without a result.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum FailReason {

@@ -8,7 +8,10 @@ use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::EnsureOrigin;
 use frame_support::{
-	traits::{fungible::{Inspect, Mutate}, Get},
+	traits::{
+		fungible::{Inspect, Mutate},
+		Get,
+	},
 	BoundedVec,
 };
 use frame_system::RawOrigin;
@@ -204,7 +207,15 @@ mod benchmarks {
 		let who = funded::<T>("contributor", 0);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), d, [0xaa; 32], [0xbb; 32], 999, 1_000_000, filled::<T::MaxUriLen>(b'i'));
+		_(
+			RawOrigin::Signed(who),
+			d,
+			[0xaa; 32],
+			[0xbb; 32],
+			999,
+			1_000_000,
+			filled::<T::MaxUriLen>(b'i'),
+		);
 
 		assert_eq!(Datanets::<T>::get(d).map(|i| i.pending), Some(2));
 	}

@@ -36,7 +36,10 @@ impl<T: Config> Pallet<T> {
 		Ok(info)
 	}
 
-	fn owned_open_datanet(who: &T::AccountId, datanet: DatanetId) -> Result<Datanet<T>, DispatchError> {
+	fn owned_open_datanet(
+		who: &T::AccountId,
+		datanet: DatanetId,
+	) -> Result<Datanet<T>, DispatchError> {
 		let info = Datanets::<T>::get(datanet).ok_or(Error::<T>::UnknownDatanet)?;
 		ensure!(&info.owner == who, Error::<T>::NotOwner);
 		ensure!(info.status == DatanetStatus::Open, Error::<T>::DatanetClosed);
@@ -66,10 +69,10 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::BadEmbeddingDimension
 		);
 		ensure!(
-			caps.items_per_contributor > 0 &&
-				caps.bytes_per_contributor > 0 &&
-				caps.items_per_datanet > 0 &&
-				caps.bytes_per_datanet > 0,
+			caps.items_per_contributor > 0
+				&& caps.bytes_per_contributor > 0
+				&& caps.items_per_datanet > 0
+				&& caps.bytes_per_datanet > 0,
 			Error::<T>::ZeroCap
 		);
 		let id = NextDatanetId::<T>::get();
@@ -132,7 +135,11 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_allow(who: &T::AccountId, datanet: DatanetId, account: T::AccountId) -> DispatchResult {
+	pub(crate) fn do_allow(
+		who: &T::AccountId,
+		datanet: DatanetId,
+		account: T::AccountId,
+	) -> DispatchResult {
 		let mut info = Self::owned_open_datanet(who, datanet)?;
 		ensure!(!AllowList::<T>::contains_key(datanet, &account), Error::<T>::AlreadyAllowed);
 		ensure!(info.allow_list_count < T::MaxAllowList::get(), Error::<T>::AllowListFull);
@@ -174,7 +181,10 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_close_datanet(who: &T::AccountId, datanet: DatanetId) -> DispatchResult {
 		let mut info = Self::owned_open_datanet(who, datanet)?;
 		ensure!(info.pending == 0, Error::<T>::PendingContributions);
-		ensure!(Unpublished::<T>::decode_len(datanet).unwrap_or(0) == 0, Error::<T>::UnpublishedContributions);
+		ensure!(
+			Unpublished::<T>::decode_len(datanet).unwrap_or(0) == 0,
+			Error::<T>::UnpublishedContributions
+		);
 		let deposit_released = funds::release_deposit::<T>(who, info.deposit);
 		info.status = DatanetStatus::Closed;
 		Datanets::<T>::insert(datanet, info);
@@ -208,12 +218,18 @@ impl<T: Config> Pallet<T> {
 		ensure!(label_ok, Error::<T>::LabelOutOfRange);
 		ensure!(size > 0, Error::<T>::EmptyContribution);
 		ensure!(size <= T::MaxItemBytes::get(), Error::<T>::ItemTooLarge);
-		ensure!(!ContentIndex::<T>::contains_key(datanet, content_hash), Error::<T>::DuplicateContent);
+		ensure!(
+			!ContentIndex::<T>::contains_key(datanet, content_hash),
+			Error::<T>::DuplicateContent
+		);
 
 		let today = Self::today();
 		let mut mine = Self::current(ContributorUsage::<T>::get(datanet, &who), today);
 		let mut all = Self::current(DatanetUsage::<T>::get(datanet), today);
-		ensure!(mine.items < info.caps.items_per_contributor, Error::<T>::ContributorItemCapReached);
+		ensure!(
+			mine.items < info.caps.items_per_contributor,
+			Error::<T>::ContributorItemCapReached
+		);
 		ensure!(
 			mine.bytes.saturating_add(size) <= info.caps.bytes_per_contributor,
 			Error::<T>::ContributorByteCapReached
@@ -259,7 +275,14 @@ impl<T: Config> Pallet<T> {
 				version: None,
 			},
 		);
-		Self::deposit_event(Event::Contributed { datanet, id, contributor: who, content_hash, size, bond });
+		Self::deposit_event(Event::Contributed {
+			datanet,
+			id,
+			contributor: who,
+			content_hash,
+			size,
+			bond,
+		});
 		Ok(())
 	}
 
@@ -294,9 +317,12 @@ impl<T: Config> Pallet<T> {
 					});
 				},
 				Verdict::Reject => {
-					let slashed = funds::slash_bond::<T>(&item.contributor, reject_slash, item.bond);
-					let bond_released =
-						funds::release_bond::<T>(&item.contributor, item.bond.saturating_sub(slashed));
+					let slashed =
+						funds::slash_bond::<T>(&item.contributor, reject_slash, item.bond);
+					let bond_released = funds::release_bond::<T>(
+						&item.contributor,
+						item.bond.saturating_sub(slashed),
+					);
 					item.status = ContributionStatus::Rejected;
 					ContentIndex::<T>::remove(datanet, item.content_hash);
 					T::Reputation::report(&item.contributor, Role::Contributor, Outcome::Negative);
@@ -316,7 +342,10 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_withdraw_contribution(who: &T::AccountId, id: ContributionId) -> DispatchResult {
+	pub(crate) fn do_withdraw_contribution(
+		who: &T::AccountId,
+		id: ContributionId,
+	) -> DispatchResult {
 		let mut item = Contributions::<T>::get(id).ok_or(Error::<T>::UnknownContribution)?;
 		ensure!(&item.contributor == who, Error::<T>::NotContributor);
 		ensure!(item.status == ContributionStatus::Pending, Error::<T>::NotPending);
@@ -335,7 +364,12 @@ impl<T: Config> Pallet<T> {
 		let datanet = item.datanet;
 		Datanets::<T>::insert(datanet, info);
 		Contributions::<T>::insert(id, item);
-		Self::deposit_event(Event::ContributionWithdrawn { datanet, id, contributor: who.clone(), bond_released });
+		Self::deposit_event(Event::ContributionWithdrawn {
+			datanet,
+			id,
+			contributor: who.clone(),
+			bond_released,
+		});
 		Ok(())
 	}
 
@@ -356,7 +390,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Publishes the next version; returns how many items it holds.
-	pub(crate) fn do_publish_version(who: &T::AccountId, datanet: DatanetId) -> Result<u32, DispatchError> {
+	pub(crate) fn do_publish_version(
+		who: &T::AccountId,
+		datanet: DatanetId,
+	) -> Result<u32, DispatchError> {
 		let mut info = Self::open_datanet(datanet)?;
 		ensure!(Self::is_curator(&info, datanet, who), Error::<T>::NotCurator);
 		let mut ids = Unpublished::<T>::get(datanet).into_inner();
@@ -374,7 +411,8 @@ impl<T: Config> Pallet<T> {
 			bytes = bytes.saturating_add(item.size);
 			items.push(item);
 		}
-		let mut leaves: Vec<_> = ids.iter().zip(items.iter()).map(|(id, item)| Self::leaf_of(*id, item)).collect();
+		let mut leaves: Vec<_> =
+			ids.iter().zip(items.iter()).map(|(id, item)| Self::leaf_of(*id, item)).collect();
 		let root = version_root(&mut leaves);
 		let fee = Self::publish_fee(bytes);
 		funds::pay_fee::<T>(who, fee)?;
@@ -424,7 +462,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Runtime API: the Merkle proof of contribution `id` in `version` of `datanet`.
-	pub fn proof(datanet: DatanetId, version: VersionNumber, id: ContributionId) -> Option<MerkleProof> {
+	pub fn proof(
+		datanet: DatanetId,
+		version: VersionNumber,
+		id: ContributionId,
+	) -> Option<MerkleProof> {
 		let ids = VersionItems::<T>::get(datanet, version);
 		if !ids.contains(&id) {
 			return None;
@@ -454,14 +496,18 @@ impl<T: Config> Pallet<T> {
 		let mut per_contributor: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		// Accepted contributions not yet in a version, and those in each version.
 		let mut waiting: BTreeMap<DatanetId, Vec<ContributionId>> = BTreeMap::new();
-		let mut versioned: BTreeMap<(DatanetId, VersionNumber), Vec<ContributionId>> = BTreeMap::new();
+		let mut versioned: BTreeMap<(DatanetId, VersionNumber), Vec<ContributionId>> =
+			BTreeMap::new();
 		for (id, c) in Contributions::<T>::iter() {
 			ensure!(id < next_id, "contribution id at or above NextContributionId");
 			*per_contributor.entry(c.contributor.clone()).or_default() += 1;
 			match (c.status, c.version) {
-				(ContributionStatus::Accepted, None) => waiting.entry(c.datanet).or_default().push(id),
-				(ContributionStatus::Accepted, Some(v)) =>
-					versioned.entry((c.datanet, v)).or_default().push(id),
+				(ContributionStatus::Accepted, None) => {
+					waiting.entry(c.datanet).or_default().push(id)
+				},
+				(ContributionStatus::Accepted, Some(v)) => {
+					versioned.entry((c.datanet, v)).or_default().push(id)
+				},
 				(_, Some(_)) => return Err("only accepted contributions are in versions".into()),
 				_ => {},
 			}
@@ -471,7 +517,10 @@ impl<T: Config> Pallet<T> {
 				*pending.entry(c.datanet).or_default() += 1;
 			}
 			if matches!(c.status, ContributionStatus::Rejected | ContributionStatus::Withdrawn) {
-				ensure!(c.version.is_none(), "a rejected or withdrawn contribution is in a version");
+				ensure!(
+					c.version.is_none(),
+					"a rejected or withdrawn contribution is in a version"
+				);
 			} else {
 				indexed += 1;
 				ensure!(
@@ -486,8 +535,10 @@ impl<T: Config> Pallet<T> {
 			ensure!(funds::bonds_held::<T>(who) == bond, "held bonds differ from pending bonds");
 			ensure!(ContributorCount::<T>::get(who) == *count, "contributor count is wrong");
 			for n in 0..*count {
-				let id = ContributorItems::<T>::get(who, n).ok_or("contributor paging has a gap")?;
-				let c = Contributions::<T>::get(id).ok_or("contributor paging names an unknown id")?;
+				let id =
+					ContributorItems::<T>::get(who, n).ok_or("contributor paging has a gap")?;
+				let c =
+					Contributions::<T>::get(id).ok_or("contributor paging names an unknown id")?;
 				ensure!(&c.contributor == who, "contributor paging names another account's item");
 			}
 		}
@@ -533,7 +584,10 @@ impl<T: Config> Pallet<T> {
 					"VersionItems is not exactly the contributions marked with that version"
 				);
 				let mut leaves = Self::leaves_of(&ids).ok_or("a version item is unknown")?;
-				ensure!(version_root(&mut leaves) == version.root, "a version root does not recompute");
+				ensure!(
+					version_root(&mut leaves) == version.root,
+					"a version root does not recompute"
+				);
 				prev_root = version.root;
 			}
 			ensure!(info.latest_root == prev_root, "latest_root is not the newest root");
@@ -545,12 +599,14 @@ impl<T: Config> Pallet<T> {
 		ensure!(waiting.is_empty(), "accepted contributions of an unknown Datanet");
 		ensure!(versioned.is_empty(), "contributions marked with a version that does not exist");
 		for (who, deposit) in deposits.iter() {
-			ensure!(funds::deposits_held::<T>(who) == *deposit, "held deposits differ from open Datanets");
+			ensure!(
+				funds::deposits_held::<T>(who) == *deposit,
+				"held deposits differ from open Datanets"
+			);
 		}
 		Ok(())
 	}
 }
-
 
 /// Published versions as attribution jobs see them.
 impl<T: Config> VersionSource for Pallet<T> {
@@ -569,7 +625,11 @@ impl<T: Config> VersionSource for Pallet<T> {
 /// The contributors behind a version's items, for the rewards pallet: one read of the version's
 /// item list, then one per item asked for.
 impl<T: Config> openledger_primitives::datanet::ContributorSource<T::AccountId> for Pallet<T> {
-	fn contributors(datanet: DatanetId, version: VersionNumber, indices: &[u32]) -> Vec<Option<T::AccountId>> {
+	fn contributors(
+		datanet: DatanetId,
+		version: VersionNumber,
+		indices: &[u32],
+	) -> Vec<Option<T::AccountId>> {
 		let items = VersionItems::<T>::get(datanet, version);
 		indices
 			.iter()
@@ -584,11 +644,18 @@ impl<T: Config> openledger_primitives::datanet::ContributorSource<T::AccountId> 
 /// Writes a version with one accepted contribution per contributor, so that other pallets'
 /// benchmarks can pay them.
 #[cfg(feature = "runtime-benchmarks")]
-impl<T: Config> openledger_primitives::datanet::ContributedVersionPublisher<T::AccountId> for Pallet<T> {
-	fn publish_contributed(contributors: &[T::AccountId], dimension: u32, num_labels: u32) -> (DatanetId, VersionNumber) {
+impl<T: Config> openledger_primitives::datanet::ContributedVersionPublisher<T::AccountId>
+	for Pallet<T>
+{
+	fn publish_contributed(
+		contributors: &[T::AccountId],
+		dimension: u32,
+		num_labels: u32,
+	) -> (DatanetId, VersionNumber) {
 		use openledger_primitives::datanet::VersionPublisher;
 		use sp_runtime::traits::Zero;
-		let (datanet, version) = Self::publish([7; 32], contributors.len() as u32, dimension, num_labels);
+		let (datanet, version) =
+			Self::publish([7; 32], contributors.len() as u32, dimension, num_labels);
 		let now = frame_system::Pallet::<T>::block_number();
 		let mut ids = Vec::with_capacity(contributors.len());
 		for (i, who) in contributors.iter().enumerate() {
@@ -621,13 +688,23 @@ impl<T: Config> openledger_primitives::datanet::ContributedVersionPublisher<T::A
 /// Writes a version without its items, so that other pallets' benchmarks can open jobs on it.
 #[cfg(feature = "runtime-benchmarks")]
 impl<T: Config> openledger_primitives::datanet::VersionPublisher for Pallet<T> {
-	fn publish(root: Hash, item_count: u32, dimension: u32, num_labels: u32) -> (DatanetId, VersionNumber) {
+	fn publish(
+		root: Hash,
+		item_count: u32,
+		dimension: u32,
+		num_labels: u32,
+	) -> (DatanetId, VersionNumber) {
 		use sp_runtime::traits::Zero;
 		let owner: T::AccountId = frame_benchmarking::account("owner", 0, 0);
 		let id = NextDatanetId::<T>::get();
 		NextDatanetId::<T>::put(id.saturating_add(1));
 		let now = frame_system::Pallet::<T>::block_number();
-		let caps = DailyCaps { items_per_contributor: 1, bytes_per_contributor: 1, items_per_datanet: 1, bytes_per_datanet: 1 };
+		let caps = DailyCaps {
+			items_per_contributor: 1,
+			bytes_per_contributor: 1,
+			items_per_datanet: 1,
+			bytes_per_datanet: 1,
+		};
 		Datanets::<T>::insert(
 			id,
 			Datanet::<T> {

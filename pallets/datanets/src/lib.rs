@@ -161,13 +161,27 @@ pub mod pallet {
 
 	/// Curators per Datanet, at most [`Config::MaxCurators`] each.
 	#[pallet::storage]
-	pub type Curators<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, DatanetId, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+	pub type Curators<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		DatanetId,
+		Blake2_128Concat,
+		T::AccountId,
+		(),
+		OptionQuery,
+	>;
 
 	/// Allow-lists, at most [`Config::MaxAllowList`] accounts each.
 	#[pallet::storage]
-	pub type AllowList<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, DatanetId, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+	pub type AllowList<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		DatanetId,
+		Blake2_128Concat,
+		T::AccountId,
+		(),
+		OptionQuery,
+	>;
 
 	/// The id the next contribution gets.
 	#[pallet::storage]
@@ -198,7 +212,8 @@ pub mod pallet {
 
 	/// Today's uploads per Datanet.
 	#[pallet::storage]
-	pub type DatanetUsage<T: Config> = StorageMap<_, Twox64Concat, DatanetId, DailyUsage, ValueQuery>;
+	pub type DatanetUsage<T: Config> =
+		StorageMap<_, Twox64Concat, DatanetId, DailyUsage, ValueQuery>;
 
 	/// Contributions accepted since the Datanet's last version, in the order accepted.
 	#[pallet::storage]
@@ -481,7 +496,11 @@ pub mod pallet {
 		/// - Emits [`Event::AllowListAdded`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::allow())]
-		pub fn allow(origin: OriginFor<T>, datanet: DatanetId, account: T::AccountId) -> DispatchResult {
+		pub fn allow(
+			origin: OriginFor<T>,
+			datanet: DatanetId,
+			account: T::AccountId,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_allow(&who, datanet, account)
 		}
@@ -592,7 +611,10 @@ pub mod pallet {
 		/// - Weight: charged for `MaxVersionItems`, refunded to the items published.
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::publish_version(T::MaxVersionItems::get()))]
-		pub fn publish_version(origin: OriginFor<T>, datanet: DatanetId) -> DispatchResultWithPostInfo {
+		pub fn publish_version(
+			origin: OriginFor<T>,
+			datanet: DatanetId,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let items = Self::do_publish_version(&who, datanet)?;
 			Ok(Some(T::WeightInfo::publish_version(items)).into())

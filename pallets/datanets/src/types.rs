@@ -3,8 +3,7 @@
 use crate::Config;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
-	traits::fungible::Inspect, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound,
-	DebugNoBound,
+	traits::fungible::Inspect, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
@@ -33,7 +32,15 @@ pub const MAX_EMBEDDING_DIM: u16 = 1024;
 
 /// Who may contribute.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum Permission {
@@ -45,7 +52,15 @@ pub enum Permission {
 
 /// Upload limits per UTC-free "day" of `BlocksPerDay` blocks.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub struct DailyCaps {
@@ -61,7 +76,15 @@ pub struct DailyCaps {
 
 /// Whether a Datanet takes contributions.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum DatanetStatus {
@@ -73,8 +96,7 @@ pub enum DatanetStatus {
 
 /// A Datanet.
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen,
-	TypeInfo,
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -118,7 +140,15 @@ pub struct Datanet<T: Config> {
 
 /// Where a contribution stands.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum ContributionStatus {
@@ -134,8 +164,7 @@ pub enum ContributionStatus {
 
 /// One contribution. The data and its embedding live off-chain, addressed by hash.
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen,
-	TypeInfo,
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -167,8 +196,7 @@ pub struct Contribution<T: Config> {
 
 /// A published version: immutable.
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen,
-	TypeInfo,
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -191,9 +219,7 @@ pub struct Version<T: Config> {
 }
 
 /// Uploads counted against a daily cap.
-#[derive(
-	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug,
-)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct DailyUsage {
 	/// The day counted; usage of an earlier day counts as zero.
 	pub day: u32,
@@ -205,7 +231,15 @@ pub struct DailyUsage {
 
 /// A curator's decision.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum Verdict {
@@ -217,8 +251,7 @@ pub enum Verdict {
 
 /// Parameters Root (later governance) sets.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct Params<Balance> {
 	/// Held from a Datanet's creator until it is closed.

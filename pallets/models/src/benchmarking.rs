@@ -22,7 +22,11 @@ fn owner<T: Config>() -> T::AccountId {
 }
 
 fn record<T: Config>(n: u32) -> CheckpointsOf<T> {
-	let c = Checkpoint { hash: [7; 32], validation_score: Permill::from_percent(90), recorded_at: 0u32.into() };
+	let c = Checkpoint {
+		hash: [7; 32],
+		validation_score: Permill::from_percent(90),
+		recorded_at: 0u32.into(),
+	};
 	alloc::vec![c; n as usize].try_into().expect("within MaxCheckpoints")
 }
 
@@ -32,8 +36,17 @@ fn model<T: Config>(owner: &T::AccountId) -> ModelId {
 	let trained_on: TrainedOnOf<T> = alloc::vec![(datanet, version)].try_into().expect("one fits");
 	let name: NameOf<T> = alloc::vec![b'm'; 1].try_into().expect("fits");
 	let fees = FeeRates { input_per_1k: 1u32.into(), output_per_1k: 2u32.into() };
-	let m = Pallet::<T>::new_model(owner.clone(), name, [0; 32], [0; 32], AdapterKind::Lora, Method::KnnShapley { k: 5 }, trained_on, fees)
-		.expect("valid");
+	let m = Pallet::<T>::new_model(
+		owner.clone(),
+		name,
+		[0; 32],
+		[0; 32],
+		AdapterKind::Lora,
+		Method::KnnShapley { k: 5 },
+		trained_on,
+		fees,
+	)
+	.expect("valid");
 	let id = NextModelId::<T>::get();
 	Pallet::<T>::do_register(m, Default::default()).expect("registers");
 	id
@@ -44,14 +57,18 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
-	fn register_model(v: Linear<1, { T::MaxTrainedOn::get() }>, c: Linear<0, { T::MaxCheckpoints::get() }>) {
+	fn register_model(
+		v: Linear<1, { T::MaxTrainedOn::get() }>,
+		c: Linear<0, { T::MaxCheckpoints::get() }>,
+	) {
 		let who = owner::<T>();
 		let trained_on: TrainedOnOf<T> = (0..v)
 			.map(|_| T::BenchmarkHelper::publish([1; 32], 10, 8, 3))
 			.collect::<alloc::vec::Vec<_>>()
 			.try_into()
 			.expect("within MaxTrainedOn");
-		let name: NameOf<T> = alloc::vec![b'm'; T::MaxNameLen::get() as usize].try_into().expect("fits");
+		let name: NameOf<T> =
+			alloc::vec![b'm'; T::MaxNameLen::get() as usize].try_into().expect("fits");
 		let fees = FeeRates { input_per_1k: 1u32.into(), output_per_1k: 2u32.into() };
 
 		#[extrinsic_call]
@@ -130,7 +147,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_params() -> Result<(), BenchmarkError> {
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let params = Params { registration_deposit: 7u32.into() };
 
 		#[extrinsic_call]

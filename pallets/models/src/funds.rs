@@ -16,7 +16,8 @@ pub(crate) fn hold_deposit<T: Config>(who: &T::AccountId, amount: BalanceOf<T>) 
 	if amount.is_zero() {
 		return Ok(());
 	}
-	T::Currency::hold(&reason::<T>(), who, amount).map_err(|_| Error::<T>::InsufficientBalanceForDeposit.into())
+	T::Currency::hold(&reason::<T>(), who, amount)
+		.map_err(|_| Error::<T>::InsufficientBalanceForDeposit.into())
 }
 
 /// Releases a registration deposit; returns what was released.
@@ -24,7 +25,8 @@ pub(crate) fn release_deposit<T: Config>(who: &T::AccountId, amount: BalanceOf<T
 	if amount.is_zero() {
 		return Zero::zero();
 	}
-	T::Currency::release(&reason::<T>(), who, amount, Precision::BestEffort).defensive_unwrap_or_default()
+	T::Currency::release(&reason::<T>(), who, amount, Precision::BestEffort)
+		.defensive_unwrap_or_default()
 }
 
 /// The registration deposits held from `who`.

@@ -29,7 +29,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(method.k() > 0, Error::<T>::ZeroK);
 		for (i, (datanet, version)) in trained_on.iter().enumerate() {
 			ensure!(!trained_on[..i].contains(&(*datanet, *version)), Error::<T>::DuplicateVersion);
-			let info = T::Versions::version_info(*datanet, *version).ok_or(Error::<T>::UnknownVersion)?;
+			let info =
+				T::Versions::version_info(*datanet, *version).ok_or(Error::<T>::UnknownVersion)?;
 			ensure!(!method.needs_labels() || info.num_labels > 0, Error::<T>::UnlabelledDatanet);
 		}
 		Ok(Model {
@@ -60,7 +61,11 @@ impl<T: Config> Pallet<T> {
 		let record: CheckpointsOf<T> =
 			Self::stamped(checkpoints).try_into().map_err(|_| Error::<T>::TooManyCheckpoints)?;
 		TrainingRecord::<T>::insert(id, record);
-		Self::deposit_event(Event::ModelRegistered { model: id, owner: model.owner.clone(), deposit: model.deposit });
+		Self::deposit_event(Event::ModelRegistered {
+			model: id,
+			owner: model.owner.clone(),
+			deposit: model.deposit,
+		});
 		Models::<T>::insert(id, model);
 		Ok(())
 	}
@@ -73,7 +78,11 @@ impl<T: Config> Pallet<T> {
 		Ok(model)
 	}
 
-	pub(crate) fn do_append(who: &T::AccountId, id: ModelId, checkpoints: CheckpointsOf<T>) -> DispatchResult {
+	pub(crate) fn do_append(
+		who: &T::AccountId,
+		id: ModelId,
+		checkpoints: CheckpointsOf<T>,
+	) -> DispatchResult {
 		Self::owned_live(who, id)?;
 		ensure!(!checkpoints.is_empty(), Error::<T>::NoCheckpoints);
 		let added = checkpoints.len() as u32;
@@ -87,7 +96,11 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_set_fees(who: &T::AccountId, id: ModelId, fees: FeeRates<BalanceOf<T>>) -> DispatchResult {
+	pub(crate) fn do_set_fees(
+		who: &T::AccountId,
+		id: ModelId,
+		fees: FeeRates<BalanceOf<T>>,
+	) -> DispatchResult {
 		let mut model = Self::owned_live(who, id)?;
 		model.fees = fees;
 		Models::<T>::insert(id, model);
@@ -95,10 +108,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_set_status(who: &T::AccountId, id: ModelId, status: ModelStatus) -> DispatchResult {
+	pub(crate) fn do_set_status(
+		who: &T::AccountId,
+		id: ModelId,
+		status: ModelStatus,
+	) -> DispatchResult {
 		let mut model = Self::owned_live(who, id)?;
 		match status {
-			ModelStatus::Paused => ensure!(model.status == ModelStatus::Active, Error::<T>::AlreadyPaused),
+			ModelStatus::Paused => {
+				ensure!(model.status == ModelStatus::Active, Error::<T>::AlreadyPaused)
+			},
 			_ => ensure!(model.status == ModelStatus::Paused, Error::<T>::NotPaused),
 		}
 		model.status = status;
@@ -137,10 +156,16 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		for (owner, amount) in owed {
-			ensure!(funds::deposits_held::<T>(&owner) == amount, TryRuntimeError::Other("deposit held differs"));
+			ensure!(
+				funds::deposits_held::<T>(&owner) == amount,
+				TryRuntimeError::Other("deposit held differs")
+			);
 		}
 		for id in TrainingRecord::<T>::iter_keys() {
-			ensure!(Models::<T>::contains_key(id), TryRuntimeError::Other("training record without its model"));
+			ensure!(
+				Models::<T>::contains_key(id),
+				TryRuntimeError::Other("training record without its model")
+			);
 		}
 		Ok(())
 	}
@@ -149,7 +174,12 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn active_model(id: ModelId) -> Option<ModelView<T::AccountId, BalanceOf<T>>> {
 		let model = Models::<T>::get(id).filter(|m| m.status == ModelStatus::Active)?;
-		Some(ModelView { owner: model.owner, method: model.method, trained_on: model.trained_on.into_inner(), fees: model.fees })
+		Some(ModelView {
+			owner: model.owner,
+			method: model.method,
+			trained_on: model.trained_on.into_inner(),
+			fees: model.fees,
+		})
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]

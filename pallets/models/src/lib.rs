@@ -137,7 +137,8 @@ pub mod pallet {
 
 	/// Each model's training record, oldest first.
 	#[pallet::storage]
-	pub type TrainingRecord<T: Config> = StorageMap<_, Twox64Concat, ModelId, CheckpointsOf<T>, ValueQuery>;
+	pub type TrainingRecord<T: Config> =
+		StorageMap<_, Twox64Concat, ModelId, CheckpointsOf<T>, ValueQuery>;
 
 	/// The parameters in force; `None` until set, then [`Config::DefaultParams`] applies.
 	#[pallet::storage]
@@ -234,7 +235,16 @@ pub mod pallet {
 			checkpoints: CheckpointsOf<T>,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			let model = Self::new_model(owner, name, base_model_hash, adapter_hash, adapter_kind, method, trained_on, fees)?;
+			let model = Self::new_model(
+				owner,
+				name,
+				base_model_hash,
+				adapter_hash,
+				adapter_kind,
+				method,
+				trained_on,
+				fees,
+			)?;
 			Self::do_register(model, checkpoints)
 		}
 
@@ -246,7 +256,11 @@ pub mod pallet {
 		/// - Emits [`Event::CheckpointsAppended`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::append_checkpoints(checkpoints.len() as u32))]
-		pub fn append_checkpoints(origin: OriginFor<T>, model: ModelId, checkpoints: CheckpointsOf<T>) -> DispatchResult {
+		pub fn append_checkpoints(
+			origin: OriginFor<T>,
+			model: ModelId,
+			checkpoints: CheckpointsOf<T>,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_append(&who, model, checkpoints)
 		}
@@ -258,7 +272,11 @@ pub mod pallet {
 		/// - Emits [`Event::FeesSet`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::set_fees())]
-		pub fn set_fees(origin: OriginFor<T>, model: ModelId, fees: FeeRates<BalanceOf<T>>) -> DispatchResult {
+		pub fn set_fees(
+			origin: OriginFor<T>,
+			model: ModelId,
+			fees: FeeRates<BalanceOf<T>>,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_set_fees(&who, model, fees)
 		}

@@ -105,8 +105,14 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		VERSIONS.with(|v| {
 			let mut v = v.borrow_mut();
 			v.clear();
-			v.insert(LABELLED, VersionInfo { root: [1; 32], item_count: 10, dimension: 8, num_labels: 3 });
-			v.insert(UNLABELLED, VersionInfo { root: [2; 32], item_count: 10, dimension: 8, num_labels: 0 });
+			v.insert(
+				LABELLED,
+				VersionInfo { root: [1; 32], item_count: 10, dimension: 8, num_labels: 3 },
+			);
+			v.insert(
+				UNLABELLED,
+				VersionInfo { root: [2; 32], item_count: 10, dimension: 8, num_labels: 0 },
+			);
 		});
 	});
 	ext

@@ -22,11 +22,20 @@ pub type NameOf<T> = BoundedVec<u8, <T as Config>::MaxNameLen>;
 /// The Datanet versions a model was trained on, as `(datanet, version)`.
 pub type TrainedOnOf<T> = BoundedVec<(u32, u32), <T as Config>::MaxTrainedOn>;
 /// A batch of checkpoints to record.
-pub type CheckpointsOf<T> = BoundedVec<Checkpoint<BlockNumberFor<T>>, <T as Config>::MaxCheckpoints>;
+pub type CheckpointsOf<T> =
+	BoundedVec<Checkpoint<BlockNumberFor<T>>, <T as Config>::MaxCheckpoints>;
 
 /// How the model was fine-tuned from its base.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum AdapterKind {
@@ -38,7 +47,15 @@ pub enum AdapterKind {
 
 /// Fees per 1,000 tokens, in the currency's smallest unit.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub struct FeeRates<Balance> {
@@ -50,7 +67,15 @@ pub struct FeeRates<Balance> {
 
 /// One entry of a training record: a checkpoint and how it scored on validation.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub struct Checkpoint<BlockNumber> {
@@ -65,7 +90,15 @@ pub struct Checkpoint<BlockNumber> {
 
 /// Whether a model takes paid inferences.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum ModelStatus {
@@ -79,8 +112,7 @@ pub enum ModelStatus {
 
 /// A registered model.
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen,
-	TypeInfo,
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]

@@ -15,7 +15,8 @@ use sp_runtime::{
 	FixedU64, Perbill,
 };
 
-type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
 /// Decay steps are capped at this many, which keeps the exponentiation short. (1 - decay)^4096
 /// is below one part in a million, so the score is back at neutral, for any decay of 0.4% or

@@ -37,7 +37,9 @@ mod mock;
 mod tests;
 
 pub use traits::{ReputationReporter, SlashHeld};
-pub use types::{reward_factor, HistoryEntry, Outcome, Params, Record, Role, MAX_SCORE, NEUTRAL_SCORE};
+pub use types::{
+	reward_factor, HistoryEntry, Outcome, Params, Record, Role, MAX_SCORE, NEUTRAL_SCORE,
+};
 pub use weights::WeightInfo;
 
 #[frame_support::pallet]
@@ -148,7 +150,10 @@ pub mod pallet {
 		///   applies from their next read.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::set_params())]
-		pub fn set_params(origin: OriginFor<T>, params: Params<BlockNumberFor<T>>) -> DispatchResult {
+		pub fn set_params(
+			origin: OriginFor<T>,
+			params: Params<BlockNumberFor<T>>,
+		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			Self::check_params(&params)?;
 			CurrentParams::<T>::put(&params);

@@ -21,8 +21,18 @@ pub const ED: Balance = 10;
 
 /// The one hold the tests slash from, standing in for a bond of another pallet.
 #[derive(
-	Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking,
-	MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum TestHold {
 	Bond,

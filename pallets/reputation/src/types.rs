@@ -12,8 +12,18 @@ pub const NEUTRAL_SCORE: u32 = MAX_SCORE / 2;
 
 /// The part an account plays; each role has its own score.
 #[derive(
-	Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking,
-	MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum Role {
 	/// Submits data to Datanets.
@@ -26,7 +36,15 @@ pub enum Role {
 
 /// What happened, as reported by another pallet.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum Outcome {
@@ -38,8 +56,7 @@ pub enum Outcome {
 
 /// One entry of an account's recent history.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct HistoryEntry<BlockNumber> {
 	/// When it was reported.
@@ -52,8 +69,7 @@ pub struct HistoryEntry<BlockNumber> {
 
 /// An account's standing in one role.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 #[scale_info(skip_type_params(MaxHistory))]
 pub struct Record<BlockNumber, MaxHistory: frame_support::traits::Get<u32>> {
@@ -67,8 +83,7 @@ pub struct Record<BlockNumber, MaxHistory: frame_support::traits::Get<u32>> {
 
 /// Parameters Root (later governance) sets.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct Params<BlockNumber> {
 	/// Score points a positive outcome adds.
@@ -87,4 +102,3 @@ pub fn reward_factor(score: u32) -> FixedU64 {
 	let score = score.min(MAX_SCORE) as u128;
 	FixedU64::from_rational(MAX_SCORE as u128 / 2 + score, MAX_SCORE as u128)
 }
-

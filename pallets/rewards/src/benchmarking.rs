@@ -76,11 +76,15 @@ mod benchmarks {
 		let owner: T::AccountId = account("owner", 0, 0);
 		let ed = T::Currency::minimum_balance();
 		let fees = FeeRates { input_per_1k: ed, output_per_1k: ed };
-		let model = T::Models::register_for_benchmarks(&owner, Method::KnnShapley { k: 5 }, versions, fees);
+		let model =
+			T::Models::register_for_benchmarks(&owner, Method::KnnShapley { k: 5 }, versions, fees);
 		T::Jobs::prepare_workers();
 		let payer: T::AccountId = whitelisted_caller();
 		let (fee, platform) = Pallet::<T>::quote(model, 1_000, 1_000).expect("priced");
-		T::Currency::set_balance(&payer, fee.saturating_add(platform).saturating_add(ed.saturating_mul(10u32.into())));
+		T::Currency::set_balance(
+			&payer,
+			fee.saturating_add(platform).saturating_add(ed.saturating_mul(10u32.into())),
+		);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(payer), model, 1_000, 1_000, [3; 32], 1);
@@ -107,7 +111,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_params() -> Result<(), BenchmarkError> {
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let mut params = T::DefaultParams::get();
 		params.knn_paid = 1;
 
@@ -123,10 +128,16 @@ mod benchmarks {
 		let people = contributors::<T>(p);
 		let (datanet, version) = T::BenchmarkHelper::publish_contributed(&people, 8, 4);
 		let job: JobId = 7;
-		escrowed::<T>(job, datanet, version, T::Currency::minimum_balance().saturating_mul(1_000_000u32.into()));
+		escrowed::<T>(
+			job,
+			datanet,
+			version,
+			T::Currency::minimum_balance().saturating_mul(1_000_000u32.into()),
+		);
 		full_ring::<T>();
-		let paid: Vec<Entry> =
-			(0..p).map(|i| Entry { rank: i, index: i, distance: i, value: 1_000 + i as i64 }).collect();
+		let paid: Vec<Entry> = (0..p)
+			.map(|i| Entry { rank: i, index: i, distance: i, value: 1_000 + i as i64 })
+			.collect();
 		let supporters: Vec<T::AccountId> = (0..s).map(|i| account("supporter", i, 0)).collect();
 
 		#[block]
@@ -149,7 +160,10 @@ mod benchmarks {
 		}
 
 		assert!(Escrows::<T>::get(job).is_none());
-		assert_eq!(Claimable::<T>::get(&account::<T::AccountId>("payer", 0, 0)), T::Currency::minimum_balance());
+		assert_eq!(
+			Claimable::<T>::get(&account::<T::AccountId>("payer", 0, 0)),
+			T::Currency::minimum_balance()
+		);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -30,7 +30,11 @@ where
 		.checked_add(&rates.output_per_1k.checked_mul(&Balance::from(output))?)?;
 	let thousand = Balance::from(1_000u32);
 	let whole = per_1k / thousand;
-	Some(if (per_1k % thousand).is_zero() { whole } else { whole.checked_add(&Balance::from(1u32))? })
+	Some(if (per_1k % thousand).is_zero() {
+		whole
+	} else {
+		whole.checked_add(&Balance::from(1u32))?
+	})
 }
 
 /// `total` split into `n` parts as evenly as integers allow; the first takes the remainder.
@@ -75,7 +79,8 @@ pub fn contributor_split<AccountId: PartialEq + Clone>(
 		.into_iter()
 		.map(|(who, w)| {
 			// w ≤ total, so the result is at most `part` and the call cannot fail.
-			let amount = multiply_by_rational_with_rounding(part, w, total, Rounding::Down).unwrap_or(0);
+			let amount =
+				multiply_by_rational_with_rounding(part, w, total, Rounding::Down).unwrap_or(0);
 			(who, amount)
 		})
 		.collect()
@@ -137,7 +142,15 @@ impl<T: Config> Pallet<T> {
 		let mut jobs = InferenceJobsOf::<T>::new();
 		let parts = split_evenly(fee, n).zip(split_evenly(p.platform_fee, n));
 		for (&(datanet, version), (fee, platform)) in view.trained_on.iter().zip(parts) {
-			let spec = JobSpec { datanet, version, method: view.method, top, query_hash, query_label, deadline };
+			let spec = JobSpec {
+				datanet,
+				version,
+				method: view.method,
+				top,
+				query_hash,
+				query_label,
+				deadline,
+			};
 			let job = T::Jobs::open_job(payer, spec)?;
 			let escrow = Escrow::<T> {
 				payer: payer.clone(),
@@ -203,7 +216,8 @@ impl<T: Config> Pallet<T> {
 		let to_workers = shares.workers.mul_floor(fee);
 
 		// Contributors, by positive value times reputation factor.
-		let entries: Vec<&Entry> = paid.iter().filter(|e| e.value > 0).take(T::MaxPaid::get() as usize).collect();
+		let entries: Vec<&Entry> =
+			paid.iter().filter(|e| e.value > 0).take(T::MaxPaid::get() as usize).collect();
 		let indices: Vec<u32> = entries.iter().map(|e| e.index).collect();
 		let who = T::Contributors::contributors(escrow.datanet, escrow.version, &indices);
 		let valued: Vec<(T::AccountId, i64)> =
@@ -247,7 +261,8 @@ impl<T: Config> Pallet<T> {
 
 		// The treasury: the rest.
 		let total = escrow.total();
-		let treasury = total.saturating_sub(paid_out).saturating_sub(to_owner).saturating_sub(workers_paid);
+		let treasury =
+			total.saturating_sub(paid_out).saturating_sub(to_owner).saturating_sub(workers_paid);
 		Self::credit(job, &T::TreasuryAccount::get(), Payee::Treasury, treasury);
 
 		FeesOfModel::<T>::mutate(escrow.model, |m| {
@@ -286,7 +301,12 @@ impl<T: Config> Pallet<T> {
 		let amount = escrow.total();
 		Self::credit(job, &escrow.payer, Payee::Refund, amount);
 		FeesOfModel::<T>::mutate(escrow.model, |m| m.refunded = m.refunded.saturating_add(amount));
-		Self::deposit_event(Event::Refunded { job, inference: escrow.inference, payer: escrow.payer, amount });
+		Self::deposit_event(Event::Refunded {
+			job,
+			inference: escrow.inference,
+			payer: escrow.payer,
+			amount,
+		});
 	}
 
 	/// Keeps a payout, dropping the oldest beyond `MaxPayouts`.
@@ -326,19 +346,26 @@ impl<T: Config> Pallet<T> {
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::traits::fungible::Inspect;
-		let escrows = Escrows::<T>::iter_values().fold(BalanceOf::<T>::zero(), |acc, e| acc.saturating_add(e.total()));
+		let escrows = Escrows::<T>::iter_values()
+			.fold(BalanceOf::<T>::zero(), |acc, e| acc.saturating_add(e.total()));
 		ensure!(escrows == Escrowed::<T>::get(), "the escrows do not sum to Escrowed");
 		let mut claimable = BalanceOf::<T>::zero();
 		for (_, amount) in Claimable::<T>::iter() {
 			ensure!(!amount.is_zero(), "a zero claimable balance is stored");
 			claimable.saturating_accrue(amount);
 		}
-		ensure!(claimable == TotalClaimable::<T>::get(), "the claimable balances do not sum to TotalClaimable");
+		ensure!(
+			claimable == TotalClaimable::<T>::get(),
+			"the claimable balances do not sum to TotalClaimable"
+		);
 		let owed = T::Currency::minimum_balance().saturating_add(escrows).saturating_add(claimable);
 		ensure!(funds::held::<T>() >= owed, "the pallet's account holds less than it owes");
 
 		let kept = PayoutCount::<T>::get().min(T::MaxPayouts::get() as u64);
-		ensure!(PayoutRing::<T>::iter().count() as u64 == kept, "the payout ring has the wrong size");
+		ensure!(
+			PayoutRing::<T>::iter().count() as u64 == kept,
+			"the payout ring has the wrong size"
+		);
 		ensure!(Payouts::<T>::iter().count() as u64 == kept, "payouts outside the ring are kept");
 		for (slot, job) in PayoutRing::<T>::iter() {
 			ensure!(slot < T::MaxPayouts::get(), "a payout slot is out of range");

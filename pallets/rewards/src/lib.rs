@@ -112,7 +112,9 @@ pub mod pallet {
 
 		/// Publishes versions with contributors for the benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: openledger_primitives::datanet::ContributedVersionPublisher<Self::AccountId>;
+		type BenchmarkHelper: openledger_primitives::datanet::ContributedVersionPublisher<
+			Self::AccountId,
+		>;
 
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
@@ -132,7 +134,8 @@ pub mod pallet {
 
 	/// What each account may claim.
 	#[pallet::storage]
-	pub type Claimable<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
+	pub type Claimable<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
 
 	/// The sum of every claimable balance.
 	#[pallet::storage]
@@ -140,12 +143,20 @@ pub mod pallet {
 
 	/// What each contributor has been credited, per Datanet, ever.
 	#[pallet::storage]
-	pub type Earnings<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u32, BalanceOf<T>, ValueQuery>;
+	pub type Earnings<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		u32,
+		BalanceOf<T>,
+		ValueQuery,
+	>;
 
 	/// Each model's fees so far.
 	#[pallet::storage]
-	pub type FeesOfModel<T: Config> = StorageMap<_, Twox64Concat, ModelId, ModelFees<BalanceOf<T>>, ValueQuery>;
+	pub type FeesOfModel<T: Config> =
+		StorageMap<_, Twox64Concat, ModelId, ModelFees<BalanceOf<T>>, ValueQuery>;
 
 	/// The newest `MaxPayouts` payouts, keyed by job.
 	#[pallet::storage]
@@ -161,7 +172,8 @@ pub mod pallet {
 
 	/// The parameters in force; `None` until set, then [`Config::DefaultParams`] applies.
 	#[pallet::storage]
-	pub type CurrentParams<T: Config> = StorageValue<_, Params<BalanceOf<T>, BlockNumberFor<T>>, OptionQuery>;
+	pub type CurrentParams<T: Config> =
+		StorageValue<_, Params<BalanceOf<T>, BlockNumberFor<T>>, OptionQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -246,7 +258,10 @@ pub mod pallet {
 			assert!(T::MaxSupporters::get() > 0, "results have at least one supporter");
 			assert!(T::MaxTrainedOn::get() > 0, "models are trained on at least one version");
 			assert!(T::MaxPayouts::get() > 0, "the payout ring has a slot");
-			assert!(Self::check_params(&T::DefaultParams::get()).is_ok(), "the default parameters are valid");
+			assert!(
+				Self::check_params(&T::DefaultParams::get()).is_ok(),
+				"the default parameters are valid"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -278,7 +293,14 @@ pub mod pallet {
 			query_label: u32,
 		) -> DispatchResultWithPostInfo {
 			let payer = ensure_signed(origin)?;
-			let jobs = Self::do_record_inference(&payer, model, input_tokens, output_tokens, query_hash, query_label)?;
+			let jobs = Self::do_record_inference(
+				&payer,
+				model,
+				input_tokens,
+				output_tokens,
+				query_hash,
+				query_label,
+			)?;
 			Ok(Some(T::WeightInfo::record_inference(jobs)).into())
 		}
 
@@ -314,7 +336,10 @@ pub mod pallet {
 		/// - Emits [`Event::ParamsSet`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::set_params())]
-		pub fn set_params(origin: OriginFor<T>, params: Params<BalanceOf<T>, BlockNumberFor<T>>) -> DispatchResult {
+		pub fn set_params(
+			origin: OriginFor<T>,
+			params: Params<BalanceOf<T>, BlockNumberFor<T>>,
+		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			Self::check_params(&params)?;
 			CurrentParams::<T>::put(params.clone());

@@ -160,7 +160,10 @@ impl ContributorSource<AccountId> for MockContributors {
 		VERSIONS.with(|v| {
 			let v = v.borrow();
 			let items = v.get(&(datanet, version));
-			indices.iter().map(|&i| items.and_then(|items| items.get(i as usize).copied())).collect()
+			indices
+				.iter()
+				.map(|&i| items.and_then(|items| items.get(i as usize).copied()))
+				.collect()
 		})
 	}
 }
@@ -201,9 +204,12 @@ impl pallet_rewards::Config for Test {
 /// to 3), version (2, 1) items of Carol and Bob.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> { balances: vec![(PAYER, START), (POOR, 100)], ..Default::default() }
-		.assimilate_storage(&mut storage)
-		.unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![(PAYER, START), (POOR, 100)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	pallet_rewards::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
@@ -269,7 +275,14 @@ pub fn set_model_fees(id: ModelId, fees: FeeRates<Balance>) {
 /// Records an inference of `model` by `PAYER`; returns the jobs it opened.
 pub fn infer(model: ModelId, input: u32, output: u32) -> Vec<JobId> {
 	let before = jobs().len();
-	assert_ok!(Rewards::record_inference(RuntimeOrigin::signed(PAYER), model, input, output, [7; 32], 1));
+	assert_ok!(Rewards::record_inference(
+		RuntimeOrigin::signed(PAYER),
+		model,
+		input,
+		output,
+		[7; 32],
+		1
+	));
 	(before as JobId..jobs().len() as JobId).collect()
 }
 

@@ -13,7 +13,8 @@ pub use pallet_attribution::JobId;
 pub use pallet_models::ModelId;
 
 /// The currency's balance type.
-pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
 /// Inferences are numbered from 0 in the order they are recorded.
 pub type InferenceId = u64;
@@ -23,15 +24,26 @@ pub type ContributorPayoutsOf<T> =
 	BoundedVec<(<T as frame_system::Config>::AccountId, BalanceOf<T>), <T as Config>::MaxPaid>;
 
 /// What [`Config::MaxSupporters`] workers of one job were credited.
-pub type WorkerPayoutsOf<T> =
-	BoundedVec<(<T as frame_system::Config>::AccountId, BalanceOf<T>), <T as Config>::MaxSupporters>;
+pub type WorkerPayoutsOf<T> = BoundedVec<
+	(<T as frame_system::Config>::AccountId, BalanceOf<T>),
+	<T as Config>::MaxSupporters,
+>;
 
 /// The jobs an inference opened, one per Datanet version its model was trained on.
 pub type InferenceJobsOf<T> = BoundedVec<JobId, <T as Config>::MaxTrainedOn>;
 
 /// How a settled fee is split. The four parts sum to exactly 100%.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct Shares {
 	/// To the contributors of the paid entries, by positive value times reputation factor.
@@ -48,7 +60,8 @@ impl Shares {
 	/// Whether the parts sum to exactly 100%.
 	pub fn is_whole(&self) -> bool {
 		let parts = [self.contributors, self.owner, self.workers, self.treasury];
-		parts.iter().map(|p| p.deconstruct() as u64).sum::<u64>() == Perbill::one().deconstruct() as u64
+		parts.iter().map(|p| p.deconstruct() as u64).sum::<u64>()
+			== Perbill::one().deconstruct() as u64
 	}
 }
 
@@ -102,7 +115,16 @@ impl<T: Config> Escrow<T> {
 
 /// Who a credit is for.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum Payee {
 	/// A contributor of a paid entry in this Datanet.
@@ -149,7 +171,16 @@ pub struct Payout<T: Config> {
 
 /// A model's fees so far.
 #[derive(
-	Clone, PartialEq, Eq, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct ModelFees<Balance> {
 	/// Inferences recorded.

@@ -13,7 +13,9 @@
 //! two Merkle proofs against each root plus `O(d)` arithmetic, and `O(P)` for the membership
 //! test against the `P` paid entries.
 
-use super::{distance, embedding_hash, key, knn_last, knn_step, pack, similarity_value, Entry, Method};
+use super::{
+	distance, embedding_hash, key, knn_last, knn_step, pack, similarity_value, Entry, Method,
+};
 use crate::datanet::{verify_item, ContributionLeaf};
 use crate::merkle::{self, Hash, MerkleProof};
 use codec::{Decode, DecodeWithMemTracking, Encode};
@@ -139,14 +141,24 @@ impl Job<'_> {
 		(item.proof.leaf_index == index).then_some(()).ok_or(Invalid::WrongItem)
 	}
 
-	fn checked_embedding(&self, embedding: &[i8], hash: &Hash, err: Invalid) -> Result<(), Invalid> {
+	fn checked_embedding(
+		&self,
+		embedding: &[i8],
+		hash: &Hash,
+		err: Invalid,
+	) -> Result<(), Invalid> {
 		let ok = embedding.len() == self.dimension as usize && embedding_hash(embedding) == *hash;
 		ok.then_some(()).ok_or(err)
 	}
 
 	/// The distance of a proven item's embedding from the query, both checked against their
 	/// hashes. `O(d)`.
-	fn distance_of<A: Encode>(&self, item: &ProvenItem<A>, embedding: &[i8], query: &[i8]) -> Result<u32, Invalid> {
+	fn distance_of<A: Encode>(
+		&self,
+		item: &ProvenItem<A>,
+		embedding: &[i8],
+		query: &[i8],
+	) -> Result<u32, Invalid> {
 		self.checked_embedding(query, &self.query_hash, Invalid::Query)?;
 		self.checked_embedding(embedding, &item.leaf.embedding_hash, Invalid::Embedding)?;
 		Ok(distance(&pack(query), &pack(embedding)))
@@ -261,7 +273,12 @@ impl Job<'_> {
 
 	/// An item that is not paid is nearer (by the ranking key) than the last paid entry. Needs
 	/// the item's leaf, proof and embedding, and the query embedding.
-	pub fn unpaid_beats_paid<A: Encode>(&self, item: &ProvenItem<A>, embedding: &[i8], query: &[i8]) -> Verdict {
+	pub fn unpaid_beats_paid<A: Encode>(
+		&self,
+		item: &ProvenItem<A>,
+		embedding: &[i8],
+		query: &[i8],
+	) -> Verdict {
 		let last = self.paid.last().ok_or(Invalid::NoSuchPaidEntry)?;
 		let index = item.proof.leaf_index;
 		self.open_item(item, index)?;
@@ -348,7 +365,10 @@ mod tests {
 
 		fn proven(entries: &[Entry], position: usize) -> ProvenEntry {
 			let hashes: Vec<Hash> = entries.iter().map(Entry::leaf_hash).collect();
-			ProvenEntry { entry: entries[position], proof: merkle::proof(&hashes, position).unwrap() }
+			ProvenEntry {
+				entry: entries[position],
+				proof: merkle::proof(&hashes, position).unwrap(),
+			}
 		}
 
 		fn item(&self, index: u32) -> Option<ProvenItem<[u8; 32]>> {
@@ -408,8 +428,12 @@ mod tests {
 		fn witness_fault(&self, entries: &[Entry], paid: &[Entry]) -> Option<Fault> {
 			let job = self.job(entries, paid);
 			let flat: Vec<i8> = self.embeddings.concat();
-			let version = crate::attribution::witness::VersionData { leaves: &self.leaves, embeddings: &flat };
-			let witness = crate::attribution::witness::find_witness(&job, version, &self.query, entries)?;
+			let version = crate::attribution::witness::VersionData {
+				leaves: &self.leaves,
+				embeddings: &flat,
+			};
+			let witness =
+				crate::attribution::witness::find_witness(&job, version, &self.query, entries)?;
 			match witness.check(&job, &self.query) {
 				Ok(Some(fault)) => Some(fault),
 				other => panic!("a witness that proves nothing: {witness:?} gives {other:?}"),
@@ -452,7 +476,8 @@ mod tests {
 			5 if n > 1 => entries.swap(position, (position + 1) % n),
 			// Replace the entry by an item that is not in the list (similarity keeps only k).
 			_ => {
-				let missing = (0..w.leaves.len() as u32).find(|i| !entries.iter().any(|e| e.index == *i));
+				let missing =
+					(0..w.leaves.len() as u32).find(|i| !entries.iter().any(|e| e.index == *i));
 				if let Some(i) = missing {
 					entries[position].index = i;
 				} else {
@@ -520,8 +545,10 @@ mod tests {
 		short.proof.leaf_count -= 1;
 		assert_eq!(job.rank_mismatch(&short), Err(Invalid::EntryProof));
 		assert_eq!(job.wrong_distance(&e0, &item1, emb0, &w.query), Err(Invalid::WrongItem));
-		assert_eq!(job.wrong_distance(&e0, &item0, &w.embeddings[e1.entry.index as usize], &w.query),
-			Err(Invalid::Embedding));
+		assert_eq!(
+			job.wrong_distance(&e0, &item0, &w.embeddings[e1.entry.index as usize], &w.query),
+			Err(Invalid::Embedding)
+		);
 		assert_eq!(job.wrong_distance(&e0, &item0, emb0, emb0), Err(Invalid::Query));
 		let mut bad_item = item0.clone();
 		bad_item.leaf.label += 1;

@@ -36,7 +36,18 @@ pub const KNN_SCALE: i64 = 1 << 30;
 pub const SIMILARITY_SCALE: u64 = 1 << 46;
 
 /// How a ranking becomes values.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub enum Method {
 	/// Exact KNN-Shapley of a `k`-nearest-neighbour classifier (Jia et al., PVLDB 2019). Every
 	/// item gets a value, so the commitment covers all `N` ranked items.
@@ -185,7 +196,18 @@ pub fn similarity_value(distance: u32) -> i64 {
 }
 
 /// One ranked entry of a result, the leaf of its commitment.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub struct Entry {
 	/// Position in the ranking, from 0 (nearest).
 	pub rank: u32,
@@ -258,7 +280,12 @@ pub fn reference_entries(
 				.iter()
 				.zip(values)
 				.enumerate()
-				.map(|(r, (&(distance, index), value))| Entry { rank: r as u32, index, distance, value })
+				.map(|(r, (&(distance, index), value))| Entry {
+					rank: r as u32,
+					index,
+					distance,
+					value,
+				})
 				.collect()
 		},
 		Method::Similarity { k } => ranked
@@ -310,7 +337,10 @@ mod tests {
 		assert_eq!(check_shape(6, 1, 1), Err(ShapeError::Dimension(6)));
 		assert_eq!(check_shape(1028, 1, 1), Err(ShapeError::Dimension(1028)));
 		assert_eq!(check_shape(4, 0, 1), Err(ShapeError::ItemCount(0)));
-		assert_eq!(check_shape(4, MAX_ITEMS as u64 + 1, 1), Err(ShapeError::ItemCount(1 << 24 | 1)));
+		assert_eq!(
+			check_shape(4, MAX_ITEMS as u64 + 1, 1),
+			Err(ShapeError::ItemCount(1 << 24 | 1))
+		);
 		assert_eq!(check_shape(4, 1, 0), Err(ShapeError::ZeroK));
 		assert_eq!(check_shape(1024, MAX_ITEMS as u64, 1), Ok(()));
 	}
@@ -345,7 +375,10 @@ mod tests {
 		// N = 3, K = 1, labels match at ranks 0 and 2.
 		// v2 = S/3, v1 = v2 + (0-1) * S/2, v0 = v1 + (1-0) * S/1.
 		let s = KNN_SCALE;
-		assert_eq!(knn_values(1, &[true, false, true]), vec![s / 3 - s / 2 + s, s / 3 - s / 2, s / 3]);
+		assert_eq!(
+			knn_values(1, &[true, false, true]),
+			vec![s / 3 - s / 2 + s, s / 3 - s / 2, s / 3]
+		);
 	}
 
 	#[test]
@@ -360,7 +393,10 @@ mod tests {
 		let items = pack(&[1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, -1, 0, 0, 0]);
 		let query = pack(&[0, 0, 0, 0]);
 		let entries = reference_entries(Method::Similarity { k: 2 }, &items, &[], &query, 0);
-		assert_eq!(entries.iter().map(|e| (e.index, e.distance)).collect::<Vec<_>>(), vec![(1, 0), (0, 1)]);
+		assert_eq!(
+			entries.iter().map(|e| (e.index, e.distance)).collect::<Vec<_>>(),
+			vec![(1, 0), (0, 1)]
+		);
 		let knn = reference_entries(Method::KnnShapley { k: 1 }, &items, &[5, 5, 6, 5], &query, 5);
 		assert_eq!(knn.iter().map(|e| e.index).collect::<Vec<_>>(), vec![1, 0, 2, 3]);
 		assert_eq!(knn.len(), 4);
@@ -381,11 +417,17 @@ mod tests {
 		// Pinned from an independent implementation (Python's hashlib.blake2b, digest_size=32,
 		// struct.pack('<IIIq', ...)) of the leaf and tree rules.
 		let entries: Vec<Entry> = (0..3u32)
-			.map(|r| Entry { rank: r, index: 10 - r, distance: 100 * r, value: 1000 - 700 * r as i64 })
+			.map(|r| Entry {
+				rank: r,
+				index: 10 - r,
+				distance: 100 * r,
+				value: 1000 - 700 * r as i64,
+			})
 			.collect();
 		let hex: String = commitment(&entries).iter().map(|b| format!("{b:02x}")).collect();
 		assert_eq!(hex, KNOWN_COMMITMENT);
 	}
 
-	const KNOWN_COMMITMENT: &str = "bdbc13f8a726fba374c54f93e1dd00cd08e9bad84010d9a2a897aa27b6b7f55f";
+	const KNOWN_COMMITMENT: &str =
+		"bdbc13f8a726fba374c54f93e1dd00cd08e9bad84010d9a2a897aa27b6b7f55f";
 }

@@ -81,7 +81,9 @@ impl Known {
 		let mut known = Known { nodes: BTreeMap::new(), entries: BTreeMap::new() };
 		for e in opened {
 			let Ok(position) = job.open(e) else { continue };
-			let Some(nodes) = merkle::nodes_from_proof(&e.entry.leaf_hash(), &e.proof) else { continue };
+			let Some(nodes) = merkle::nodes_from_proof(&e.entry.leaf_hash(), &e.proof) else {
+				continue;
+			};
 			for (level, index, hash) in nodes {
 				known.nodes.insert((level, index), hash);
 			}
@@ -149,7 +151,10 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 	/// (by anyone; entries that do not verify against its commitment are ignored).
 	pub fn next_move(&self, job: &Job, opened: &[ProvenEntry]) -> Move<AccountId> {
 		let count = job.committed_count();
-		if count == 0 || self.reference.len() != count as usize || self.reference_tree.leaf_count() != count as usize {
+		if count == 0
+			|| self.reference.len() != count as usize
+			|| self.reference_tree.leaf_count() != count as usize
+		{
 			return Move::Nothing;
 		}
 		let known = Known::learn(job, opened);
@@ -158,7 +163,9 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 			Method::Similarity { .. } => self.against_paid(job, &known),
 		};
 		match found {
-			Ok(witness) if matches!(witness.check(job, self.query), Ok(Some(_))) => Move::Challenge(witness),
+			Ok(witness) if matches!(witness.check(job, self.query), Ok(Some(_))) => {
+				Move::Challenge(witness)
+			},
 			// A witness that does not hold would be a gap in the argument; never post it.
 			Ok(_) => Move::Nothing,
 			Err(next) => next,
@@ -172,30 +179,48 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 	/// A fault of one opened entry alone: its rank, its index, its distance.
 	fn alone(&self, job: &Job, e: &ProvenEntry) -> Option<Witness<AccountId>> {
 		let d = job.dimension as usize;
-		let mut candidates = alloc::vec![Witness::RankMismatch { entry: e.clone() }, Witness::IndexOutOfRange { entry: e.clone() }];
+		let mut candidates = alloc::vec![
+			Witness::RankMismatch { entry: e.clone() },
+			Witness::IndexOutOfRange { entry: e.clone() }
+		];
 		if let Some(item) = self.item(e.entry.index) {
-			candidates.push(Witness::WrongDistance { entry: e.clone(), item, embedding: self.embedding(e.entry.index, d) });
+			candidates.push(Witness::WrongDistance {
+				entry: e.clone(),
+				item,
+				embedding: self.embedding(e.entry.index, d),
+			});
 		}
 		candidates.into_iter().find(|w| self.holds(job, w))
 	}
 
 	/// The prover's entry at `position` with its proof, if it is opened, or if it lies in a
 	/// subtree known to equal the reference's and every sibling above is known.
-	fn proven(&self, job: &Job, known: &Known, widths: &[u32], position: u32) -> Option<ProvenEntry> {
+	fn proven(
+		&self,
+		job: &Job,
+		known: &Known,
+		widths: &[u32],
+		position: u32,
+	) -> Option<ProvenEntry> {
 		if let Some(e) = known.entries.get(&position) {
 			return Some(e.clone());
 		}
 		let height = widths.len() as u32 - 1;
 		let equal_from = (0..=height).rev().find(|&level| {
 			let index = position >> level;
-			known.node(level, index).is_some_and(|h| Some(h) == self.reference_tree.node(level, index))
+			known
+				.node(level, index)
+				.is_some_and(|h| Some(h) == self.reference_tree.node(level, index))
 		})?;
 		let mut siblings = Vec::new();
 		for level in 0..height {
 			let sibling = (position >> level) ^ 1;
 			if sibling < widths[level as usize] {
-				let hash =
-					if level < equal_from { self.reference_tree.node(level, sibling) } else { known.node(level, sibling) };
+				let hash = if level < equal_from {
+					self.reference_tree.node(level, sibling)
+				} else {
+					known.node(level, sibling)
+				};
 				siblings.push(hash?);
 			}
 		}
@@ -207,15 +232,23 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 	}
 
 	/// KNN-Shapley: the reference is the whole ranking.
-	fn against_reference(&self, job: &Job, known: &Known) -> Result<Witness<AccountId>, Move<AccountId>> {
+	fn against_reference(
+		&self,
+		job: &Job,
+		known: &Known,
+	) -> Result<Witness<AccountId>, Move<AccountId>> {
 		let count = job.committed_count();
 		let widths = merkle::widths(count);
 		let d = job.dimension as usize;
 		let paid = job.paid;
 		if job.commitment == self.reference_tree.root() {
 			// The committed entries are the reference, so the paid ones must differ from it.
-			let position = paid.iter().zip(self.reference).position(|(a, b)| a != b).ok_or(Move::Nothing)?;
-			let entry = ProvenEntry { entry: self.reference[position], proof: self.reference_tree.proof(position).ok_or(Move::Nothing)? };
+			let position =
+				paid.iter().zip(self.reference).position(|(a, b)| a != b).ok_or(Move::Nothing)?;
+			let entry = ProvenEntry {
+				entry: self.reference[position],
+				proof: self.reference_tree.proof(position).ok_or(Move::Nothing)?,
+			};
 			return Ok(Witness::PaidMismatch { position: position as u32, entry });
 		}
 		// Nothing needs asking when a nearer item is left out of the paid entries.
@@ -223,7 +256,8 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 		for e in &self.reference[..paid.len().min(self.reference.len())] {
 			if !paid.iter().any(|p| p.index == e.index) && last_paid.is_some_and(|k| e.key() < k) {
 				if let Some(item) = self.item(e.index) {
-					let w = Witness::UnpaidBeatsPaid { item, embedding: self.embedding(e.index, d) };
+					let w =
+						Witness::UnpaidBeatsPaid { item, embedding: self.embedding(e.index, d) };
 					if self.holds(job, &w) {
 						return Ok(w);
 					}
@@ -259,7 +293,10 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 				Ok(Witness::WrongKnnLast { entry: at_last, item })
 			},
 			// A farther item than the reference's, followed by the reference's own next one.
-			(Ordering::Greater, true) => Ok(Witness::OutOfOrder { first: at_last, second: proven(last + 1).ok_or(Move::Nothing)? }),
+			(Ordering::Greater, true) => Ok(Witness::OutOfOrder {
+				first: at_last,
+				second: proven(last + 1).ok_or(Move::Nothing)?,
+			}),
 			// No real item ranks after the farthest one; the entry alone was wrong.
 			(Ordering::Greater, false) => Err(Move::Nothing),
 			(Ordering::Less, _) => self.bisect(job, known, &widths, last),
@@ -269,7 +306,13 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 	/// The prover's entry at `hi` is nearer than the reference's there. Positions whose entry
 	/// is not nearer than the reference's (`lo`) and positions whose entry is (`hi`) are bisected
 	/// until adjacent: then `key(lo) >= key(reference[lo]) >= key(hi)`, out of order.
-	fn bisect(&self, job: &Job, known: &Known, widths: &[u32], hi: u32) -> Result<Witness<AccountId>, Move<AccountId>> {
+	fn bisect(
+		&self,
+		job: &Job,
+		known: &Known,
+		widths: &[u32],
+		hi: u32,
+	) -> Result<Witness<AccountId>, Move<AccountId>> {
 		let (mut lo, mut hi) = (-1i64, hi as i64);
 		while hi - lo > 1 {
 			let mid = (lo + hi) / 2;
@@ -285,17 +328,24 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 		}
 		// No real item is nearer than the nearest, so an entry at 0 that checks alone is never
 		// nearer than the reference's: `lo` is a position.
-		let first = self.proven(job, known, widths, u32::try_from(lo).map_err(|_| Move::Nothing)?).ok_or(Move::Nothing)?;
+		let first = self
+			.proven(job, known, widths, u32::try_from(lo).map_err(|_| Move::Nothing)?)
+			.ok_or(Move::Nothing)?;
 		let second = self.proven(job, known, widths, hi as u32).ok_or(Move::Nothing)?;
 		Ok(Witness::OutOfOrder { first, second })
 	}
 
 	/// Similarity: every committed entry is paid, so the paid list is the reference.
-	fn against_paid(&self, job: &Job, known: &Known) -> Result<Witness<AccountId>, Move<AccountId>> {
+	fn against_paid(
+		&self,
+		job: &Job,
+		known: &Known,
+	) -> Result<Witness<AccountId>, Move<AccountId>> {
 		let count = job.committed_count();
 		let paid_tree = Levels::new(job.paid.iter().map(Entry::leaf_hash).collect());
 		if job.paid.len() == count as usize && paid_tree.root() == job.commitment {
-			let version = VersionData { leaves: self.version.leaves, embeddings: self.version.embeddings };
+			let version =
+				VersionData { leaves: self.version.leaves, embeddings: self.version.embeddings };
 			return find_witness(job, version, self.query, job.paid).ok_or(Move::Nothing);
 		}
 		for (&position, e) in &known.entries {
@@ -316,7 +366,10 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 
 #[cfg(test)]
 mod tests {
-	use super::super::{check::paid_count, commitment, embedding_hash, knn_values, pack, reference_entries, tests::Rng};
+	use super::super::{
+		check::paid_count, commitment, embedding_hash, knn_values, pack, reference_entries,
+		tests::Rng,
+	};
 	use super::*;
 	use crate::datanet::ContributionLeaf;
 	use proptest::prelude::*;
@@ -339,7 +392,8 @@ mod tests {
 		fn new(seed: u64, n: usize, method: Method, top: u32) -> World {
 			let d = 4;
 			let mut rng = Rng(seed);
-			let rows: Vec<Vec<i8>> = (0..n).map(|_| (0..d).map(|_| (rng.next() % 5) as i8 - 2).collect()).collect();
+			let rows: Vec<Vec<i8>> =
+				(0..n).map(|_| (0..d).map(|_| (rng.next() % 5) as i8 - 2).collect()).collect();
 			let leaves: Vec<ContributionLeaf<Account>> = rows
 				.iter()
 				.enumerate()
@@ -397,8 +451,12 @@ mod tests {
 			loop {
 				match challenger.next_move(&job, &opened) {
 					Move::Open(p) => {
-						assert!(!opened.iter().any(|e| e.proof.leaf_index == p), "position {p} asked twice");
-						let proof = liar.proof(p as usize).expect("a position inside the commitment");
+						assert!(
+							!opened.iter().any(|e| e.proof.leaf_index == p),
+							"position {p} asked twice"
+						);
+						let proof =
+							liar.proof(p as usize).expect("a position inside the commitment");
 						opened.push(ProvenEntry { entry: committed[p as usize], proof });
 					},
 					other => return (other, opened.len() as u32),
@@ -417,7 +475,10 @@ mod tests {
 		let relabel = |e: &mut Vec<Entry>| {
 			// A consistent liar recomputes every value from its own ranking.
 			if let Method::KnnShapley { k } = w.method {
-				let matches: Vec<bool> = e.iter().map(|x| w.leaves.get(x.index as usize).is_some_and(|l| l.label == 1)).collect();
+				let matches: Vec<bool> = e
+					.iter()
+					.map(|x| w.leaves.get(x.index as usize).is_some_and(|l| l.label == 1))
+					.collect();
 				for (x, v) in e.iter_mut().zip(knn_values(k, &matches)) {
 					x.value = v;
 				}
@@ -527,8 +588,14 @@ mod tests {
 							continue;
 						}
 						let (outcome, openings) = w.search(&committed, &paid);
-						assert!(matches!(outcome, Move::Challenge(_)), "n {n} kind {kind} at {at}: {outcome:?}");
-						assert!(openings <= 2 * depth(count) + 1, "n {n} kind {kind} at {at}: {openings} openings");
+						assert!(
+							matches!(outcome, Move::Challenge(_)),
+							"n {n} kind {kind} at {at}: {outcome:?}"
+						);
+						assert!(
+							openings <= 2 * depth(count) + 1,
+							"n {n} kind {kind} at {at}: {openings} openings"
+						);
 						worst = worst.max((openings, kind, at));
 					}
 				}

@@ -100,15 +100,21 @@ impl<AccountId: Encode> Witness<AccountId> {
 	pub fn check(&self, job: &Job, query: &[i8]) -> Verdict {
 		match self {
 			Witness::RankMismatch { entry } => job.rank_mismatch(entry),
-			Witness::WrongDistance { entry, item, embedding } => job.wrong_distance(entry, item, embedding, query),
+			Witness::WrongDistance { entry, item, embedding } => {
+				job.wrong_distance(entry, item, embedding, query)
+			},
 			Witness::OutOfOrder { first, second } => job.out_of_order(first, second),
-			Witness::WrongKnnStep { entry, next, item, next_item } => job.wrong_knn_step(entry, next, item, next_item),
+			Witness::WrongKnnStep { entry, next, item, next_item } => {
+				job.wrong_knn_step(entry, next, item, next_item)
+			},
 			Witness::WrongKnnLast { entry, item } => job.wrong_knn_last(entry, item),
 			Witness::WrongSimilarity { entry } => job.wrong_similarity(entry),
 			Witness::RepeatedIndex { a, b } => job.repeated_index(a, b),
 			Witness::IndexOutOfRange { entry } => job.index_out_of_range(entry),
 			Witness::PaidMismatch { position, entry } => job.paid_mismatch(*position, entry),
-			Witness::UnpaidBeatsPaid { item, embedding } => job.unpaid_beats_paid(item, embedding, query),
+			Witness::UnpaidBeatsPaid { item, embedding } => {
+				job.unpaid_beats_paid(item, embedding, query)
+			},
 		}
 	}
 }
@@ -168,9 +174,9 @@ pub fn find_witness<AccountId: Encode + Clone>(
 	}
 	let item_hashes: Vec<Hash> = version.leaves.iter().map(|l| l.hash()).collect();
 	let entry_hashes: Vec<Hash> = claimed.iter().map(Entry::leaf_hash).collect();
-	if merkle::root(&item_hashes) != job.version_root ||
-		merkle::root(&entry_hashes) != job.commitment ||
-		claimed.len() != job.committed_count() as usize
+	if merkle::root(&item_hashes) != job.version_root
+		|| merkle::root(&entry_hashes) != job.commitment
+		|| claimed.len() != job.committed_count() as usize
 	{
 		return None;
 	}
@@ -182,7 +188,10 @@ pub fn find_witness<AccountId: Encode + Clone>(
 	// The paid entries must be the committed ones.
 	for (position, paid) in job.paid.iter().enumerate() {
 		if claimed.get(position) != Some(paid) {
-			return Some(Witness::PaidMismatch { position: position as u32, entry: p.entry(position)? });
+			return Some(Witness::PaidMismatch {
+				position: position as u32,
+				entry: p.entry(position)?,
+			});
 		}
 	}
 	// Each entry alone: its rank, its index, its distance.
@@ -195,7 +204,11 @@ pub fn find_witness<AccountId: Encode + Clone>(
 			return Some(Witness::IndexOutOfRange { entry: p.entry(position)? });
 		};
 		if e.distance != true_distance(e.index) {
-			return Some(Witness::WrongDistance { entry: p.entry(position)?, item, embedding: p.embedding(e.index) });
+			return Some(Witness::WrongDistance {
+				entry: p.entry(position)?,
+				item,
+				embedding: p.embedding(e.index),
+			});
 		}
 		if let Some(&earlier) = first_at.get(&e.index) {
 			return Some(Witness::RepeatedIndex { a: p.entry(earlier)?, b: p.entry(position)? });
@@ -205,7 +218,10 @@ pub fn find_witness<AccountId: Encode + Clone>(
 	// The order.
 	for position in 1..claimed.len() {
 		if claimed[position - 1].key() >= claimed[position].key() {
-			return Some(Witness::OutOfOrder { first: p.entry(position - 1)?, second: p.entry(position)? });
+			return Some(Witness::OutOfOrder {
+				first: p.entry(position - 1)?,
+				second: p.entry(position)?,
+			});
 		}
 	}
 	// The membership (similarity keeps only the nearest k): an item left out that is nearer.
@@ -220,22 +236,32 @@ pub fn find_witness<AccountId: Encode + Clone>(
 	}
 	// The values.
 	let witness = match job.method {
-		Method::Similarity { .. } => match claimed.iter().position(|e| e.value != similarity_value(e.distance)) {
-			Some(position) => Some(Witness::WrongSimilarity { entry: p.entry(position)? }),
-			None => None,
+		Method::Similarity { .. } => {
+			match claimed.iter().position(|e| e.value != similarity_value(e.distance)) {
+				Some(position) => Some(Witness::WrongSimilarity { entry: p.entry(position)? }),
+				None => None,
+			}
 		},
 		Method::KnnShapley { k } => {
 			let last = claimed.len().checked_sub(1)?;
 			let e = claimed[last];
 			if e.value != knn_last(job.item_count, label_matches(e.index)) {
-				return Some(Witness::WrongKnnLast { entry: p.entry(last)?, item: p.item(e.index)? });
+				return Some(Witness::WrongKnnLast {
+					entry: p.entry(last)?,
+					item: p.item(e.index)?,
+				});
 			}
 			// From the end inward, so the first wrong step found has a correct next value.
 			let mut found = None;
 			for position in (0..last).rev() {
 				let (e, next) = (claimed[position], claimed[position + 1]);
-				let expected =
-					knn_step(k, position as u32, next.value, label_matches(e.index), label_matches(next.index));
+				let expected = knn_step(
+					k,
+					position as u32,
+					next.value,
+					label_matches(e.index),
+					label_matches(next.index),
+				);
 				if e.value != expected {
 					found = Some(Witness::WrongKnnStep {
 						entry: p.entry(position)?,

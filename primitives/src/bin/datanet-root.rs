@@ -28,7 +28,10 @@ fn hex32(field: &str, what: &str) -> Result<[u8; 32], String> {
 fn parse_line(line: &str) -> Result<ContributionLeaf<[u8; 32]>, String> {
 	let fields: Vec<&str> = line.split_whitespace().collect();
 	let [id, contributor, content, embedding, label] = fields[..] else {
-		return Err(format!("expected 5 fields (id contributor content embedding label), got {}", fields.len()));
+		return Err(format!(
+			"expected 5 fields (id contributor content embedding label), got {}",
+			fields.len()
+		));
 	};
 	Ok(ContributionLeaf {
 		id: id.parse().map_err(|_| format!("id is not a u64: {id}"))?,
@@ -54,8 +57,9 @@ fn parse(input: &str) -> Result<Vec<ContributionLeaf<[u8; 32]>>, String> {
 fn run(args: &[String], input: &str) -> Result<String, String> {
 	let proof_of = match args {
 		[] => None,
-		[flag, id] if flag == "--proof" =>
-			Some(id.parse::<u64>().map_err(|_| format!("--proof takes a contribution id, got {id}"))?),
+		[flag, id] if flag == "--proof" => Some(
+			id.parse::<u64>().map_err(|_| format!("--proof takes a contribution id, got {id}"))?,
+		),
 		_ => return Err("usage: datanet-root [--proof <id>] < leaves.txt".into()),
 	};
 	let mut leaves = parse(input)?;

@@ -26,7 +26,18 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
 /// One item of a file, as its file's item tree commits to it.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub struct ItemLeaf {
 	/// blake2-256 of the item's int8 embedding, as raw bytes.
 	pub embedding_hash: Hash,
@@ -47,7 +58,9 @@ pub fn item_root(items: &[ItemLeaf]) -> Hash {
 }
 
 /// An accepted file, as its versions commit to it.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 pub struct FileLeaf<AccountId> {
 	/// The file's sequential id in its Datanet.
 	pub file: u64,
@@ -76,7 +89,19 @@ impl<AccountId: Encode> FileLeaf<AccountId> {
 }
 
 /// What a version commits to: the root of its file tree, how many files and items it covers.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub struct VersionCommitment {
 	/// Root of the file tree.
 	pub root: Hash,
@@ -88,7 +113,9 @@ pub struct VersionCommitment {
 
 /// An item at a version index: its file's leaf and path in the version, and its path in the
 /// file. At most 32 + 32 sibling hashes.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
 pub struct ItemProof<AccountId> {
 	/// The file that holds the item.
 	pub file: FileLeaf<AccountId>,
@@ -104,13 +131,13 @@ impl<AccountId: Encode> ItemProof<AccountId> {
 	/// give: the file tree's from the version, the item tree's from the file leaf the version
 	/// proves. `O(log files + log items)` hashes.
 	pub fn verify(&self, version: &VersionCommitment, index: u32, item: &Hash) -> bool {
-		index < version.item_count &&
-			self.file.holds(index) &&
-			self.file_proof.leaf_count == version.file_count &&
-			self.item_proof.leaf_count == self.file.item_count &&
-			self.item_proof.leaf_index == index - self.file.first &&
-			merkle::verify(&version.root, &self.file.hash(), &self.file_proof) &&
-			merkle::verify(&self.file.item_root, item, &self.item_proof)
+		index < version.item_count
+			&& self.file.holds(index)
+			&& self.file_proof.leaf_count == version.file_count
+			&& self.item_proof.leaf_count == self.file.item_count
+			&& self.item_proof.leaf_index == index - self.file.first
+			&& merkle::verify(&version.root, &self.file.hash(), &self.file_proof)
+			&& merkle::verify(&self.file.item_root, item, &self.item_proof)
 	}
 
 	/// Who contributed the item.
@@ -159,7 +186,11 @@ impl<AccountId: Encode + Clone> VersionFiles<AccountId> {
 
 	/// What the chain records for this version.
 	pub fn commitment(&self) -> VersionCommitment {
-		VersionCommitment { root: self.tree.root(), file_count: self.files.len() as u32, item_count: self.item_count }
+		VersionCommitment {
+			root: self.tree.root(),
+			file_count: self.files.len() as u32,
+			item_count: self.item_count,
+		}
 	}
 
 	/// The position of the file that holds version index `index`: a binary search over the
@@ -192,7 +223,9 @@ impl<AccountId: Encode + Clone> VersionFiles<AccountId> {
 /// File leaves laid end to end, as the chain appends them: `(file id, contributor, content hash,
 /// item root, item count)` in acceptance order, each given the running item count as its first
 /// index; `None` if the items overflow `u32`.
-pub fn lay_out<AccountId>(files: impl IntoIterator<Item = (u64, AccountId, Hash, Hash, u32)>) -> Option<Vec<FileLeaf<AccountId>>> {
+pub fn lay_out<AccountId>(
+	files: impl IntoIterator<Item = (u64, AccountId, Hash, Hash, u32)>,
+) -> Option<Vec<FileLeaf<AccountId>>> {
 	let mut next = 0u32;
 	files
 		.into_iter()
@@ -211,14 +244,23 @@ mod tests {
 	use proptest::prelude::*;
 
 	fn items(file: u64, n: u32) -> Vec<ItemLeaf> {
-		(0..n).map(|i| ItemLeaf { embedding_hash: [(file as u8) ^ (i as u8); 32], label: i % 3 }).collect()
+		(0..n)
+			.map(|i| ItemLeaf { embedding_hash: [(file as u8) ^ (i as u8); 32], label: i % 3 })
+			.collect()
 	}
 
 	fn version(counts: &[u32]) -> (Vec<Vec<ItemLeaf>>, VersionFiles<[u8; 32]>) {
-		let files: Vec<Vec<ItemLeaf>> = counts.iter().enumerate().map(|(f, &n)| items(f as u64, n)).collect();
-		let leaves = lay_out(
-			files.iter().enumerate().map(|(f, items)| (f as u64 * 7, [f as u8; 32], [0xc0 ^ f as u8; 32], item_root(items), items.len() as u32)),
-		)
+		let files: Vec<Vec<ItemLeaf>> =
+			counts.iter().enumerate().map(|(f, &n)| items(f as u64, n)).collect();
+		let leaves = lay_out(files.iter().enumerate().map(|(f, items)| {
+			(
+				f as u64 * 7,
+				[f as u8; 32],
+				[0xc0 ^ f as u8; 32],
+				item_root(items),
+				items.len() as u32,
+			)
+		}))
 		.unwrap();
 		(files, VersionFiles::new(leaves).unwrap())
 	}
@@ -228,7 +270,14 @@ mod tests {
 		let item = ItemLeaf { embedding_hash: [5; 32], label: 0x0102 };
 		assert_eq!(item.encode().len(), 36);
 		assert_eq!(&item.encode()[32..], &0x0102u32.to_le_bytes());
-		let file = FileLeaf { file: 9, contributor: [1u8; 32], content_hash: [2; 32], item_root: [3; 32], first: 4, item_count: 5 };
+		let file = FileLeaf {
+			file: 9,
+			contributor: [1u8; 32],
+			content_hash: [2; 32],
+			item_root: [3; 32],
+			first: 4,
+			item_count: 5,
+		};
 		let encoded = file.encode();
 		assert_eq!(encoded.len(), 112);
 		assert_eq!(&encoded[..8], &9u64.to_le_bytes());
@@ -264,7 +313,10 @@ mod tests {
 				assert!(proof.verify(&c, index, &item.hash()), "item {index}");
 				assert_eq!(proof.contributor(), &[f as u8; 32]);
 				for other in [index.wrapping_sub(1), index + 1, index + c.item_count] {
-					assert!(!proof.verify(&c, other, &item.hash()), "item {index} passed off as {other}");
+					assert!(
+						!proof.verify(&c, other, &item.hash()),
+						"item {index} passed off as {other}"
+					);
 				}
 				let other_item = ItemLeaf { label: item.label + 1, ..*item };
 				assert!(!proof.verify(&c, index, &other_item.hash()), "another label");
@@ -314,7 +366,10 @@ mod tests {
 		let mut files = v.files().to_vec();
 		files[1].first = 1;
 		assert_eq!(VersionFiles::new(files).unwrap_err(), VersionFilesError::NotContiguous(1));
-		let too_many = lay_out([(0, [0u8; 32], [0; 32], [0; 32], u32::MAX), (1, [0u8; 32], [0; 32], [0; 32], 1)]);
+		let too_many = lay_out([
+			(0, [0u8; 32], [0; 32], [0; 32], u32::MAX),
+			(1, [0u8; 32], [0; 32], [0; 32], 1),
+		]);
 		assert!(too_many.is_none());
 	}
 
@@ -325,7 +380,13 @@ mod tests {
 		let per_file = (1u32 << 24) / 10_000;
 		let mut counts = alloc::vec![per_file; 10_000];
 		counts[9_999] += (1u32 << 24) - per_file * 10_000;
-		let leaves = lay_out(counts.iter().enumerate().map(|(f, &n)| (f as u64, [f as u8; 32], [1; 32], [f as u8; 32], n))).unwrap();
+		let leaves = lay_out(
+			counts
+				.iter()
+				.enumerate()
+				.map(|(f, &n)| (f as u64, [f as u8; 32], [1; 32], [f as u8; 32], n)),
+		)
+		.unwrap();
 		let mut frontier = Frontier::default();
 		for leaf in &leaves {
 			frontier.push(leaf.hash()).unwrap();

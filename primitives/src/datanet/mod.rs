@@ -44,7 +44,18 @@ impl<AccountId: Encode> ContributionLeaf<AccountId> {
 }
 
 /// What a job needs to know of a published Datanet version.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub struct VersionInfo {
 	/// The version's Merkle root.
 	pub root: Hash,
@@ -84,11 +95,17 @@ pub trait ContributorSource<AccountId> {
 pub trait ContributedVersionPublisher<AccountId> {
 	/// Publishes a version of one item per entry of `contributors`, in a new Datanet of
 	/// `dimension` and `num_labels`; returns `(datanet, version)`.
-	fn publish_contributed(contributors: &[AccountId], dimension: u32, num_labels: u32) -> (u32, u32);
+	fn publish_contributed(
+		contributors: &[AccountId],
+		dimension: u32,
+		num_labels: u32,
+	) -> (u32, u32);
 }
 
 /// Sorts `leaves` into version order (ascending id) and returns their hashes.
-pub fn ordered_leaf_hashes<AccountId: Encode>(leaves: &mut [ContributionLeaf<AccountId>]) -> Vec<Hash> {
+pub fn ordered_leaf_hashes<AccountId: Encode>(
+	leaves: &mut [ContributionLeaf<AccountId>],
+) -> Vec<Hash> {
 	leaves.sort_by_key(|leaf| leaf.id);
 	leaves.iter().map(ContributionLeaf::hash).collect()
 }

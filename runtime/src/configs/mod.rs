@@ -2,14 +2,15 @@
 
 pub mod xcm_config;
 
+use crate::governance::{ParametersOrigin, WorkersOrigin};
 use crate::{
 	currency::{deposit, EXISTENTIAL_DEPOSIT, MICROOPEN, MILLIOPEN, OPEN},
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Datanets, Models, Reputation, Rewards, Attribution, DAYS, MINUTES, CollatorSelection, Hash,
-	MessageQueue, Nonce, PalletInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session, SessionKeys,
-	System, WeightToFee, XcmpQueue, AVERAGE_ON_INITIALIZE_RATIO, BLOCK_PROCESSING_VELOCITY,
-	HOURS, MAXIMUM_BLOCK_WEIGHT, NORMAL_DISPATCH_RATIO, RELAY_CHAIN_SLOT_DURATION_MILLIS,
-	SLOT_DURATION, UNINCLUDED_SEGMENT_CAPACITY, VERSION,
+	AccountId, Attribution, Aura, Balance, Balances, Block, BlockNumber, CollatorSelection,
+	Datanets, Hash, MessageQueue, Models, Nonce, PalletInfo, ParachainSystem, Reputation, Rewards,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
+	RuntimeTask, Session, SessionKeys, System, WeightToFee, XcmpQueue, AVERAGE_ON_INITIALIZE_RATIO,
+	BLOCK_PROCESSING_VELOCITY, DAYS, HOURS, MAXIMUM_BLOCK_WEIGHT, MINUTES, NORMAL_DISPATCH_RATIO,
+	RELAY_CHAIN_SLOT_DURATION_MILLIS, SLOT_DURATION, UNINCLUDED_SEGMENT_CAPACITY, VERSION,
 };
 use cumulus_pallet_parachain_system::RelayNumberMonotonicallyIncreases;
 use cumulus_primitives_core::{AggregateMessageOrigin, ParaId};
@@ -18,8 +19,8 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{
-		tokens::imbalance::ResolveTo, ConstBool, ConstU32, ConstU64, ConstU8,
-		TransformOrigin, VariantCountOf,
+		tokens::imbalance::ResolveTo, ConstBool, ConstU32, ConstU64, ConstU8, TransformOrigin,
+		VariantCountOf,
 	},
 	weights::{ConstantMultiplier, Weight},
 	PalletId,
@@ -28,7 +29,6 @@ use frame_system::{
 	limits::{BlockLength, BlockWeights},
 	EnsureRoot,
 };
-use crate::governance::{ParametersOrigin, WorkersOrigin};
 use pallet_xcm::{EnsureXcm, IsVoiceOfBody};
 use parachains_common::message_queue::{NarrowOriginToSibling, ParaIdToSibling};
 use polkadot_runtime_common::{xcm_sender::NoPriceForMessageDelivery, BlockHashCount};

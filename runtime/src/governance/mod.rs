@@ -6,11 +6,10 @@ pub mod origins;
 pub mod tracks;
 
 use crate::{
-	currency::{deposit, OPEN},
 	configs::{RuntimeBlockWeights, TreasuryAccount, TreasuryPalletId},
+	currency::{deposit, OPEN},
 	AccountId, Balance, Balances, BlockNumber, OriginCaller, Preimage, Referenda, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Scheduler, System, Treasury,
-	DAYS,
+	RuntimeCall, RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Scheduler, System, Treasury, DAYS,
 };
 use frame_support::{
 	parameter_types,
@@ -28,7 +27,8 @@ use sp_runtime::{traits::IdentityLookup, Perbill};
 pub type CouncilCollective = pallet_collective::Instance1;
 
 /// Two thirds of the council.
-pub type CouncilTwoThirds = pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
+pub type CouncilTwoThirds =
+	pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
 
 /// Who sets our pallets' parameters: a referendum on the `parameters` track, or on `root`.
 pub type ParametersOrigin = EitherOfDiverse<EnsureRoot<AccountId>, origins::Parameters>;
@@ -38,8 +38,10 @@ pub type WorkersOrigin = EitherOfDiverse<EnsureRoot<AccountId>, origins::Workers
 
 /// Who pauses and unpauses calls: the `emergency` track, two thirds of the council, or `root`.
 /// Nothing else accepts the emergency origin or the council, so neither can move funds.
-pub type EmergencyOrigin =
-	EitherOfDiverse<EnsureRoot<AccountId>, EitherOfDiverse<origins::EmergencyHalt, CouncilTwoThirds>>;
+pub type EmergencyOrigin = EitherOfDiverse<
+	EnsureRoot<AccountId>,
+	EitherOfDiverse<origins::EmergencyHalt, CouncilTwoThirds>,
+>;
 
 parameter_types! {
 	/// A preimage holds 1 OPEN plus 0.001 OPEN per byte until it is removed.
@@ -160,7 +162,8 @@ impl pallet_conviction_voting::Config for Runtime {
 	type Currency = Balances;
 	type Polls = Referenda;
 	// Support is measured against all OPEN not deactivated.
-	type MaxTurnout = frame_support::traits::tokens::currency::ActiveIssuanceOf<Balances, AccountId>;
+	type MaxTurnout =
+		frame_support::traits::tokens::currency::ActiveIssuanceOf<Balances, AccountId>;
 	// As many as the referenda that can be live on one track at once, five times over.
 	type MaxVotes = ConstU32<512>;
 	type VoteLockingPeriod = VoteLockingPeriod;

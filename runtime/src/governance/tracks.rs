@@ -127,7 +127,8 @@ fn shorten(period: BlockNumber, divisor: u32) -> BlockNumber {
 pub struct TracksInfo;
 impl pallet_referenda::TracksInfo<Balance, BlockNumber> for TracksInfo {
 	type Id = u16;
-	type RuntimeOrigin = <crate::RuntimeOrigin as frame_support::traits::OriginTrait>::PalletsOrigin;
+	type RuntimeOrigin =
+		<crate::RuntimeOrigin as frame_support::traits::OriginTrait>::PalletsOrigin;
 
 	fn tracks() -> impl Iterator<Item = Cow<'static, Track<Self::Id, Balance, BlockNumber>>> {
 		let divisor = PeriodDivisor::<Runtime>::get();

@@ -3,13 +3,14 @@
 //! the `runtime-benchmarks` feature (that would recompile the whole node). See
 //! `docs/BENCHMARKS.md` for the command that regenerates every `weights.rs`.
 
-use sc_cli::clap::{self, Parser};
 use frame_benchmarking_cli::PalletCmd;
+use sc_cli::clap::{self, Parser};
 use sp_runtime::traits::BlakeTwo256;
 
 /// Host functions a Cumulus runtime may call beyond the standard ones: the storage proof size
 /// that weight reclaim reads.
-type HostFunctions = (cumulus_primitives_proof_size_hostfunction::storage_proof_size::HostFunctions,);
+type HostFunctions =
+	(cumulus_primitives_proof_size_hostfunction::storage_proof_size::HostFunctions,);
 
 #[derive(Parser)]
 #[command(name = "openledger-bencher", about = "Benchmark FRAME pallets in a runtime wasm")]

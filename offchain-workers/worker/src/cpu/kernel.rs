@@ -54,7 +54,10 @@ impl Kernel {
 		if Self::available().contains(&self) {
 			Ok(self)
 		} else {
-			Err(crate::Error::Shape(format!("this CPU does not support the {} kernel", self.name())))
+			Err(crate::Error::Shape(format!(
+				"this CPU does not support the {} kernel",
+				self.name()
+			)))
 		}
 	}
 
@@ -89,9 +92,19 @@ impl Queries {
 	pub fn new(kernel: Kernel, dimension: usize, rows: &[i8]) -> crate::Result<Self> {
 		kernel.ensure_available()?;
 		let count = rows.len() / dimension;
-		let norms = rows.chunks_exact(dimension).map(|q| q.iter().map(|&v| v as i32 * v as i32).sum()).collect();
-		let mut queries =
-			Queries { kernel, dimension, count, norms, biased: Vec::new(), wide: Vec::new(), raw: Vec::new() };
+		let norms = rows
+			.chunks_exact(dimension)
+			.map(|q| q.iter().map(|&v| v as i32 * v as i32).sum())
+			.collect();
+		let mut queries = Queries {
+			kernel,
+			dimension,
+			count,
+			norms,
+			biased: Vec::new(),
+			wide: Vec::new(),
+			raw: Vec::new(),
+		};
 		match kernel {
 			Kernel::Avx512Vnni => queries.biased = rows.iter().map(|&v| (v as u8) ^ 0x80).collect(),
 			Kernel::Avx2 => queries.wide = rows.iter().map(|&v| v as i16).collect(),
@@ -132,7 +145,10 @@ impl Queries {
 		if self.kernel == Kernel::Avx2 {
 			let [a, b] = items;
 			let [out_a, out_b] = outs;
-			debug_assert_eq!((a.len(), b.len(), out_a.len(), out_b.len()), (self.dimension, self.dimension, self.count, self.count));
+			debug_assert_eq!(
+				(a.len(), b.len(), out_a.len(), out_b.len()),
+				(self.dimension, self.dimension, self.count, self.count)
+			);
 			// SAFETY: `Queries::new` refuses a kernel this CPU does not run.
 			unsafe { self.dots_avx2_pair(a, b, out_a, out_b) };
 			self.finish(a, out_a);
@@ -318,7 +334,8 @@ fn tail(q: &[i16], x: &[i16], body: usize) -> i32 {
 #[target_feature(enable = "avx2")]
 fn sum4(acc: [std::arch::x86_64::__m256i; 4]) -> [i32; 4] {
 	use std::arch::x86_64::*;
-	let pairs = _mm256_hadd_epi32(_mm256_hadd_epi32(acc[0], acc[1]), _mm256_hadd_epi32(acc[2], acc[3]));
+	let pairs =
+		_mm256_hadd_epi32(_mm256_hadd_epi32(acc[0], acc[1]), _mm256_hadd_epi32(acc[2], acc[3]));
 	let sums = _mm_add_epi32(_mm256_castsi256_si128(pairs), _mm256_extracti128_si256::<1>(pairs));
 	let mut lanes = [0i32; 4];
 	// SAFETY: `lanes` is 16 bytes.
@@ -359,7 +376,11 @@ mod tests {
 						assert_eq!(*paired, *got, "{kernel:?} d={d}, in a pair");
 					}
 					for (q, paired) in queries.chunks_exact(d).zip(&b) {
-						assert_eq!(*paired, distance(&pack(q), &pack(other)), "{kernel:?} d={d}, second of a pair");
+						assert_eq!(
+							*paired,
+							distance(&pack(q), &pack(other)),
+							"{kernel:?} d={d}, second of a pair"
+						);
 					}
 				}
 			}

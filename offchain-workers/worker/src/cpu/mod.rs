@@ -122,7 +122,11 @@ fn knn(distances: &[u32], k: u32, labels: &[u32], query_label: u32) -> Ranking {
 	let order = sort::by_distance_then_index(distances);
 	let index: Vec<u32> = order.iter().map(|&(_, i)| i).collect();
 	let matches: Vec<bool> = index.iter().map(|&i| labels[i as usize] == query_label).collect();
-	Ranking { distance: order.iter().map(|&(d, _)| d).collect(), value: knn_values(k, &matches), index }
+	Ranking {
+		distance: order.iter().map(|&(d, _)| d).collect(),
+		value: knn_values(k, &matches),
+		index,
+	}
 }
 
 /// The `min(k, N)` nearest with their similarity values.
@@ -157,19 +161,34 @@ mod tests {
 		for (n, d, m) in [(1usize, 4usize, 1usize), (2, 8, 3), (1500, 20, 5), (3000, 4, 7)] {
 			// d = 4 with values in {-1, 0, 1}: distances tie constantly.
 			let spread = if d == 4 { 3 } else { 256 };
-			let mut vals = |count| -> Vec<i8> { (0..count).map(|_| (next() % spread) as i64 as i8).collect() };
+			let mut vals =
+				|count| -> Vec<i8> { (0..count).map(|_| (next() % spread) as i64 as i8).collect() };
 			let items = Embeddings::from_i8(d as u32, &vals(n * d)).unwrap();
 			let queries = Embeddings::from_i8(d as u32, &vals(m * d)).unwrap();
 			let labels: Vec<u32> = (0..n).map(|i| (i % 3) as u32).collect();
 			let qlabels: Vec<u32> = (0..m).map(|i| (i % 3) as u32).collect();
-			for method in [Method::KnnShapley { k: 1 }, Method::KnnShapley { k: 10 }, Method::Similarity { k: 7 }] {
+			for method in [
+				Method::KnnShapley { k: 1 },
+				Method::KnnShapley { k: 10 },
+				Method::Similarity { k: 7 },
+			] {
 				for kernel in Kernel::available() {
 					let cpu = Cpu::with_kernel(kernel).unwrap();
 					let inputs = Inputs::new(&items, Some(&labels), &queries, Some(&qlabels));
 					let got = cpu.rank(method, inputs, &|_| {}).unwrap();
 					for q in 0..m {
-						let want = reference_entries(method, items.packed(), &labels, queries.row(q), qlabels[q]);
-						assert_eq!(got[q], Ranking::from_entries(&want), "{kernel:?} {method:?} n={n} q={q}");
+						let want = reference_entries(
+							method,
+							items.packed(),
+							&labels,
+							queries.row(q),
+							qlabels[q],
+						);
+						assert_eq!(
+							got[q],
+							Ranking::from_entries(&want),
+							"{kernel:?} {method:?} n={n} q={q}"
+						);
 					}
 				}
 			}

@@ -15,7 +15,8 @@ pub fn by_distance_then_index(distances: &[u32]) -> Vec<(u32, u32)> {
 	let min = distances.iter().copied().min().unwrap_or(0);
 	let max = distances.iter().copied().max().unwrap_or(0);
 	let spread_bits = 32 - (max - min).leading_zeros();
-	let mut pairs: Vec<(u32, u32)> = distances.iter().enumerate().map(|(i, &d)| (d, i as u32)).collect();
+	let mut pairs: Vec<(u32, u32)> =
+		distances.iter().enumerate().map(|(i, &d)| (d, i as u32)).collect();
 	let mut scratch = vec![(0u32, 0u32); pairs.len()];
 	let mut shift = 0;
 	while shift < spread_bits {
@@ -72,12 +73,14 @@ mod tests {
 					((state >> 20) % range) as u32
 				})
 				.collect();
-			let mut want: Vec<(u32, u32)> = distances.iter().enumerate().map(|(i, &d)| (d, i as u32)).collect();
+			let mut want: Vec<(u32, u32)> =
+				distances.iter().enumerate().map(|(i, &d)| (d, i as u32)).collect();
 			want.sort_unstable();
 			assert_eq!(by_distance_then_index(&distances), want, "n={n}");
 			for k in [1, 3, n + 2, usize::MAX] {
 				let keys = smallest_keys(&distances, k);
-				let expect: Vec<u64> = want.iter().take(k).map(|&(d, i)| (d as u64) << 32 | i as u64).collect();
+				let expect: Vec<u64> =
+					want.iter().take(k).map(|&(d, i)| (d as u64) << 32 | i as u64).collect();
 				assert_eq!(keys, expect);
 			}
 		}

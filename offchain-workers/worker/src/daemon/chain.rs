@@ -51,7 +51,8 @@ pub async fn connect(url: &str) -> Result<(Client, Rpc)> {
 		.await
 		.with_context(|| format!("connecting to {url}"))?;
 	let rpc = RpcClient::new(rpc);
-	let client = Client::from_rpc_client(rpc.clone()).await.context("reading the chain's metadata")?;
+	let client =
+		Client::from_rpc_client(rpc.clone()).await.context("reading the chain's metadata")?;
 	Ok((client, Rpc::new(rpc)))
 }
 
@@ -77,8 +78,14 @@ pub struct JobView {
 /// Where a job stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
-	Working { commit_end: u32, reveal_end: u32 },
-	Challenge { result: Hash, challenge_end: u32 },
+	Working {
+		commit_end: u32,
+		reveal_end: u32,
+	},
+	Challenge {
+		result: Hash,
+		challenge_end: u32,
+	},
 	/// No result can be final before the deadline; the job fails once its disputes end.
 	Closing,
 }
@@ -114,8 +121,12 @@ type PhaseOnChain = api::runtime_types::pallet_attribution::types::Phase<u32>;
 
 fn job_view(id: u64, job: JobOnChain) -> Result<JobView> {
 	let phase = match job.phase {
-		PhaseOnChain::Working { commit_end, reveal_end } => Phase::Working { commit_end, reveal_end },
-		PhaseOnChain::Challenge { result, challenge_end, .. } => Phase::Challenge { result, challenge_end },
+		PhaseOnChain::Working { commit_end, reveal_end } => {
+			Phase::Working { commit_end, reveal_end }
+		},
+		PhaseOnChain::Challenge { result, challenge_end, .. } => {
+			Phase::Challenge { result, challenge_end }
+		},
 		PhaseOnChain::Closing => Phase::Closing,
 	};
 	Ok(JobView {
@@ -150,12 +161,20 @@ pub async fn open_jobs(at: &AtBlock) -> Result<Vec<JobView>> {
 
 /// Whether `who` committed in the job's current round.
 pub async fn has_committed(at: &AtBlock, job: u64, who: &AccountId) -> Result<bool> {
-	Ok(at.storage().try_fetch(api::storage().attribution().commits(), (job, who.clone())).await?.is_some())
+	Ok(at
+		.storage()
+		.try_fetch(api::storage().attribution().commits(), (job, who.clone()))
+		.await?
+		.is_some())
 }
 
 /// Whether `who` revealed in the job's current round.
 pub async fn has_revealed(at: &AtBlock, job: u64, who: &AccountId) -> Result<bool> {
-	Ok(at.storage().try_fetch(api::storage().attribution().reveal_of(), (job, who.clone())).await?.is_some())
+	Ok(at
+		.storage()
+		.try_fetch(api::storage().attribution().reveal_of(), (job, who.clone()))
+		.await?
+		.is_some())
 }
 
 /// The results revealed in the job's current round, by result hash.
@@ -182,12 +201,19 @@ pub async fn results(at: &AtBlock, job: u64) -> Result<Vec<(Hash, RevealedView)>
 /// Every requester's dispute of `result` in the job's current round.
 pub async fn disputes(at: &AtBlock, job: u64, result: Hash) -> Result<Vec<DisputeView>> {
 	let mut out = Vec::new();
-	let mut iter = at.storage().iter(api::storage().attribution().openings(), (job, result)).await?;
+	let mut iter =
+		at.storage().iter(api::storage().attribution().openings(), (job, result)).await?;
 	while let Some(kv) = iter.next().await {
 		let kv = kv?;
 		let (_, _, requester) = kv.key()?.decode()?;
 		let o = kv.value().decode()?;
-		out.push(DisputeView { requester, position: o.position, answered: o.answered, due: o.due, made: o.made });
+		out.push(DisputeView {
+			requester,
+			position: o.position,
+			answered: o.answered,
+			due: o.due,
+			made: o.made,
+		});
 	}
 	Ok(out)
 }
@@ -200,7 +226,12 @@ pub async fn version_items(at: &AtBlock, datanet: u32, version: u32) -> Result<V
 		.await?
 		.with_context(|| format!("Datanet {datanet} does not exist"))?
 		.decode()?;
-	let ids = at.storage().fetch(api::storage().datanets().version_items(), (datanet, version)).await?.decode()?.0;
+	let ids = at
+		.storage()
+		.fetch(api::storage().datanets().version_items(), (datanet, version))
+		.await?
+		.decode()?
+		.0;
 	let mut leaves = Vec::with_capacity(ids.len());
 	for id in ids {
 		let c = at
@@ -269,7 +300,9 @@ impl Submitter {
 			Call::Reveal { job, commitment, paid, salt } => {
 				self.send(at, &tx.reveal(job, commitment, recode(&paid)?, salt)).await
 			},
-			Call::RequestOpening { job, result, position } => self.send(at, &tx.request_opening(job, result, position)).await,
+			Call::RequestOpening { job, result, position } => {
+				self.send(at, &tx.request_opening(job, result, position)).await
+			},
 			Call::OpenEntry { job, result, requester, entry } => {
 				self.send(at, &tx.open_entry(job, result, requester, recode(&entry)?)).await
 			},
@@ -282,7 +315,8 @@ impl Submitter {
 
 	async fn send<P: subxt::tx::Payload>(&mut self, at: &AtBlock, payload: &P) -> Result<()> {
 		let rpc = self.rpc.as_ref().context("not connected")?;
-		let nonce = rpc.system_account_next_index(&self.account).await.context("reading the next nonce")?;
+		let nonce =
+			rpc.system_account_next_index(&self.account).await.context("reading the next nonce")?;
 		let params = DefaultExtrinsicParamsBuilder::<Conf>::new().nonce(nonce).build();
 		let mut tx = at.tx();
 		tx.sign_and_submit(payload, &self.signer, params).await?;

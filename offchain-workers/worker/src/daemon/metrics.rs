@@ -44,18 +44,48 @@ impl Metrics {
 		let mut metric = |name: &str, kind: &str, help: &str, value: String| {
 			out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
 		};
-		metric("openledger_worker_jobs_done_total", "counter", "Assigned jobs that ended.", get(&self.jobs_done).to_string());
+		metric(
+			"openledger_worker_jobs_done_total",
+			"counter",
+			"Assigned jobs that ended.",
+			get(&self.jobs_done).to_string(),
+		);
 		metric(
 			"openledger_worker_job_seconds_sum",
 			"counter",
 			"Seconds from assignment to the end of the job, summed over the jobs done.",
 			format!("{:.3}", get(&self.job_millis) as f64 / 1e3),
 		);
-		metric("openledger_worker_job_seconds_count", "counter", "Jobs timed.", get(&self.jobs_done).to_string());
-		metric("openledger_worker_commits_total", "counter", "Commits submitted.", get(&self.commits).to_string());
-		metric("openledger_worker_reveals_total", "counter", "Reveals submitted.", get(&self.reveals).to_string());
-		metric("openledger_worker_challenges_won_total", "counter", "Our challenges upheld.", get(&self.challenges_won).to_string());
-		metric("openledger_worker_challenges_lost_total", "counter", "Our challenges rejected.", get(&self.challenges_lost).to_string());
+		metric(
+			"openledger_worker_job_seconds_count",
+			"counter",
+			"Jobs timed.",
+			get(&self.jobs_done).to_string(),
+		);
+		metric(
+			"openledger_worker_commits_total",
+			"counter",
+			"Commits submitted.",
+			get(&self.commits).to_string(),
+		);
+		metric(
+			"openledger_worker_reveals_total",
+			"counter",
+			"Reveals submitted.",
+			get(&self.reveals).to_string(),
+		);
+		metric(
+			"openledger_worker_challenges_won_total",
+			"counter",
+			"Our challenges upheld.",
+			get(&self.challenges_won).to_string(),
+		);
+		metric(
+			"openledger_worker_challenges_lost_total",
+			"counter",
+			"Our challenges rejected.",
+			get(&self.challenges_lost).to_string(),
+		);
 		metric(
 			"openledger_worker_openings_requested_total",
 			"counter",
@@ -74,9 +104,24 @@ impl Metrics {
 			"Store objects refused for not matching their hash.",
 			get(&self.store_refused).to_string(),
 		);
-		metric("openledger_worker_errors_total", "counter", "Errors the daemon carried on from.", get(&self.errors).to_string());
-		metric("openledger_worker_connections_total", "counter", "Connections made to the node.", get(&self.connections).to_string());
-		metric("openledger_worker_best_block", "gauge", "The latest best block seen.", get(&self.best_block).to_string());
+		metric(
+			"openledger_worker_errors_total",
+			"counter",
+			"Errors the daemon carried on from.",
+			get(&self.errors).to_string(),
+		);
+		metric(
+			"openledger_worker_connections_total",
+			"counter",
+			"Connections made to the node.",
+			get(&self.connections).to_string(),
+		);
+		metric(
+			"openledger_worker_best_block",
+			"gauge",
+			"The latest best block seen.",
+			get(&self.best_block).to_string(),
+		);
 		out
 	}
 }

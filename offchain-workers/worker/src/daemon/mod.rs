@@ -93,7 +93,8 @@ struct Challenge {
 impl Challenge {
 	/// What was kept of a result before a restart.
 	fn resumed(states: &StateDir, job: u64, result: &Hash) -> Challenge {
-		let opened = states.load_opened(job, result).into_iter().map(|e| (e.proof.leaf_index, e)).collect();
+		let opened =
+			states.load_opened(job, result).into_iter().map(|e| (e.proof.leaf_index, e)).collect();
 		Challenge { opened, done: false }
 	}
 }
@@ -136,8 +137,16 @@ pub fn result_hash(commitment: &Hash, paid: &[Entry]) -> Hash {
 
 /// The commit hash the attribution pallet checks a reveal against: blake2-256 of SCALE
 /// `(b"openledger/attribution/commit", job, worker, commitment, paid, salt)`.
-pub fn commit_hash(job: u64, worker: &AccountId, commitment: &Hash, paid: &[Entry], salt: &[u8; 32]) -> Hash {
-	store::blake2_256(&(b"openledger/attribution/commit", job, worker, commitment, paid, salt).encode())
+pub fn commit_hash(
+	job: u64,
+	worker: &AccountId,
+	commitment: &Hash,
+	paid: &[Entry],
+	salt: &[u8; 32],
+) -> Hash {
+	store::blake2_256(
+		&(b"openledger/attribution/commit", job, worker, commitment, paid, salt).encode(),
+	)
 }
 
 fn now_ms() -> u64 {
@@ -161,7 +170,9 @@ struct Worker {
 pub async fn run(opts: Options) -> Result<()> {
 	let metrics = Arc::new(Metrics::default());
 	if let Some(addr) = opts.metrics {
-		metrics::serve(addr, metrics.clone()).await.with_context(|| format!("serving metrics on {addr}"))?;
+		metrics::serve(addr, metrics.clone())
+			.await
+			.with_context(|| format!("serving metrics on {addr}"))?;
 	}
 	let submitter = Submitter::new(opts.signer.clone());
 	let states = StateDir::open(&opts.state_dir.join(submitter.account.to_string()))?;
@@ -190,9 +201,10 @@ pub async fn run(opts: Options) -> Result<()> {
 	loop {
 		// The RPC client retries a dead node forever; bound the first attempt so that a node
 		// that is down is reported, and the daemon keeps trying.
-		let connected = tokio::time::timeout(Duration::from_secs(10), chain::connect(&worker.opts.node))
-			.await
-			.unwrap_or_else(|_| Err(anyhow::anyhow!("no answer within 10 s")));
+		let connected =
+			tokio::time::timeout(Duration::from_secs(10), chain::connect(&worker.opts.node))
+				.await
+				.unwrap_or_else(|_| Err(anyhow::anyhow!("no answer within 10 s")));
 		match connected {
 			Ok((client, rpc)) => {
 				worker.submitter.connected(rpc);
@@ -222,7 +234,9 @@ impl Worker {
 
 	fn challenge(&mut self, job: u64, result: Hash) -> &mut Challenge {
 		let states = &self.states;
-		self.challenges.entry((job, result)).or_insert_with(|| Challenge::resumed(states, job, &result))
+		self.challenges
+			.entry((job, result))
+			.or_insert_with(|| Challenge::resumed(states, job, &result))
 	}
 
 	async fn follow(&mut self, client: &chain::Client) -> Result<()> {
@@ -254,8 +268,14 @@ impl Worker {
 		for id in ended {
 			if let Some(state) = self.jobs.remove(&id) {
 				Metrics::inc(&self.metrics.jobs_done);
-				self.metrics.job_millis.fetch_add(now_ms().saturating_sub(state.seen_ms), Ordering::Relaxed);
-				tracing::info!(job = id, seconds = (now_ms().saturating_sub(state.seen_ms)) as f64 / 1e3, "job ended");
+				self.metrics
+					.job_millis
+					.fetch_add(now_ms().saturating_sub(state.seen_ms), Ordering::Relaxed);
+				tracing::info!(
+					job = id,
+					seconds = (now_ms().saturating_sub(state.seen_ms)) as f64 / 1e3,
+					"job ended"
+				);
 			}
 			self.states.remove(id);
 			self.computed.remove(&id);
@@ -281,7 +301,8 @@ impl Worker {
 			}
 			// Whoever asked for it, an opened entry tells about the other tree. Kept on disk, so
 			// a restart does not ask for it again.
-			let opened = ProvenEntry { entry: chain::recode(&e.entry)?, proof: chain::recode(&e.proof)? };
+			let opened =
+				ProvenEntry { entry: chain::recode(&e.entry)?, proof: chain::recode(&e.proof)? };
 			tracing::debug!(job = e.job, position = opened.proof.leaf_index, "an entry was opened");
 			let ch = self.challenge(e.job, e.result);
 			ch.opened.insert(opened.proof.leaf_index, opened);
@@ -370,8 +391,17 @@ impl Worker {
 				self.submit(at, n, Call::Commit { job: job.id, hash }).await?;
 				Metrics::inc(&self.metrics.commits);
 			}
-		} else if n >= commit_end && n < reveal_end && !chain::has_revealed(at, job.id, &me).await? && self.due(job.id, [0; 32], "reveal", n) {
-			let call = Call::Reveal { job: job.id, commitment: state.commitment, paid: state.paid(), salt: state.salt };
+		} else if n >= commit_end
+			&& n < reveal_end
+			&& !chain::has_revealed(at, job.id, &me).await?
+			&& self.due(job.id, [0; 32], "reveal", n)
+		{
+			let call = Call::Reveal {
+				job: job.id,
+				commitment: state.commitment,
+				paid: state.paid(),
+				salt: state.salt,
+			};
 			self.submit(at, n, call).await?;
 			Metrics::inc(&self.metrics.reveals);
 		}
@@ -387,11 +417,16 @@ impl Worker {
 	async fn submit(&mut self, at: &AtBlock, n: u64, call: Call) -> Result<()> {
 		let (name, job, about) = match &call {
 			Call::Commit { job, .. } | Call::Reveal { job, .. } => (call.name(), *job, [0u8; 32]),
-			Call::RequestOpening { job, result, .. } | Call::Challenge { job, result, .. } => (call.name(), *job, *result),
+			Call::RequestOpening { job, result, .. } | Call::Challenge { job, result, .. } => {
+				(call.name(), *job, *result)
+			},
 			Call::OpenEntry { job, requester, .. } => (call.name(), *job, requester.0),
 		};
 		self.sent.insert((job, about, name), n);
-		self.submitter.submit(at, call).await.with_context(|| format!("submitting {name} for job {job}"))?;
+		self.submitter
+			.submit(at, call)
+			.await
+			.with_context(|| format!("submitting {name} for job {job}"))?;
 		tracing::info!(job, call = name, block = n, "submitted");
 		Ok(())
 	}
@@ -418,7 +453,9 @@ impl Worker {
 			if dispute.answered || !self.due(job.id, dispute.requester.0, "open_entry", n) {
 				continue;
 			}
-			let entry = self.computed[&job.id].proven(dispute.position).context("asked for a position past the commitment")?;
+			let entry = self.computed[&job.id]
+				.proven(dispute.position)
+				.context("asked for a position past the commitment")?;
 			tracing::info!(job = job.id, position = dispute.position, requester = %dispute.requester, "opening an entry of our result");
 			let call = Call::OpenEntry { job: job.id, result, requester: dispute.requester, entry };
 			self.submit(at, n, call).await?;
@@ -448,7 +485,10 @@ impl Worker {
 			if result == my_result || theirs.refuted || theirs.supporters.contains(&me) {
 				continue;
 			}
-			let ch = self.challenges.entry((job.id, result)).or_insert_with(|| Challenge::resumed(&self.states, job.id, &result));
+			let ch = self
+				.challenges
+				.entry((job.id, result))
+				.or_insert_with(|| Challenge::resumed(&self.states, job.id, &result));
 			if ch.done {
 				continue;
 			}
@@ -479,14 +519,24 @@ impl Worker {
 				// Sent again every few blocks until the result is refuted, in case it is lost.
 				Move::Challenge(witness) => {
 					tracing::info!(job = job.id, result = %openledger_primitives::hex::to_hex(&result), openings = opened.len(), "challenging a wrong result");
-					calls.push(Call::Challenge { job: job.id, result, witness, query: query.clone() });
+					calls.push(Call::Challenge {
+						job: job.id,
+						result,
+						witness,
+						query: query.clone(),
+					});
 				},
 				Move::Open(position) => {
 					// One request of ours at a time; never a position someone already asked for.
 					let waiting = my_dispute.is_some_and(|d| !d.answered);
 					let asked = disputes.iter().any(|d| !d.answered && d.position == position);
 					if !waiting && !asked {
-						tracing::info!(job = job.id, position, made = my_dispute.map_or(0, |d| d.made), "asking another result's workers to open an entry");
+						tracing::info!(
+							job = job.id,
+							position,
+							made = my_dispute.map_or(0, |d| d.made),
+							"asking another result's workers to open an entry"
+						);
 						calls.push(Call::RequestOpening { job: job.id, result, position });
 					}
 				},
@@ -495,7 +545,9 @@ impl Worker {
 		}
 		for call in calls {
 			let (job_id, result) = match &call {
-				Call::RequestOpening { job, result, .. } | Call::Challenge { job, result, .. } => (*job, *result),
+				Call::RequestOpening { job, result, .. } | Call::Challenge { job, result, .. } => {
+					(*job, *result)
+				},
 				_ => continue,
 			};
 			if !self.due(job_id, result, call.name(), n) {
@@ -526,13 +578,22 @@ impl Worker {
 		for leaf in &items.leaves {
 			let bytes = self.fetch(&leaf.embedding_hash).await?;
 			if bytes.len() != d {
-				bail!("embedding {} has {} bytes, not {d}", openledger_primitives::hex::to_hex(&leaf.embedding_hash), bytes.len());
+				bail!(
+					"embedding {} has {} bytes, not {d}",
+					openledger_primitives::hex::to_hex(&leaf.embedding_hash),
+					bytes.len()
+				);
 			}
 			embeddings.extend(bytes.iter().map(|&b| b as i8));
 		}
 		let labels = items.leaves.iter().map(|l| l.label).collect();
 		let version = Arc::new(Version { leaves: items.leaves, items: tree, embeddings, labels });
-		tracing::info!(datanet = job.datanet, version = job.version, items = job.item_count, "version loaded and checked against its root");
+		tracing::info!(
+			datanet = job.datanet,
+			version = job.version,
+			items = job.item_count,
+			"version loaded and checked against its root"
+		);
 		self.versions.insert((job.datanet, job.version), version.clone());
 		Ok(version)
 	}
@@ -593,7 +654,10 @@ impl Worker {
 				*first = entries[0];
 			}
 			root = commitment(&entries);
-			tracing::warn!(job = job.id, "corrupting the entry at rank 0, as --corrupt-one-entry asks");
+			tracing::warn!(
+				job = job.id,
+				"corrupting the entry at rank 0, as --corrupt-one-entry asks"
+			);
 		}
 		if self.opts.corrupt_tail && !entries.is_empty() {
 			let last = entries.len() - 1;
@@ -602,12 +666,20 @@ impl Worker {
 				*paid_last = entries[last];
 			}
 			root = commitment(&entries);
-			tracing::warn!(job = job.id, "corrupting the last committed entry, as --corrupt-tail asks");
+			tracing::warn!(
+				job = job.id,
+				"corrupting the last committed entry, as --corrupt-tail asks"
+			);
 		}
 		if paid.len() != job.paid_count as usize {
 			bail!("computed {} paid entries, the job pays {}", paid.len(), job.paid_count);
 		}
-		tracing::info!(job = job.id, items = job.item_count, millis = started.elapsed().as_millis() as u64, "attributed");
+		tracing::info!(
+			job = job.id,
+			items = job.item_count,
+			millis = started.elapsed().as_millis() as u64,
+			"attributed"
+		);
 		let tree = Levels::new(entries.iter().map(Entry::leaf_hash).collect());
 		Ok(Computed { commitment: root, paid, entries, tree })
 	}

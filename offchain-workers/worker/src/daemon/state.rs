@@ -76,7 +76,8 @@ impl StateDir {
 
 	pub fn save(&self, state: &JobState) -> Result<()> {
 		let tmp = self.dir.join(format!(".job-{}.json.tmp", state.job));
-		std::fs::write(&tmp, serde_json::to_vec_pretty(state)?).with_context(|| format!("writing {}", tmp.display()))?;
+		std::fs::write(&tmp, serde_json::to_vec_pretty(state)?)
+			.with_context(|| format!("writing {}", tmp.display()))?;
 		std::fs::rename(&tmp, self.path(state.job)).context("renaming the state file")?;
 		Ok(())
 	}
@@ -95,14 +96,18 @@ impl StateDir {
 	}
 
 	fn opened_path(&self, job: u64, result: &Hash) -> PathBuf {
-		self.dir.join(format!("opened-{job}-{}.scale", openledger_primitives::hex::to_hex(result).trim_start_matches("0x")))
+		self.dir.join(format!(
+			"opened-{job}-{}.scale",
+			openledger_primitives::hex::to_hex(result).trim_start_matches("0x")
+		))
 	}
 
 	/// Keeps every entry opened so far of `result` (written to a temporary file, then renamed).
 	pub fn save_opened(&self, job: u64, result: &Hash, opened: &[ProvenEntry]) -> Result<()> {
 		let path = self.opened_path(job, result);
 		let tmp = path.with_extension("scale.tmp");
-		std::fs::write(&tmp, opened.to_vec().encode()).with_context(|| format!("writing {}", tmp.display()))?;
+		std::fs::write(&tmp, opened.to_vec().encode())
+			.with_context(|| format!("writing {}", tmp.display()))?;
 		std::fs::rename(&tmp, &path).context("renaming the opened-entries file")?;
 		Ok(())
 	}
@@ -125,9 +130,14 @@ impl StateDir {
 		for entry in entries.flatten() {
 			let path = entry.path();
 			if path.extension().is_some_and(|e| e == "json") {
-				match std::fs::read(&path).map_err(anyhow::Error::from).and_then(|b| Ok(serde_json::from_slice(&b)?)) {
+				match std::fs::read(&path)
+					.map_err(anyhow::Error::from)
+					.and_then(|b| Ok(serde_json::from_slice(&b)?))
+				{
 					Ok(state) => out.push(state),
-					Err(e) => tracing::warn!(file = %path.display(), error = %e, "skipping an unreadable state file"),
+					Err(e) => {
+						tracing::warn!(file = %path.display(), error = %e, "skipping an unreadable state file")
+					},
 				}
 			}
 		}
@@ -154,7 +164,8 @@ mod tests {
 
 	#[test]
 	fn states_survive_a_restart_and_bad_files_are_skipped() {
-		let dir = std::env::temp_dir().join(format!("openledger-state-test-{}", std::process::id()));
+		let dir =
+			std::env::temp_dir().join(format!("openledger-state-test-{}", std::process::id()));
 		let states = StateDir::open(&dir).unwrap();
 		let state = JobState {
 			job: 4,
@@ -171,7 +182,11 @@ mod tests {
 		assert_eq!(reopened.load_all(), vec![state]);
 		let opened = ProvenEntry {
 			entry: Entry { rank: 2, index: 7, distance: 1, value: 3 },
-			proof: openledger_primitives::merkle::MerkleProof { leaf_index: 2, leaf_count: 5, siblings: vec![[9; 32]] },
+			proof: openledger_primitives::merkle::MerkleProof {
+				leaf_index: 2,
+				leaf_count: 5,
+				siblings: vec![[9; 32]],
+			},
 		};
 		reopened.save_opened(4, &[6; 32], &[opened.clone()]).unwrap();
 		assert_eq!(StateDir::open(&dir).unwrap().load_opened(4, &[6; 32]), vec![opened]);
@@ -180,7 +195,10 @@ mod tests {
 		reopened.remove(4);
 		reopened.remove(5);
 		assert!(reopened.load_all().is_empty());
-		assert!(reopened.load_opened(4, &[6; 32]).is_empty(), "removing a job forgets its opened entries");
+		assert!(
+			reopened.load_opened(4, &[6; 32]).is_empty(),
+			"removing a job forgets its opened entries"
+		);
 		std::fs::remove_dir_all(&dir).unwrap();
 	}
 }

@@ -50,7 +50,10 @@ impl Store {
 			if authority.is_empty() {
 				bail!("no host in store URL {spec}");
 			}
-			return Ok(Store::Http { authority: authority.to_string(), prefix: prefix.to_string() });
+			return Ok(Store::Http {
+				authority: authority.to_string(),
+				prefix: prefix.to_string(),
+			});
 		}
 		if spec.starts_with("https://") {
 			bail!("https stores are not supported; objects are checked by hash, so plain http is safe to use");
@@ -88,10 +91,15 @@ pub fn blake2_256(bytes: &[u8]) -> Hash {
 /// A minimal HTTP/1.1 GET: `Connection: close`, a body delimited by `Content-Length` or by the
 /// end of the stream; chunked bodies are refused.
 async fn http_get(authority: &str, path: &str) -> Result<Vec<u8>> {
-	let mut stream = tokio::time::timeout(std::time::Duration::from_secs(10), tokio::net::TcpStream::connect(authority))
-		.await
-		.map_err(|_| anyhow!("connecting to {authority} timed out"))??;
-	let request = format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nAccept: */*\r\n\r\n");
+	let mut stream = tokio::time::timeout(
+		std::time::Duration::from_secs(10),
+		tokio::net::TcpStream::connect(authority),
+	)
+	.await
+	.map_err(|_| anyhow!("connecting to {authority} timed out"))??;
+	let request = format!(
+		"GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nAccept: */*\r\n\r\n"
+	);
 	stream.write_all(request.as_bytes()).await?;
 	let mut response = Vec::new();
 	tokio::time::timeout(std::time::Duration::from_secs(60), stream.read_to_end(&mut response))
@@ -109,8 +117,12 @@ async fn http_get(authority: &str, path: &str) -> Result<Vec<u8>> {
 	for line in lines {
 		let (key, value) = line.split_once(':').unwrap_or((line, ""));
 		match key.trim().to_ascii_lowercase().as_str() {
-			"content-length" => length = Some(value.trim().parse::<usize>().context("bad Content-Length")?),
-			"transfer-encoding" if value.trim().eq_ignore_ascii_case("chunked") => bail!("chunked bodies are not supported"),
+			"content-length" => {
+				length = Some(value.trim().parse::<usize>().context("bad Content-Length")?)
+			},
+			"transfer-encoding" if value.trim().eq_ignore_ascii_case("chunked") => {
+				bail!("chunked bodies are not supported")
+			},
 			_ => {},
 		}
 	}
@@ -129,7 +141,8 @@ mod tests {
 
 	#[tokio::test]
 	async fn a_directory_store_checks_every_object() {
-		let dir = std::env::temp_dir().join(format!("openledger-store-test-{}", std::process::id()));
+		let dir =
+			std::env::temp_dir().join(format!("openledger-store-test-{}", std::process::id()));
 		std::fs::create_dir_all(&dir).unwrap();
 		let good: Vec<u8> = vec![1, 2, 3, 250];
 		let hash = blake2_256(&good);

@@ -110,10 +110,14 @@ impl Gpu {
 			required_limits: adapter.limits(),
 			..Default::default()
 		}))
-		.map_err(|e| Error::Gpu(format!("{} ({:?}): cannot open device: {e}", info.name, info.backend)))?;
+		.map_err(|e| {
+			Error::Gpu(format!("{} ({:?}): cannot open device: {e}", info.name, info.backend))
+		})?;
 		let limits = device.limits();
-		let dot4 = !options.portable_distance &&
-			instance.wgsl_language_features().contains(wgpu::WgslLanguageFeatures::Packed4x8IntegerDotProduct);
+		let dot4 = !options.portable_distance
+			&& instance
+				.wgsl_language_features()
+				.contains(wgpu::WgslLanguageFeatures::Packed4x8IntegerDotProduct);
 
 		let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
 		let kernels = Kernels::build(&device, dot4);
@@ -202,7 +206,8 @@ impl Gpu {
 		let job = Job::plan(self, method, items, commit)?;
 		let (chunks, labels_buffer) = self.scoped(|| {
 			let chunks = self.upload_items(items, &job);
-			let labels = labels.map(|(labels, _)| self.storage_init("labels", bytemuck::cast_slice(labels)));
+			let labels =
+				labels.map(|(labels, _)| self.storage_init("labels", bytemuck::cast_slice(labels)));
 			Ok((chunks, labels))
 		})?;
 
@@ -215,7 +220,14 @@ impl Gpu {
 			let query_labels = labels.map(|(_, q)| &q[first..first + count]);
 			let started = std::time::Instant::now();
 			let (batch_rankings, batch_roots) = self.scoped(|| {
-				self.rank_batch(&job, &chunks, labels_buffer.as_ref(), query_rows, query_labels, count)
+				self.rank_batch(
+					&job,
+					&chunks,
+					labels_buffer.as_ref(),
+					query_rows,
+					query_labels,
+					count,
+				)
 			})?;
 			rankings.extend(batch_rankings);
 			roots.extend(batch_roots);
@@ -254,7 +266,11 @@ impl Gpu {
 						transposed[w * len + i] = word;
 					}
 				}
-				(start as u32, len as u32, self.storage_init("items", bytemuck::cast_slice(&transposed)))
+				(
+					start as u32,
+					len as u32,
+					self.storage_init("items", bytemuck::cast_slice(&transposed)),
+				)
 			})
 			.collect()
 	}
@@ -294,7 +310,10 @@ impl Gpu {
 		// The rows, then |q|^2 of each (the dot4 kernel's D = |q|^2 + |x|^2 - 2 q.x).
 		let mut query_words = query_rows.to_vec();
 		query_words.extend(query_rows.chunks_exact(job.words as usize).map(|row| {
-			row.iter().flat_map(|w| w.to_le_bytes()).map(|b| (b as i8 as i32).pow(2) as u32).sum::<u32>()
+			row.iter()
+				.flat_map(|w| w.to_le_bytes())
+				.map(|b| (b as i8 as i32).pow(2) as u32)
+				.sum::<u32>()
 		}));
 		let queries = self.storage_init("queries", bytemuck::cast_slice(&query_words));
 		let keys = self.buffer("keys", total as u64 * 8, storage | wgpu::BufferUsages::COPY_SRC);
@@ -308,7 +327,9 @@ impl Gpu {
 				kernel: &self.kernels.distance,
 				params: [n, npad, segments, job.words, *start, *len, cover, 0],
 				buffers: vec![&queries, items, &keys],
-				workgroups: workgroups(segments.div_ceil(QUERIES_PER_INVOCATION) as u64 * cover as u64),
+				workgroups: workgroups(
+					segments.div_ceil(QUERIES_PER_INVOCATION) as u64 * cover as u64,
+				),
 			});
 		}
 
@@ -325,13 +346,21 @@ impl Gpu {
 		let out_bytes = match job.method {
 			Method::KnnShapley { k } => {
 				self.record_sort(&mut ops, &keys, total, npad);
-				query_labels_buffer =
-					self.storage_init("query labels", bytemuck::cast_slice(query_labels.unwrap_or_default()));
-				values = self.buffer("values", total as u64 * 4, storage | wgpu::BufferUsages::COPY_SRC);
+				query_labels_buffer = self.storage_init(
+					"query labels",
+					bytemuck::cast_slice(query_labels.unwrap_or_default()),
+				);
+				values =
+					self.buffer("values", total as u64 * 4, storage | wgpu::BufferUsages::COPY_SRC);
 				ops.push(Op {
 					kernel: &self.kernels.knn_contrib,
 					params: [n, npad, segments, k, 0, 0, 0, 0],
-					buffers: vec![&keys, labels.expect("checked by rank"), &query_labels_buffer, &values],
+					buffers: vec![
+						&keys,
+						labels.expect("checked by rank"),
+						&query_labels_buffer,
+						&values,
+					],
 					workgroups: workgroups(segments as u64 * n as u64),
 				});
 				// One buffer of tile totals per level, down to a single tile per segment.
@@ -362,7 +391,11 @@ impl Gpu {
 				let mut current = (&keys, npad);
 				if job.select {
 					let kpad = job.kpad;
-					scratch = self.buffer("top-k heads", segments as u64 * (npad / TILE * kpad) as u64 * 8, storage);
+					scratch = self.buffer(
+						"top-k heads",
+						segments as u64 * (npad / TILE * kpad) as u64 * 8,
+						storage,
+					);
 					let mut other = &scratch;
 					while current.1 > TILE {
 						let (buffer, len) = current;
@@ -377,7 +410,14 @@ impl Gpu {
 						current = (other, len_out);
 						other = buffer;
 					}
-					self.record_local(&mut ops, current.0, segments * current.1, current.1, 2, current.1);
+					self.record_local(
+						&mut ops,
+						current.0,
+						segments * current.1,
+						current.1,
+						2,
+						current.1,
+					);
 				} else {
 					self.record_sort(&mut ops, &keys, total, npad);
 				}
@@ -400,7 +440,8 @@ impl Gpu {
 		let hashes;
 		if job.commit {
 			hashes = self.hash_buffers(segments, job.kept as u32);
-			let roots = self.record_commit(&mut ops, leaf_source, job.kept as u32, segments, &hashes);
+			let roots =
+				self.record_commit(&mut ops, leaf_source, job.kept as u32, segments, &hashes);
 			root_bytes = segments as u64 * 32;
 			copies.push((roots, 0, out_bytes, root_bytes));
 		}
@@ -442,7 +483,10 @@ impl Gpu {
 					Ranking {
 						index: entries.iter().map(|e| e[1]).collect(),
 						distance: entries.iter().map(|e| e[0]).collect(),
-						value: entries.iter().map(|e| ((e[3] as u64) << 32 | e[2] as u64) as i64).collect(),
+						value: entries
+							.iter()
+							.map(|e| ((e[3] as u64) << 32 | e[2] as u64) as i64)
+							.collect(),
 					}
 				})
 				.collect(),
@@ -451,7 +495,13 @@ impl Gpu {
 	}
 
 	/// Records a full ascending sort of every `npad`-key segment of `keys`.
-	fn record_sort<'a>(&'a self, ops: &mut Vec<Op<'a>>, keys: &'a wgpu::Buffer, total: u32, npad: u32) {
+	fn record_sort<'a>(
+		&'a self,
+		ops: &mut Vec<Op<'a>>,
+		keys: &'a wgpu::Buffer,
+		total: u32,
+		npad: u32,
+	) {
 		self.record_local(ops, keys, total, npad, 2, npad.min(TILE));
 		let mut k = 2 * TILE;
 		while k <= npad {
@@ -537,9 +587,13 @@ impl Gpu {
 		if kept == 0 {
 			return Ok(openledger_primitives::merkle::EMPTY_ROOT);
 		}
-		let too_big = u32::try_from(kept).is_err() || kept as u64 * 32 > self.limits.max_storage_buffer_binding_size;
+		let too_big = u32::try_from(kept).is_err()
+			|| kept as u64 * 32 > self.limits.max_storage_buffer_binding_size;
 		if too_big {
-			return Err(Error::Gpu(format!("{}: cannot hash {kept} entries at once", self.adapter_name())));
+			return Err(Error::Gpu(format!(
+				"{}: cannot hash {kept} entries at once",
+				self.adapter_name()
+			)));
 		}
 		self.scoped(|| {
 			// The layout of similarity's entries: (distance, index, lo, hi).
@@ -554,7 +608,11 @@ impl Gpu {
 			let mut ops = Vec::new();
 			let leaf_source = (&entries, &entries, [0, 2, 0, 4, 2, 1]);
 			let roots = self.record_commit(&mut ops, leaf_source, kept as u32, 1, &hashes);
-			let out = self.buffer("read-back", 32, wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST);
+			let out = self.buffer(
+				"read-back",
+				32,
+				wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+			);
 			let mut encoder = self.submit_ops(&ops)?;
 			encoder.copy_buffer_to_buffer(roots, 0, &out, 0, 32);
 			let words = self.finish(encoder, &out)?;
@@ -583,10 +641,20 @@ impl Gpu {
 		segments: u32,
 		hashes: &'a [wgpu::Buffer; 2],
 	) -> &'a wgpu::Buffer {
-		let (keys, values, [key_stride, key_step, value_stride, value_step, value_offset, wide]) = leaf_source;
+		let (keys, values, [key_stride, key_step, value_stride, value_step, value_offset, wide]) =
+			leaf_source;
 		ops.push(Op {
 			kernel: &self.kernels.commit_leaves,
-			params: [kept, segments, key_stride, key_step, value_stride, value_step, value_offset, wide],
+			params: [
+				kept,
+				segments,
+				key_stride,
+				key_step,
+				value_stride,
+				value_step,
+				value_offset,
+				wide,
+			],
 			buffers: vec![keys, values, &hashes[0]],
 			workgroups: workgroups(segments as u64 * kept as u64),
 		});
@@ -609,10 +677,14 @@ impl Gpu {
 /// The adapter wgpu prefers for compute among every backend it has (`WGPU_BACKEND` narrows
 /// them), software adapters such as lavapipe included.
 fn open_adapter() -> Result<(wgpu::Instance, wgpu::Adapter)> {
-	let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
-	let options =
-		wgpu::RequestAdapterOptions { power_preference: wgpu::PowerPreference::HighPerformance, ..Default::default() };
-	let adapter = pollster::block_on(instance.request_adapter(&options)).map_err(|e| Error::NoAdapter(e.to_string()))?;
+	let instance =
+		wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+	let options = wgpu::RequestAdapterOptions {
+		power_preference: wgpu::PowerPreference::HighPerformance,
+		..Default::default()
+	};
+	let adapter = pollster::block_on(instance.request_adapter(&options))
+		.map_err(|e| Error::NoAdapter(e.to_string()))?;
 	Ok((instance, adapter))
 }
 
@@ -670,22 +742,37 @@ impl Job {
 			return Err(too_big("one embedding", row_bytes, binding));
 		}
 		if npad as u64 * 8 > binding {
-			return Err(too_big(&format!("sorting {n} items for one query"), npad as u64 * 8, binding));
+			return Err(too_big(
+				&format!("sorting {n} items for one query"),
+				npad as u64 * 8,
+				binding,
+			));
 		}
 		let (kept, out_bytes) = match method {
 			Method::KnnShapley { .. } => (n, n as u64 * 12),
 			Method::Similarity { k } => (n.min(k as usize), n.min(k as usize) as u64 * 16),
 		};
 		if out_bytes > max_buffer {
-			return Err(too_big(&format!("reading back one ranking of {kept} entries"), out_bytes, max_buffer));
+			return Err(too_big(
+				&format!("reading back one ranking of {kept} entries"),
+				out_bytes,
+				max_buffer,
+			));
 		}
 		// The leaf hashes of one ranking, plus half as many for the level above.
 		let hash_bytes = if commit { kept as u64 * 32 } else { 0 };
 		if hash_bytes > binding {
-			return Err(too_big(&format!("hashing one ranking of {kept} entries"), hash_bytes, binding));
+			return Err(too_big(
+				&format!("hashing one ranking of {kept} entries"),
+				hash_bytes,
+				binding,
+			));
 		}
 		let device_chunk = (binding / row_bytes).min(u32::MAX as u64) as usize;
-		let chunk = gpu.max_items_per_dispatch.map_or(device_chunk, |c| (c as usize).clamp(1, device_chunk)).min(n);
+		let chunk = gpu
+			.max_items_per_dispatch
+			.map_or(device_chunk, |c| (c as usize).clamp(1, device_chunk))
+			.min(n);
 		// Keys (8 bytes per key), KNN values (4) and the read-back (up to 12) per padded item, and
 		// the two levels of hashes.
 		let batch = (binding / (npad as u64 * 8))
@@ -695,11 +782,22 @@ impl Job {
 			.min(gpu.max_queries_per_batch.map_or(u64::MAX, u64::from))
 			.max(1) as usize;
 		let k = method.k();
-		let select = matches!(method, Method::Similarity { .. }) &&
-			(k as usize) < n &&
-			k <= MAX_SELECT_K &&
-			npad > TILE;
-		Ok(Job { method, n, npad, words, batch, chunk, kept, select, kpad: k.next_power_of_two(), commit })
+		let select = matches!(method, Method::Similarity { .. })
+			&& (k as usize) < n
+			&& k <= MAX_SELECT_K
+			&& npad > TILE;
+		Ok(Job {
+			method,
+			n,
+			npad,
+			words,
+			batch,
+			chunk,
+			kept,
+			select,
+			kpad: k.next_power_of_two(),
+			commit,
+		})
 	}
 }
 
@@ -719,10 +817,14 @@ impl Gpu {
 			contents: &bytes,
 			usage: wgpu::BufferUsages::UNIFORM,
 		});
-		let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("rank") });
+		let mut encoder = self
+			.device
+			.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("rank") });
 		{
-			let mut pass = encoder
-				.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("rank"), timestamp_writes: None });
+			let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+				label: Some("rank"),
+				timestamp_writes: None,
+			});
 			for (i, op) in ops.iter().enumerate() {
 				if op.workgroups == 0 {
 					continue;
@@ -736,7 +838,10 @@ impl Gpu {
 					}),
 				}];
 				for (b, buffer) in op.buffers.iter().enumerate() {
-					entries.push(wgpu::BindGroupEntry { binding: b as u32 + 1, resource: buffer.as_entire_binding() });
+					entries.push(wgpu::BindGroupEntry {
+						binding: b as u32 + 1,
+						resource: buffer.as_entire_binding(),
+					});
 				}
 				let bind_group = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
 					label: None,
@@ -769,7 +874,9 @@ impl Gpu {
 			.map_err(|_| Error::Gpu("the read-back was never answered".into()))?
 			.map_err(|e| Error::Gpu(format!("reading results back: {e}")))?;
 		let words = {
-			let view = slice.get_mapped_range().map_err(|e| Error::Gpu(format!("reading results back: {e}")))?;
+			let view = slice
+				.get_mapped_range()
+				.map_err(|e| Error::Gpu(format!("reading results back: {e}")))?;
 			bytemuck::pod_collect_to_vec::<u8, u32>(&view)
 		};
 		out.unmap();
@@ -787,9 +894,15 @@ impl Kernels {
 		};
 		// One distance kernel, with `dot4` from the packed built-in or from plain integer code.
 		let distance = if dot4 {
-			module("distance (dot4I8Packed)", &[include_str!("dot_packed.wgsl"), include_str!("distance.wgsl")].concat())
+			module(
+				"distance (dot4I8Packed)",
+				&[include_str!("dot_packed.wgsl"), include_str!("distance.wgsl")].concat(),
+			)
 		} else {
-			module("distance (portable)", &[include_str!("dot_portable.wgsl"), include_str!("distance.wgsl")].concat())
+			module(
+				"distance (portable)",
+				&[include_str!("dot_portable.wgsl"), include_str!("distance.wgsl")].concat(),
+			)
 		};
 		let sort = module("sort", include_str!("sort.wgsl"));
 		let knn = module("knn", include_str!("knn.wgsl"));
@@ -815,7 +928,12 @@ impl Kernels {
 
 impl Kernel {
 	/// A pipeline whose binding 0 is the `Params` uniform and 1.. the given storage buffers.
-	fn new(device: &wgpu::Device, module: &wgpu::ShaderModule, entry: &str, storage: &[bool]) -> Self {
+	fn new(
+		device: &wgpu::Device,
+		module: &wgpu::ShaderModule,
+		entry: &str,
+		storage: &[bool],
+	) -> Self {
 		let buffer = |binding: u32, ty: wgpu::BufferBindingType| wgpu::BindGroupLayoutEntry {
 			binding,
 			visibility: wgpu::ShaderStages::COMPUTE,
@@ -826,8 +944,10 @@ impl Kernel {
 		for (i, &read_only) in storage.iter().enumerate() {
 			entries.push(buffer(i as u32 + 1, wgpu::BufferBindingType::Storage { read_only }));
 		}
-		let layout =
-			device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some(entry), entries: &entries });
+		let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+			label: Some(entry),
+			entries: &entries,
+		});
 		let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
 			label: Some(entry),
 			bind_group_layouts: &[Some(&layout)],

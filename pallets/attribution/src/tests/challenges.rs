@@ -99,18 +99,29 @@ fn every_kind_of_wrong_result_is_refuted_and_its_author_slashed() {
 			));
 
 			// Half of a's 1,000 is slashed: a fifth of that, 100, to b; 400 to the treasury.
-			assert!(events().contains(&Event::ChallengeUpheld {
+			assert!(
+				events().contains(&Event::ChallengeUpheld {
+					job: x.job,
+					result: x.bad_result,
+					challenger: x.b,
+					fault,
+					reward: 100
+				}),
+				"{fault:?}"
+			);
+			assert!(events().contains(&Event::WorkerSlashed {
 				job: x.job,
-				result: x.bad_result,
-				challenger: x.b,
-				fault,
-				reward: 100
-			}), "{fault:?}");
-			assert!(events().contains(&Event::WorkerSlashed { job: x.job, worker: x.a, amount: 500, deactivated: true }));
+				worker: x.a,
+				amount: 500,
+				deactivated: true
+			}));
 			assert_eq!(stake(x.a), 500);
 			assert_eq!(free(x.b), b_before + 100, "the bond came back with the reward");
 			assert_eq!(treasury(), treasury_before + 400);
-			assert!(matches!(Workers::<Test>::get(x.a).unwrap().status, WorkerStatus::Unbonding { .. }));
+			assert!(matches!(
+				Workers::<Test>::get(x.a).unwrap().status,
+				WorkerStatus::Unbonding { .. }
+			));
 			assert!(!ActiveWorkers::<Test>::get().iter().any(|(w, _)| *w == x.a));
 			assert_eq!(Results::<Test>::get(x.job, x.bad_result).unwrap().refuted_by, Some(x.b));
 
@@ -159,7 +170,12 @@ fn a_challenge_of_the_right_result_loses_its_bond() {
 			assert_eq!(treasury(), treasury_before + BOND);
 			assert_eq!(
 				events().last(),
-				Some(&Event::ChallengeRejected { job: x.job, result: x.honest_result, challenger: x.d, bond_slashed: BOND })
+				Some(&Event::ChallengeRejected {
+					job: x.job,
+					result: x.honest_result,
+					challenger: x.d,
+					bond_slashed: BOND
+				})
 			);
 		}
 		assert_eq!(Results::<Test>::get(x.job, x.honest_result).unwrap().refuted_by, None);
@@ -168,7 +184,13 @@ fn a_challenge_of_the_right_result_loses_its_bond() {
 	build_and_execute(|| {
 		let x = dispute(SIM, 41, |_, e| e[0].value += 1);
 		let witness = Witness::WrongSimilarity { entry: World::proven(&x.w.entries, 2) };
-		assert_ok!(Attribution::challenge(RuntimeOrigin::signed(x.d), x.job, x.honest_result, Box::new(witness), x.w.query()));
+		assert_ok!(Attribution::challenge(
+			RuntimeOrigin::signed(x.d),
+			x.job,
+			x.honest_result,
+			Box::new(witness),
+			x.w.query()
+		));
 		assert!(matches!(events().last(), Some(Event::ChallengeRejected { .. })));
 	});
 }
@@ -188,11 +210,25 @@ fn a_paid_list_that_differs_from_its_commitment_is_refuted() {
 		let hash = Attribution::commit_hash(job, &a, &commitment, &paid, &salt(a));
 		assert_ok!(Attribution::commit(RuntimeOrigin::signed(a), job, hash));
 		run_to(7);
-		assert_ok!(Attribution::reveal(RuntimeOrigin::signed(a), job, commitment, paid.clone(), salt(a)));
+		assert_ok!(Attribution::reveal(
+			RuntimeOrigin::signed(a),
+			job,
+			commitment,
+			paid.clone(),
+			salt(a)
+		));
 		let result = Attribution::result_hash(&commitment, &paid);
 		let witness = Witness::PaidMismatch { position: 0, entry: World::proven(&w.entries, 0) };
-		assert_ok!(Attribution::challenge(RuntimeOrigin::signed(b), job, result, Box::new(witness), w.query()));
-		assert!(events().iter().any(|e| matches!(e, Event::ChallengeUpheld { fault: Fault::PaidMismatch, .. })));
+		assert_ok!(Attribution::challenge(
+			RuntimeOrigin::signed(b),
+			job,
+			result,
+			Box::new(witness),
+			w.query()
+		));
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, Event::ChallengeUpheld { fault: Fault::PaidMismatch, .. })));
 	});
 }
 
@@ -207,7 +243,13 @@ fn challenges_whose_inputs_do_not_hold_up_are_refused_and_change_nothing() {
 		let emb = |index: u32| w.embeddings[index as usize].clone();
 		let i5 = bad[5].index;
 		let challenge = |who, result, witness: Witness<AccountId>, query: QueryOf| {
-			Attribution::challenge(RuntimeOrigin::signed(who), x.job, result, Box::new(witness), query)
+			Attribution::challenge(
+				RuntimeOrigin::signed(who),
+				x.job,
+				result,
+				Box::new(witness),
+				query,
+			)
 		};
 		let good = Witness::WrongDistance { entry: e(5), item: item(i5), embedding: emb(i5) };
 
@@ -219,33 +261,78 @@ fn challenges_whose_inputs_do_not_hold_up_are_refused_and_change_nothing() {
 		wrong_query[0] = wrong_query[0].wrapping_add(1);
 		let cases: Vec<(Witness<AccountId>, QueryOf, Error<Test>)> = vec![
 			(Witness::RankMismatch { entry: forged }, w.query(), Error::BadEntryProof),
-			(Witness::WrongDistance { entry: e(5), item: item(0), embedding: emb(0) }, w.query(), Error::WrongItem),
-			(Witness::WrongDistance { entry: e(5), item: bad_item, embedding: emb(i5) }, w.query(), Error::BadItemProof),
-			(Witness::WrongDistance { entry: e(5), item: item(i5), embedding: emb(bad[6].index) }, w.query(), Error::BadEmbedding),
+			(
+				Witness::WrongDistance { entry: e(5), item: item(0), embedding: emb(0) },
+				w.query(),
+				Error::WrongItem,
+			),
+			(
+				Witness::WrongDistance { entry: e(5), item: bad_item, embedding: emb(i5) },
+				w.query(),
+				Error::BadItemProof,
+			),
+			(
+				Witness::WrongDistance {
+					entry: e(5),
+					item: item(i5),
+					embedding: emb(bad[6].index),
+				},
+				w.query(),
+				Error::BadEmbedding,
+			),
 			(good.clone(), wrong_query.try_into().unwrap(), Error::BadQuery),
 			(good.clone(), Default::default(), Error::BadQuery),
 			(Witness::OutOfOrder { first: e(2), second: e(5) }, w.query(), Error::NotAdjacent),
 			(Witness::RepeatedIndex { a: e(2), b: e(2) }, w.query(), Error::SamePosition),
-			(Witness::WrongKnnLast { entry: e(2), item: item(bad[2].index) }, w.query(), Error::NotLast),
+			(
+				Witness::WrongKnnLast { entry: e(2), item: item(bad[2].index) },
+				w.query(),
+				Error::NotLast,
+			),
 			(Witness::WrongSimilarity { entry: e(2) }, w.query(), Error::WrongMethod),
 			(Witness::PaidMismatch { position: 3, entry: e(3) }, w.query(), Error::NoSuchPaidEntry),
-			(Witness::UnpaidBeatsPaid { item: item(bad[0].index), embedding: emb(bad[0].index) }, w.query(), Error::ItemIsPaid),
+			(
+				Witness::UnpaidBeatsPaid { item: item(bad[0].index), embedding: emb(bad[0].index) },
+				w.query(),
+				Error::ItemIsPaid,
+			),
 		];
 		for (witness, query, error) in cases {
 			assert_noop!(challenge(x.b, x.bad_result, witness, query), error);
 		}
-		assert_noop!(challenge(x.b, [9; 32], good.clone(), w.query()), Error::<Test>::UnknownResult);
-		assert_noop!(challenge(x.a, x.bad_result, good.clone(), w.query()), Error::<Test>::OwnResult);
-		assert_noop!(challenge(PAYER, x.bad_result, good.clone(), w.query()), Error::<Test>::NotWorker);
 		assert_noop!(
-			Attribution::challenge(RuntimeOrigin::signed(x.b), 99, x.bad_result, Box::new(good.clone()), w.query()),
+			challenge(x.b, [9; 32], good.clone(), w.query()),
+			Error::<Test>::UnknownResult
+		);
+		assert_noop!(
+			challenge(x.a, x.bad_result, good.clone(), w.query()),
+			Error::<Test>::OwnResult
+		);
+		assert_noop!(
+			challenge(PAYER, x.bad_result, good.clone(), w.query()),
+			Error::<Test>::NotWorker
+		);
+		assert_noop!(
+			Attribution::challenge(
+				RuntimeOrigin::signed(x.b),
+				99,
+				x.bad_result,
+				Box::new(good.clone()),
+				w.query()
+			),
 			Error::<Test>::UnknownJob
 		);
 		assert_ok!(Attribution::unregister_worker(RuntimeOrigin::signed(x.d)));
-		assert_noop!(challenge(x.d, x.bad_result, good.clone(), w.query()), Error::<Test>::NotActive);
+		assert_noop!(
+			challenge(x.d, x.bad_result, good.clone(), w.query()),
+			Error::<Test>::NotActive
+		);
 		// A worker that cannot cover the bond.
 		assert_ok!(Attribution::register_worker(RuntimeOrigin::signed(POOR), STAKE));
-		assert_noop!(challenge(POOR, x.bad_result, good.clone(), w.query()), Error::<Test>::InsufficientBalanceForBond);
+		assert_noop!(
+			challenge(POOR, x.bad_result, good.clone(), w.query()),
+			Error::<Test>::InsufficientBalanceForBond
+		);
 
 		assert_ok!(challenge(x.b, x.bad_result, good.clone(), w.query()));
 		assert_noop!(challenge(x.c, x.bad_result, good, w.query()), Error::<Test>::AlreadyRefuted);
@@ -266,14 +353,22 @@ fn the_challenge_window_closes() {
 		let result = reveal(&w, job, a, &bad);
 		run_to(12);
 		// Alone, the wrong result is the optimistic candidate until block 22.
-		let Phase::Challenge { challenge_end, agreed: false, .. } = Jobs::<Test>::get(job).unwrap().phase else {
+		let Phase::Challenge { challenge_end, agreed: false, .. } =
+			Jobs::<Test>::get(job).unwrap().phase
+		else {
 			panic!("a candidate")
 		};
 		assert_eq!(challenge_end, 22);
 		let witness = w.witness(&Jobs::<Test>::get(job).unwrap(), &bad).unwrap();
 		System::set_block_number(challenge_end + 1);
 		assert_noop!(
-			Attribution::challenge(RuntimeOrigin::signed(b), job, result, Box::new(witness), w.query()),
+			Attribution::challenge(
+				RuntimeOrigin::signed(b),
+				job,
+				result,
+				Box::new(witness),
+				w.query()
+			),
 			Error::<Test>::ChallengeWindowClosed
 		);
 	});
@@ -295,10 +390,18 @@ fn refuting_the_candidate_promotes_the_next_result_or_reopens_the_job() {
 		let wrong = reveal(&w, job, a, &bad);
 		let right = reveal(&w, job, b, &w.entries);
 		run_to(12);
-		assert!(matches!(Jobs::<Test>::get(job).unwrap().phase, Phase::Challenge { result, .. } if result == wrong));
+		assert!(
+			matches!(Jobs::<Test>::get(job).unwrap().phase, Phase::Challenge { result, .. } if result == wrong)
+		);
 		let witness = w.witness(&Jobs::<Test>::get(job).unwrap(), &bad).unwrap();
 		run_to(15);
-		assert_ok!(Attribution::challenge(RuntimeOrigin::signed(c), job, wrong, Box::new(witness), w.query()));
+		assert_ok!(Attribution::challenge(
+			RuntimeOrigin::signed(c),
+			job,
+			wrong,
+			Box::new(witness),
+			w.query()
+		));
 		// The honest result takes over with a fresh optimistic window from block 15.
 		assert!(events().contains(&Event::CandidateChosen {
 			job,
@@ -323,7 +426,13 @@ fn refuting_the_candidate_promotes_the_next_result_or_reopens_the_job() {
 		let wrong = reveal(&w, job, a, &bad);
 		run_to(12);
 		let witness = w.witness(&Jobs::<Test>::get(job).unwrap(), &bad).unwrap();
-		assert_ok!(Attribution::challenge(RuntimeOrigin::signed(outsider), job, wrong, Box::new(witness), w.query()));
+		assert_ok!(Attribution::challenge(
+			RuntimeOrigin::signed(outsider),
+			job,
+			wrong,
+			Box::new(witness),
+			w.query()
+		));
 		// Nothing else stands: a new round starts at once.
 		let reopened = Jobs::<Test>::get(job).unwrap();
 		assert_eq!(reopened.round, 2);
@@ -345,14 +454,28 @@ fn revealing_a_result_already_refuted_costs_the_same() {
 		run_to(7);
 		let wrong = reveal(&w, job, a, &bad);
 		let witness = w.witness(&Jobs::<Test>::get(job).unwrap(), &bad).unwrap();
-		assert_ok!(Attribution::challenge(RuntimeOrigin::signed(b), job, wrong, Box::new(witness), w.query()));
+		assert_ok!(Attribution::challenge(
+			RuntimeOrigin::signed(b),
+			job,
+			wrong,
+			Box::new(witness),
+			w.query()
+		));
 		let b_after_first = free(b);
 		// c reveals the same, already refuted, result: slashed on the spot, b paid again.
 		reveal(&w, job, c, &bad);
 		assert_eq!(stake(c), 500);
 		assert_eq!(free(b), b_after_first + 100);
-		assert!(events().contains(&Event::WorkerSlashed { job, worker: c, amount: 500, deactivated: true }));
-		let held = Balances::balance_on_hold(&RuntimeHoldReason::Attribution(HoldReason::ChallengeBond), &b);
+		assert!(events().contains(&Event::WorkerSlashed {
+			job,
+			worker: c,
+			amount: 500,
+			deactivated: true
+		}));
+		let held = Balances::balance_on_hold(
+			&RuntimeHoldReason::Attribution(HoldReason::ChallengeBond),
+			&b,
+		);
 		assert_eq!(held, 0);
 	});
 }

@@ -28,7 +28,10 @@ fn opening_checks_the_version_the_method_and_the_deadline() {
 		assert_noop!(open(at(30)), Error::<Test>::NoWorkers);
 		register(3);
 		assert_noop!(open(JobSpec { version: 2, ..at(30) }), Error::<Test>::UnknownVersion);
-		assert_noop!(open(JobSpec { method: Method::KnnShapley { k: 0 }, ..at(30) }), Error::<Test>::BadShape);
+		assert_noop!(
+			open(JobSpec { method: Method::KnnShapley { k: 0 }, ..at(30) }),
+			Error::<Test>::BadShape
+		);
 		assert_noop!(open(JobSpec { query_label: 3, ..at(30) }), Error::<Test>::BadLabel);
 		assert_noop!(open(JobSpec { top: 0, ..at(30) }), Error::<Test>::BadTop);
 		assert_noop!(open(JobSpec { top: 9, ..at(30) }), Error::<Test>::BadTop);
@@ -45,7 +48,11 @@ fn opening_checks_the_version_the_method_and_the_deadline() {
 		assert_ok!(open(at(23)));
 		assert_ok!(open(at(1 + 200 - 62)));
 		// Similarity ignores labels and pays its k.
-		assert_ok!(open(JobSpec { method: Method::Similarity { k: 2 }, query_label: 99, ..at(30) }));
+		assert_ok!(open(JobSpec {
+			method: Method::Similarity { k: 2 },
+			query_label: 99,
+			..at(30)
+		}));
 		assert_eq!(Jobs::<Test>::get(2).unwrap().paid_count, 2);
 		assert_eq!(Jobs::<Test>::get(0).unwrap().paid_count, 4);
 		assert_eq!(JobCount::<Test>::get(), 3);
@@ -69,13 +76,24 @@ fn the_draw_is_deterministic_distinct_and_weighted_by_reputation() {
 		// Worker 1 at the top score weighs 1.5, worker 2 at the bottom 0.5: over many single
 		// draws among the six, 1 is picked about three times as often as 2.
 		for _ in 0..50 {
-			pallet_reputation::Pallet::<Test>::report(&1, Role::Worker, pallet_reputation::Outcome::Positive);
-			pallet_reputation::Pallet::<Test>::report(&2, Role::Worker, pallet_reputation::Outcome::Negative);
+			pallet_reputation::Pallet::<Test>::report(
+				&1,
+				Role::Worker,
+				pallet_reputation::Outcome::Positive,
+			);
+			pallet_reputation::Pallet::<Test>::report(
+				&2,
+				Role::Worker,
+				pallet_reputation::Outcome::Negative,
+			);
 		}
 		// Refresh the cached weights the way the pallet does when it reports.
 		ActiveWorkers::<Test>::mutate(|set| {
 			for (who, w) in set.iter_mut() {
-				*w = crate::impls::draw_weight(pallet_reputation::Pallet::<Test>::reward_factor(who, Role::Worker));
+				*w = crate::impls::draw_weight(pallet_reputation::Pallet::<Test>::reward_factor(
+					who,
+					Role::Worker,
+				));
 			}
 		});
 		let (mut ones, mut twos) = (0, 0);
@@ -104,17 +122,29 @@ fn commits_and_reveals_keep_to_their_windows() {
 		let (a, b) = (workers[0], workers[1]);
 		let (commitment, paid) = w.result(&w.entries);
 
-		assert_noop!(Attribution::commit(RuntimeOrigin::signed(outsider), job, [0; 32]), Error::<Test>::NotAssigned);
-		assert_noop!(Attribution::commit(RuntimeOrigin::signed(a), 9, [0; 32]), Error::<Test>::UnknownJob);
+		assert_noop!(
+			Attribution::commit(RuntimeOrigin::signed(outsider), job, [0; 32]),
+			Error::<Test>::NotAssigned
+		);
+		assert_noop!(
+			Attribution::commit(RuntimeOrigin::signed(a), 9, [0; 32]),
+			Error::<Test>::UnknownJob
+		);
 		commit(&w, job, a, &w.entries);
-		assert_noop!(Attribution::commit(RuntimeOrigin::signed(a), job, [0; 32]), Error::<Test>::AlreadyCommitted);
+		assert_noop!(
+			Attribution::commit(RuntimeOrigin::signed(a), job, [0; 32]),
+			Error::<Test>::AlreadyCommitted
+		);
 		// Too early to reveal.
 		assert_noop!(
 			Attribution::reveal(RuntimeOrigin::signed(a), job, commitment, paid.clone(), salt(a)),
 			Error::<Test>::NotRevealPhase
 		);
 		run_to(commit_end + 1);
-		assert_noop!(Attribution::commit(RuntimeOrigin::signed(b), job, [0; 32]), Error::<Test>::NotCommitPhase);
+		assert_noop!(
+			Attribution::commit(RuntimeOrigin::signed(b), job, [0; 32]),
+			Error::<Test>::NotCommitPhase
+		);
 		assert_noop!(
 			Attribution::reveal(RuntimeOrigin::signed(b), job, commitment, paid.clone(), salt(b)),
 			Error::<Test>::NotCommitted
@@ -255,7 +285,9 @@ fn a_round_without_reveals_reopens_and_the_deadline_ends_the_job() {
 		let job = Jobs::<Test>::get(0).expect("reopened");
 		assert_eq!(job.round, 2);
 		assert_eq!(windows(0), (17, 22));
-		assert!(events().iter().any(|e| matches!(e, Event::WorkersAssigned { job: 0, round: 1, .. })));
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, Event::WorkersAssigned { job: 0, round: 1, .. })));
 		assert!(first.iter().all(|w| score(*w) < pallet_reputation::types::NEUTRAL_SCORE));
 		run_to(23);
 		assert!(!Jobs::<Test>::contains_key(0), "no room for a third round");
@@ -296,7 +328,8 @@ fn final_results_are_kept_up_to_the_bound() {
 			})
 			.collect();
 		assert_eq!(order.len(), 5);
-		let kept: Vec<JobId> = jobs.iter().copied().filter(|j| Finalized::<Test>::contains_key(j)).collect();
+		let kept: Vec<JobId> =
+			jobs.iter().copied().filter(|j| Finalized::<Test>::contains_key(j)).collect();
 		let mut newest = order[2..].to_vec();
 		newest.sort();
 		assert_eq!(kept, newest, "the newest three");
@@ -313,7 +346,9 @@ fn the_hook_moves_at_most_its_limit_per_block() {
 		}
 		// All five are due at block 12 (nobody revealed); two move per block.
 		run_to(12);
-		let reopened = |n| (0..5).filter(|j| Jobs::<Test>::get(j).is_some_and(|job| job.round == 2)).count() == n;
+		let reopened = |n| {
+			(0..5).filter(|j| Jobs::<Test>::get(j).is_some_and(|job| job.round == 2)).count() == n
+		};
 		assert!(reopened(2));
 		run_to(13);
 		assert!(reopened(4));

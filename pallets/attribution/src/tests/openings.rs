@@ -33,16 +33,43 @@ fn an_opened_entry_can_then_be_challenged() {
 		let (w, job, a, d, bad, result) = withheld();
 		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 5));
 		assert_eq!(bond_held(d), BOND);
-		assert!(events().contains(&Event::OpeningRequested { job, result, requester: d, position: 5, due: 10 }));
+		assert!(events().contains(&Event::OpeningRequested {
+			job,
+			result,
+			requester: d,
+			position: 5,
+			due: 10
+		}));
 		let opened = World::proven(&bad, 5);
-		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, opened.clone()));
+		assert_ok!(Attribution::open_entry(
+			RuntimeOrigin::signed(a),
+			job,
+			result,
+			d,
+			opened.clone()
+		));
 		assert_eq!(bond_held(d), 0, "the bond comes back once the entry is opened");
-		assert!(events().contains(&Event::EntryOpened { job, result, entry: opened.entry, proof: opened.proof.clone() }));
+		assert!(events().contains(&Event::EntryOpened {
+			job,
+			result,
+			entry: opened.entry,
+			proof: opened.proof.clone()
+		}));
 		// With the opened entry, the challenge needs nothing the liar kept.
 		let item = w.item(opened.entry.index);
 		let embedding = w.embeddings[opened.entry.index as usize].clone();
-		let witness = openledger_primitives::attribution::witness::Witness::WrongDistance { entry: opened, item, embedding };
-		assert_ok!(Attribution::challenge(RuntimeOrigin::signed(d), job, result, Box::new(witness), w.query()));
+		let witness = openledger_primitives::attribution::witness::Witness::WrongDistance {
+			entry: opened,
+			item,
+			embedding,
+		};
+		assert_ok!(Attribution::challenge(
+			RuntimeOrigin::signed(d),
+			job,
+			result,
+			Box::new(witness),
+			w.query()
+		));
 		assert_eq!(stake(a), STAKE / 2);
 	});
 }
@@ -55,14 +82,22 @@ fn an_entry_nobody_opens_refutes_the_result() {
 		// Alone, the result is the optimistic candidate until block 22.
 		run_to(21);
 		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 3));
-		assert_noop!(Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result, d), Error::<Test>::OpeningNotDue);
+		assert_noop!(
+			Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result, d),
+			Error::<Test>::OpeningNotDue
+		);
 		// Finality is due at 23 but waits for the request, due at 24.
 		run_to(24);
 		assert!(!Finalized::<Test>::contains_key(job));
 		assert!(matches!(Jobs::<Test>::get(job).unwrap().phase, Phase::Challenge { .. }));
 		let d_before = free(d);
 		run_to(25);
-		assert!(events().contains(&Event::OpeningExpired { job, result, requester: d, reward: 100 }));
+		assert!(events().contains(&Event::OpeningExpired {
+			job,
+			result,
+			requester: d,
+			reward: 100
+		}));
 		assert_eq!(stake(a), STAKE / 2);
 		assert_eq!(free(d), d_before + BOND + 100);
 		// Nothing else stands: the job starts another round.
@@ -79,7 +114,10 @@ fn anyone_can_end_an_expired_request() {
 		assert_ok!(Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result, d));
 		assert_eq!(stake(a), STAKE / 2);
 		assert_eq!(Results::<Test>::get(job, result).unwrap().refuted_by, Some(d));
-		assert_noop!(Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result, d), Error::<Test>::NoOpening);
+		assert_noop!(
+			Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result, d),
+			Error::<Test>::NoOpening
+		);
 	});
 }
 
@@ -87,27 +125,66 @@ fn anyone_can_end_an_expired_request() {
 fn bad_requests_and_openings_are_refused() {
 	build_and_execute(|| {
 		let (_, job, a, d, bad, result) = withheld();
-		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 12), Error::<Test>::PositionOutOfRange);
-		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(a), job, result, 1), Error::<Test>::OwnResult);
-		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(d), job, [0; 32], 1), Error::<Test>::UnknownResult);
 		assert_noop!(
-			Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, World::proven(&bad, 1)),
+			Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 12),
+			Error::<Test>::PositionOutOfRange
+		);
+		assert_noop!(
+			Attribution::request_opening(RuntimeOrigin::signed(a), job, result, 1),
+			Error::<Test>::OwnResult
+		);
+		assert_noop!(
+			Attribution::request_opening(RuntimeOrigin::signed(d), job, [0; 32], 1),
+			Error::<Test>::UnknownResult
+		);
+		assert_noop!(
+			Attribution::open_entry(
+				RuntimeOrigin::signed(a),
+				job,
+				result,
+				d,
+				World::proven(&bad, 1)
+			),
 			Error::<Test>::NoOpening
 		);
 		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 1));
-		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 2), Error::<Test>::OpeningPending);
+		assert_noop!(
+			Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 2),
+			Error::<Test>::OpeningPending
+		);
 		// Another requester has a dispute of its own, in parallel.
 		let other = assigned(job)[1];
 		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(other), job, result, 2));
 		assert_noop!(
-			Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, World::proven(&bad, 2)),
+			Attribution::open_entry(
+				RuntimeOrigin::signed(a),
+				job,
+				result,
+				d,
+				World::proven(&bad, 2)
+			),
 			Error::<Test>::WrongPosition
 		);
 		let mut forged = World::proven(&bad, 1);
 		forged.entry.value += 1;
-		assert_noop!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, forged), Error::<Test>::BadEntryProof);
-		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, World::proven(&bad, 1)));
-		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, other, World::proven(&bad, 2)));
+		assert_noop!(
+			Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, forged),
+			Error::<Test>::BadEntryProof
+		);
+		assert_ok!(Attribution::open_entry(
+			RuntimeOrigin::signed(a),
+			job,
+			result,
+			d,
+			World::proven(&bad, 1)
+		));
+		assert_ok!(Attribution::open_entry(
+			RuntimeOrigin::signed(a),
+			job,
+			result,
+			other,
+			World::proven(&bad, 2)
+		));
 		assert_eq!([bond_held(d), bond_held(other)], [0, 0]);
 	});
 }
@@ -121,11 +198,25 @@ fn a_requester_asks_at_most_max_openings_times() {
 		assert_eq!(max, 10);
 		for i in 0..max {
 			let position = i % 12;
-			assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, position));
-			assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, World::proven(&bad, position as usize)));
+			assert_ok!(Attribution::request_opening(
+				RuntimeOrigin::signed(d),
+				job,
+				result,
+				position
+			));
+			assert_ok!(Attribution::open_entry(
+				RuntimeOrigin::signed(a),
+				job,
+				result,
+				d,
+				World::proven(&bad, position as usize)
+			));
 		}
 		assert_eq!(Openings::<Test>::get((job, result, d)).unwrap().made, max);
-		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 0), Error::<Test>::TooManyOpenings);
+		assert_noop!(
+			Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 0),
+			Error::<Test>::TooManyOpenings
+		);
 	});
 }
 
@@ -149,27 +240,51 @@ fn an_answer_gives_the_requester_grace_after_the_window() {
 		reveal(&w, job, c, &w.entries);
 		run_to(12);
 		// The lie is the agreed candidate; its window ends at 14.
-		assert!(matches!(Jobs::<Test>::get(job).unwrap().phase, Phase::Challenge { result, agreed: true, challenge_end: 14 } if result == lie));
+		assert!(
+			matches!(Jobs::<Test>::get(job).unwrap().phase, Phase::Challenge { result, agreed: true, challenge_end: 14 } if result == lie)
+		);
 		run_to(14);
 		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, lie, 11));
 		run_to(17);
 		// Answered in the last block of the request's window: finality still waits.
-		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(a), job, lie, d, World::proven(&bad, 11)));
+		assert_ok!(Attribution::open_entry(
+			RuntimeOrigin::signed(a),
+			job,
+			lie,
+			d,
+			World::proven(&bad, 11)
+		));
 		run_to(19);
 		assert!(!Finalized::<Test>::contains_key(job));
 		// Past the window, only a requester in its grace may ask or challenge.
-		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(c), job, lie, 10), Error::<Test>::ChallengeWindowClosed);
+		assert_noop!(
+			Attribution::request_opening(RuntimeOrigin::signed(c), job, lie, 10),
+			Error::<Test>::ChallengeWindowClosed
+		);
 		let e = (1..=8).find(|x| ![a, b, c, d].contains(x)).unwrap();
 		assert_ok!(Attribution::register_worker(RuntimeOrigin::signed(e), STAKE));
-		assert_noop!(Attribution::request_opening(RuntimeOrigin::signed(e), job, lie, 10), Error::<Test>::ChallengeWindowClosed);
+		assert_noop!(
+			Attribution::request_opening(RuntimeOrigin::signed(e), job, lie, 10),
+			Error::<Test>::ChallengeWindowClosed
+		);
 		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, lie, 10));
 		run_to(20);
 		let opened = World::proven(&bad, 10);
 		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(b), job, lie, d, opened.clone()));
 		let item = w.item(opened.entry.index);
 		let embedding = w.embeddings[opened.entry.index as usize].clone();
-		let witness = openledger_primitives::attribution::witness::Witness::WrongDistance { entry: opened, item, embedding };
-		assert_ok!(Attribution::challenge(RuntimeOrigin::signed(d), job, lie, Box::new(witness), w.query()));
+		let witness = openledger_primitives::attribution::witness::Witness::WrongDistance {
+			entry: opened,
+			item,
+			embedding,
+		};
+		assert_ok!(Attribution::challenge(
+			RuntimeOrigin::signed(d),
+			job,
+			lie,
+			Box::new(witness),
+			w.query()
+		));
 		assert_eq!([stake(a), stake(b), stake(c)], [STAKE / 2, STAKE / 2, STAKE]);
 		// The true result takes over with its own window, and is final after it.
 		run_to(20 + default_params().optimistic_challenge_window + 1);
@@ -200,7 +315,9 @@ fn a_deadline_that_passes_during_a_dispute_waits_for_it() {
 		let second = reveal(&w, job, b, &two);
 		// `first`, revealed first, is the optimistic candidate, final at 23.
 		run_to(12);
-		assert!(matches!(Jobs::<Test>::get(job).unwrap().phase, Phase::Challenge { result, .. } if result == first));
+		assert!(
+			matches!(Jobs::<Test>::get(job).unwrap().phase, Phase::Challenge { result, .. } if result == first)
+		);
 		// d disputes both; neither liar answers.
 		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, first, 2));
 		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, second, 9));
@@ -244,7 +361,16 @@ fn a_request_still_running_at_the_end_of_the_window_holds_the_job() {
 		run_to(17);
 		assert!(Finalized::<Test>::contains_key(job));
 		assert_eq!(bond_held(d), 0);
-		assert_eq!(stake(a), STAKE / 2, "the unanswered request refuted a's result before the job ended");
-		assert!(events().contains(&Event::OpeningExpired { job, result: losing, requester: d, reward: 100 }));
+		assert_eq!(
+			stake(a),
+			STAKE / 2,
+			"the unanswered request refuted a's result before the job ended"
+		);
+		assert!(events().contains(&Event::OpeningExpired {
+			job,
+			result: losing,
+			requester: d,
+			reward: 100
+		}));
 	});
 }

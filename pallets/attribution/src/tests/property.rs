@@ -43,8 +43,10 @@ fn forge(w: &World, kind: u8, at: usize, by: usize) -> Vec<Entry> {
 			x.rank = r as u32;
 		}
 		if let Method::KnnShapley { k } = w.method {
-			let matches: Vec<bool> =
-				e.iter().map(|x| w.leaves.get(x.index as usize).is_some_and(|l| l.label == w.query_label)).collect();
+			let matches: Vec<bool> = e
+				.iter()
+				.map(|x| w.leaves.get(x.index as usize).is_some_and(|l| l.label == w.query_label))
+				.collect();
 			for (x, v) in e.iter_mut().zip(knn_values(k, &matches)) {
 				x.value = v;
 			}

@@ -17,7 +17,14 @@ fn try_state_catches_a_stake_that_is_not_held() {
 fn try_state_catches_a_job_without_workers_or_agenda() {
 	new_test_ext().execute_with(|| {
 		register(3);
-		let w = World::publish(1, 1, 6, 4, openledger_primitives::attribution::Method::KnnShapley { k: 2 }, 2);
+		let w = World::publish(
+			1,
+			1,
+			6,
+			4,
+			openledger_primitives::attribution::Method::KnnShapley { k: 2 },
+			2,
+		);
 		let job = open(&w, 1);
 		assert!(Attribution::do_try_state().is_ok());
 		let saved = Jobs::<Test>::get(job).unwrap();

@@ -34,7 +34,10 @@ fn registration_is_refused_with_a_reason() {
 			Error::<Test>::InsufficientBalanceForStake
 		);
 		register(8);
-		assert_noop!(Attribution::register_worker(RuntimeOrigin::signed(1), STAKE), Error::<Test>::AlreadyRegistered);
+		assert_noop!(
+			Attribution::register_worker(RuntimeOrigin::signed(1), STAKE),
+			Error::<Test>::AlreadyRegistered
+		);
 		assert_noop!(
 			Attribution::register_worker(RuntimeOrigin::signed(PAYER), STAKE),
 			Error::<Test>::TooManyWorkers
@@ -46,18 +49,30 @@ fn registration_is_refused_with_a_reason() {
 fn unbonding_keeps_the_stake_until_the_period_ends() {
 	build_and_execute(|| {
 		register(2);
-		assert_noop!(Attribution::withdraw_unbonded(RuntimeOrigin::signed(1)), Error::<Test>::NotUnbonding);
+		assert_noop!(
+			Attribution::withdraw_unbonded(RuntimeOrigin::signed(1)),
+			Error::<Test>::NotUnbonding
+		);
 		assert_ok!(Attribution::unregister_worker(RuntimeOrigin::signed(1)));
 		let until = 1 + default_params().unbonding_period;
 		assert_eq!(Workers::<Test>::get(1).unwrap().status, WorkerStatus::Unbonding { until });
 		assert!(events().contains(&Event::WorkerUnbonding { worker: 1, until }));
 		assert_eq!(ActiveWorkers::<Test>::get().len(), 1);
-		assert_noop!(Attribution::unregister_worker(RuntimeOrigin::signed(1)), Error::<Test>::NotActive);
+		assert_noop!(
+			Attribution::unregister_worker(RuntimeOrigin::signed(1)),
+			Error::<Test>::NotActive
+		);
 		// Still registered, so it cannot register again until it has withdrawn.
-		assert_noop!(Attribution::register_worker(RuntimeOrigin::signed(1), STAKE), Error::<Test>::AlreadyRegistered);
+		assert_noop!(
+			Attribution::register_worker(RuntimeOrigin::signed(1), STAKE),
+			Error::<Test>::AlreadyRegistered
+		);
 
 		System::set_block_number(until - 1);
-		assert_noop!(Attribution::withdraw_unbonded(RuntimeOrigin::signed(1)), Error::<Test>::StillUnbonding);
+		assert_noop!(
+			Attribution::withdraw_unbonded(RuntimeOrigin::signed(1)),
+			Error::<Test>::StillUnbonding
+		);
 		assert_eq!(held(1), STAKE);
 
 		System::set_block_number(until);
@@ -66,8 +81,14 @@ fn unbonding_keeps_the_stake_until_the_period_ends() {
 		assert_eq!(free(1), START);
 		assert!(!Workers::<Test>::contains_key(1));
 		assert!(events().contains(&Event::WorkerWithdrawn { worker: 1, released: STAKE }));
-		assert_noop!(Attribution::withdraw_unbonded(RuntimeOrigin::signed(1)), Error::<Test>::NotWorker);
-		assert_noop!(Attribution::unregister_worker(RuntimeOrigin::signed(9)), Error::<Test>::NotWorker);
+		assert_noop!(
+			Attribution::withdraw_unbonded(RuntimeOrigin::signed(1)),
+			Error::<Test>::NotWorker
+		);
+		assert_noop!(
+			Attribution::unregister_worker(RuntimeOrigin::signed(9)),
+			Error::<Test>::NotWorker
+		);
 	});
 }
 
@@ -89,7 +110,10 @@ fn parameters_are_checked_and_need_the_admin() {
 			Params { unbonding_period: 21, ..good.clone() },
 		];
 		for params in bad {
-			assert_noop!(Attribution::set_params(RuntimeOrigin::root(), params), Error::<Test>::BadParams);
+			assert_noop!(
+				Attribution::set_params(RuntimeOrigin::root(), params),
+				Error::<Test>::BadParams
+			);
 		}
 		let new = Params { replication: 4, quorum: 3, ..good };
 		assert_ok!(Attribution::set_params(RuntimeOrigin::root(), new.clone()));

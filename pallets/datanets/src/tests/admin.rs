@@ -1,7 +1,10 @@
 //! Creating Datanets and the owner's operations: curators, allow-list, metadata, closing,
 //! parameters.
 
-use crate::{mock::{Datanets, *}, *};
+use crate::{
+	mock::{Datanets, *},
+	*,
+};
 use frame_support::dispatch::DispatchResult;
 use frame_support::{
 	assert_noop, assert_ok,
@@ -36,11 +39,11 @@ fn create_holds_the_deposit_and_stores_the_datanet() {
 		assert_eq!(info.deposit, DEPOSIT);
 		assert_eq!(info.status, DatanetStatus::Open);
 		assert_eq!(info.latest_version, 0);
+		assert_eq!(Balances::balance_on_hold(&HoldReason::CreationDeposit.into(), &OWNER), DEPOSIT);
 		assert_eq!(
-			Balances::balance_on_hold(&HoldReason::CreationDeposit.into(), &OWNER),
-			DEPOSIT
+			last_event(),
+			Event::DatanetCreated { datanet: 0, owner: OWNER, deposit: DEPOSIT }
 		);
-		assert_eq!(last_event(), Event::DatanetCreated { datanet: 0, owner: OWNER, deposit: DEPOSIT });
 		assert_eq!(create(Permission::AllowList), 1);
 		assert_eq!(NextDatanetId::<Test>::get(), 2);
 	});
@@ -51,7 +54,10 @@ fn create_checks_its_arguments() {
 	build_and_execute(|| {
 		assert_noop!(create_with(8, caps(), b"", OWNER), Error::<Test>::EmptyName);
 		for dim in [0u16, 2, 6, 1025, 1028] {
-			assert_noop!(create_with(dim, caps(), b"x", OWNER), Error::<Test>::BadEmbeddingDimension);
+			assert_noop!(
+				create_with(dim, caps(), b"x", OWNER),
+				Error::<Test>::BadEmbeddingDimension
+			);
 		}
 		assert_ok!(create_with(1024, caps(), b"x", OWNER));
 		assert_ok!(create_with(4, caps(), b"x", OWNER));
@@ -70,7 +76,10 @@ fn create_checks_its_arguments() {
 #[test]
 fn create_needs_the_deposit() {
 	build_and_execute(|| {
-		assert_noop!(create_with(8, caps(), b"x", POOR), Error::<Test>::InsufficientBalanceForDeposit);
+		assert_noop!(
+			create_with(8, caps(), b"x", POOR),
+			Error::<Test>::InsufficientBalanceForDeposit
+		);
 	});
 }
 
@@ -97,7 +106,10 @@ fn owner_calls_refuse_unsigned_origins() {
 			DispatchError::BadOrigin
 		);
 		assert_noop!(Datanets::close_datanet(none(), d), DispatchError::BadOrigin);
-		assert_noop!(Datanets::curate(none(), d, ids(&[0]), Verdict::Accept), DispatchError::BadOrigin);
+		assert_noop!(
+			Datanets::curate(none(), d, ids(&[0]), Verdict::Accept),
+			DispatchError::BadOrigin
+		);
 		assert_noop!(Datanets::publish_version(none(), d), DispatchError::BadOrigin);
 	});
 }
@@ -178,7 +190,10 @@ fn curators_are_added_and_removed_by_the_owner_only() {
 fn allow_list_is_managed_by_the_owner_only() {
 	build_and_execute(|| {
 		let d = create(Permission::AllowList);
-		assert_noop!(Datanets::allow(RuntimeOrigin::signed(ALICE), d, ALICE), Error::<Test>::NotOwner);
+		assert_noop!(
+			Datanets::allow(RuntimeOrigin::signed(ALICE), d, ALICE),
+			Error::<Test>::NotOwner
+		);
 		assert_ok!(Datanets::allow(RuntimeOrigin::signed(OWNER), d, ALICE));
 		assert_eq!(last_event(), Event::AllowListAdded { datanet: d, account: ALICE });
 		assert_noop!(
@@ -216,7 +231,12 @@ fn metadata_changes_but_dimension_and_labels_do_not() {
 			Datanets::set_metadata(RuntimeOrigin::signed(ALICE), d, bounded(b"x"), tags.clone()),
 			Error::<Test>::NotOwner
 		);
-		assert_ok!(Datanets::set_metadata(RuntimeOrigin::signed(OWNER), d, bounded(b"ar://new"), tags.clone()));
+		assert_ok!(Datanets::set_metadata(
+			RuntimeOrigin::signed(OWNER),
+			d,
+			bounded(b"ar://new"),
+			tags.clone()
+		));
 		assert_eq!(last_event(), Event::MetadataUpdated { datanet: d });
 		let info = crate::Datanets::<Test>::get(d).unwrap();
 		assert_eq!(info.description_uri.to_vec(), b"ar://new".to_vec());
@@ -233,13 +253,19 @@ fn metadata_changes_but_dimension_and_labels_do_not() {
 fn close_releases_the_deposit_and_freezes_the_datanet() {
 	build_and_execute(|| {
 		let d = create(Permission::Open);
-		assert_noop!(Datanets::close_datanet(RuntimeOrigin::signed(ALICE), d), Error::<Test>::NotOwner);
+		assert_noop!(
+			Datanets::close_datanet(RuntimeOrigin::signed(ALICE), d),
+			Error::<Test>::NotOwner
+		);
 		let before = Balances::balance(&OWNER);
 		assert_ok!(Datanets::close_datanet(RuntimeOrigin::signed(OWNER), d));
 		assert_eq!(last_event(), Event::DatanetClosed { datanet: d, deposit_released: DEPOSIT });
 		assert_eq!(Balances::balance(&OWNER), before + DEPOSIT);
 		assert_eq!(Balances::total_balance_on_hold(&OWNER), 0);
-		assert_noop!(Datanets::close_datanet(RuntimeOrigin::signed(OWNER), d), Error::<Test>::DatanetClosed);
+		assert_noop!(
+			Datanets::close_datanet(RuntimeOrigin::signed(OWNER), d),
+			Error::<Test>::DatanetClosed
+		);
 		assert_noop!(
 			Datanets::add_curator(RuntimeOrigin::signed(OWNER), d, CURATOR),
 			Error::<Test>::DatanetClosed
@@ -248,18 +274,43 @@ fn close_releases_the_deposit_and_freezes_the_datanet() {
 			Datanets::remove_curator(RuntimeOrigin::signed(OWNER), d, CURATOR),
 			Error::<Test>::DatanetClosed
 		);
-		assert_noop!(Datanets::allow(RuntimeOrigin::signed(OWNER), d, ALICE), Error::<Test>::DatanetClosed);
-		assert_noop!(Datanets::disallow(RuntimeOrigin::signed(OWNER), d, ALICE), Error::<Test>::DatanetClosed);
 		assert_noop!(
-			Datanets::set_metadata(RuntimeOrigin::signed(OWNER), d, bounded(b""), Default::default()),
+			Datanets::allow(RuntimeOrigin::signed(OWNER), d, ALICE),
 			Error::<Test>::DatanetClosed
 		);
 		assert_noop!(
-			Datanets::contribute(RuntimeOrigin::signed(ALICE), d, content(1), content(2), 0, 1, bounded(b"")),
+			Datanets::disallow(RuntimeOrigin::signed(OWNER), d, ALICE),
 			Error::<Test>::DatanetClosed
 		);
-		assert_noop!(Datanets::publish_version(RuntimeOrigin::signed(OWNER), d), Error::<Test>::DatanetClosed);
-		assert_noop!(Datanets::close_datanet(RuntimeOrigin::signed(OWNER), 3), Error::<Test>::UnknownDatanet);
+		assert_noop!(
+			Datanets::set_metadata(
+				RuntimeOrigin::signed(OWNER),
+				d,
+				bounded(b""),
+				Default::default()
+			),
+			Error::<Test>::DatanetClosed
+		);
+		assert_noop!(
+			Datanets::contribute(
+				RuntimeOrigin::signed(ALICE),
+				d,
+				content(1),
+				content(2),
+				0,
+				1,
+				bounded(b"")
+			),
+			Error::<Test>::DatanetClosed
+		);
+		assert_noop!(
+			Datanets::publish_version(RuntimeOrigin::signed(OWNER), d),
+			Error::<Test>::DatanetClosed
+		);
+		assert_noop!(
+			Datanets::close_datanet(RuntimeOrigin::signed(OWNER), 3),
+			Error::<Test>::UnknownDatanet
+		);
 	});
 }
 
@@ -306,7 +357,13 @@ fn root_sets_params_and_new_datanets_use_them() {
 		assert_ok!(Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[a]), Verdict::Reject));
 		assert_eq!(
 			last_event(),
-			Event::ContributionRejected { datanet: d, id: a, contributor: ALICE, slashed: 50, bond_released: 50 }
+			Event::ContributionRejected {
+				datanet: d,
+				id: a,
+				contributor: ALICE,
+				slashed: 50,
+				bond_released: 50
+			}
 		);
 	});
 }

@@ -1,6 +1,9 @@
 //! Contributing: the bond, the ids, and every refusal with its own error.
 
-use crate::{mock::{Datanets, *}, *};
+use crate::{
+	mock::{Datanets, *},
+	*,
+};
 use frame_support::dispatch::DispatchResult;
 use frame_support::{
 	assert_noop, assert_ok,
@@ -8,7 +11,15 @@ use frame_support::{
 };
 
 fn try_contribute(who: AccountId, d: DatanetId, c: Hash, label: u32, size: u64) -> DispatchResult {
-	Datanets::contribute(RuntimeOrigin::signed(who), d, c, [9; 32], label, size, bounded(b"ipfs://x"))
+	Datanets::contribute(
+		RuntimeOrigin::signed(who),
+		d,
+		c,
+		[9; 32],
+		label,
+		size,
+		bounded(b"ipfs://x"),
+	)
 }
 
 #[test]
@@ -19,12 +30,22 @@ fn contribute_holds_the_bond_and_assigns_sequential_ids() {
 		assert_eq!(contribute(ALICE, d, 1), 0);
 		assert_eq!(
 			last_event(),
-			Event::Contributed { datanet: d, id: 0, contributor: ALICE, content_hash: content(1), size: 1_000, bond: BOND }
+			Event::Contributed {
+				datanet: d,
+				id: 0,
+				contributor: ALICE,
+				content_hash: content(1),
+				size: 1_000,
+				bond: BOND
+			}
 		);
 		assert_eq!(contribute(BOB, d, 2), 1);
 		assert_eq!(contribute(ALICE, d, 3), 2);
 		assert_eq!(Balances::balance(&ALICE), free - 2 * BOND);
-		assert_eq!(Balances::balance_on_hold(&HoldReason::ContributionBond.into(), &ALICE), 2 * BOND);
+		assert_eq!(
+			Balances::balance_on_hold(&HoldReason::ContributionBond.into(), &ALICE),
+			2 * BOND
+		);
 		let c = Contributions::<Test>::get(0).unwrap();
 		assert_eq!((c.datanet, c.contributor, c.label, c.size), (d, ALICE, 1, 1_000));
 		assert_eq!(c.embedding_hash, [101; 32]);
@@ -52,7 +73,10 @@ fn contributions_of_pages_an_accounts_items() {
 		assert_eq!(Datanets::contributions_of(&ALICE, 1, 2), mine[1..3].to_vec());
 		assert_eq!(Datanets::contributions_of(&ALICE, 4, 2), Vec::<ContributionId>::new());
 		assert_eq!(Datanets::contributions_of(&CURATOR, 0, 2), Vec::<ContributionId>::new());
-		assert_eq!(Datanets::contributions_of(&ALICE, u32::MAX, u32::MAX), Vec::<ContributionId>::new());
+		assert_eq!(
+			Datanets::contributions_of(&ALICE, u32::MAX, u32::MAX),
+			Vec::<ContributionId>::new()
+		);
 	});
 }
 
@@ -72,7 +96,11 @@ fn allow_list_is_enforced() {
 		assert_ok!(try_contribute(ALICE, d, content(1), 0, 1));
 		assert_ok!(Datanets::disallow(RuntimeOrigin::signed(OWNER), d, ALICE));
 		assert_noop!(try_contribute(ALICE, d, content(2), 0, 1), Error::<Test>::NotOnAllowList);
-		assert_eq!(crate::Datanets::<Test>::get(d).unwrap().pending, 1, "the earlier item stays pending");
+		assert_eq!(
+			crate::Datanets::<Test>::get(d).unwrap().pending,
+			1,
+			"the earlier item stays pending"
+		);
 	});
 }
 
@@ -110,7 +138,10 @@ fn empty_contributions_are_refused() {
 fn oversized_contributions_are_refused() {
 	build_and_execute(|| {
 		let d = create(Permission::Open);
-		assert_noop!(try_contribute(ALICE, d, content(1), 0, (1 << 20) + 1), Error::<Test>::ItemTooLarge);
+		assert_noop!(
+			try_contribute(ALICE, d, content(1), 0, (1 << 20) + 1),
+			Error::<Test>::ItemTooLarge
+		);
 	});
 }
 
@@ -143,7 +174,10 @@ fn contributor_item_cap_resets_the_next_day() {
 		for n in 0..3 {
 			contribute(ALICE, d, n);
 		}
-		assert_noop!(try_contribute(ALICE, d, content(9), 0, 1), Error::<Test>::ContributorItemCapReached);
+		assert_noop!(
+			try_contribute(ALICE, d, content(9), 0, 1),
+			Error::<Test>::ContributorItemCapReached
+		);
 		assert_ok!(try_contribute(BOB, d, content(9), 0, 1));
 		System::set_block_number(BLOCKS_PER_DAY);
 		assert_ok!(try_contribute(ALICE, d, content(10), 0, 1));
@@ -155,10 +189,16 @@ fn contributor_byte_cap_is_enforced() {
 	build_and_execute(|| {
 		let d = create(Permission::Open); // 10,000 bytes per contributor per day
 		assert_ok!(try_contribute(ALICE, d, content(1), 0, 9_000));
-		assert_noop!(try_contribute(ALICE, d, content(2), 0, 1_001), Error::<Test>::ContributorByteCapReached);
+		assert_noop!(
+			try_contribute(ALICE, d, content(2), 0, 1_001),
+			Error::<Test>::ContributorByteCapReached
+		);
 		assert_ok!(try_contribute(ALICE, d, content(2), 0, 1_000));
 		// A size within MaxItemBytes but beyond a fresh contributor's cap.
-		assert_noop!(try_contribute(BOB, d, content(3), 0, 10_001), Error::<Test>::ContributorByteCapReached);
+		assert_noop!(
+			try_contribute(BOB, d, content(3), 0, 10_001),
+			Error::<Test>::ContributorByteCapReached
+		);
 	});
 }
 
@@ -171,7 +211,10 @@ fn datanet_item_cap_is_enforced() {
 		}
 		contribute(BOB, d, 10);
 		contribute(BOB, d, 11);
-		assert_noop!(try_contribute(CURATOR, d, content(20), 0, 1), Error::<Test>::DatanetItemCapReached);
+		assert_noop!(
+			try_contribute(CURATOR, d, content(20), 0, 1),
+			Error::<Test>::DatanetItemCapReached
+		);
 		System::set_block_number(2 * BLOCKS_PER_DAY + 5);
 		assert_ok!(try_contribute(CURATOR, d, content(20), 0, 1));
 	});
@@ -183,7 +226,10 @@ fn datanet_byte_cap_is_enforced() {
 		let d = create(Permission::Open); // 20,000 bytes per Datanet per day
 		assert_ok!(try_contribute(ALICE, d, content(1), 0, 10_000));
 		assert_ok!(try_contribute(BOB, d, content(2), 0, 9_000));
-		assert_noop!(try_contribute(CURATOR, d, content(3), 0, 1_001), Error::<Test>::DatanetByteCapReached);
+		assert_noop!(
+			try_contribute(CURATOR, d, content(3), 0, 1_001),
+			Error::<Test>::DatanetByteCapReached
+		);
 	});
 }
 
@@ -192,7 +238,10 @@ fn the_bond_needs_free_balance() {
 	build_and_execute(|| {
 		let d = create(Permission::Open);
 		assert_ok!(try_contribute(POOR, d, content(1), 0, 1)); // 150 free: one bond of 100
-		assert_noop!(try_contribute(POOR, d, content(2), 0, 1), Error::<Test>::InsufficientBalanceForBond);
+		assert_noop!(
+			try_contribute(POOR, d, content(2), 0, 1),
+			Error::<Test>::InsufficientBalanceForBond
+		);
 		assert_eq!(Balances::balance_on_hold(&HoldReason::ContributionBond.into(), &POOR), BOND);
 	});
 }
@@ -202,7 +251,15 @@ fn unsigned_contributions_are_refused() {
 	build_and_execute(|| {
 		let d = create(Permission::Open);
 		assert_noop!(
-			Datanets::contribute(RuntimeOrigin::none(), d, content(1), content(1), 0, 1, bounded(b"")),
+			Datanets::contribute(
+				RuntimeOrigin::none(),
+				d,
+				content(1),
+				content(1),
+				0,
+				1,
+				bounded(b"")
+			),
 			sp_runtime::DispatchError::BadOrigin
 		);
 	});

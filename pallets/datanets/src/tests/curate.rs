@@ -1,6 +1,9 @@
 //! Curation: accepting releases bonds, rejecting slashes them; every refusal.
 
-use crate::{mock::{Datanets, *}, *};
+use crate::{
+	mock::{Datanets, *},
+	*,
+};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
@@ -18,14 +21,29 @@ fn accept_releases_the_bond_and_raises_reputation() {
 		let a = contribute(ALICE, d, 1);
 		let b = contribute(ALICE, d, 2);
 		let free = Balances::balance(&ALICE);
-		assert_ok!(Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[b, a]), Verdict::Accept));
+		assert_ok!(Datanets::curate(
+			RuntimeOrigin::signed(OWNER),
+			d,
+			ids(&[b, a]),
+			Verdict::Accept
+		));
 		assert_eq!(bond_held(ALICE), 0);
 		assert_eq!(Balances::balance(&ALICE), free + 2 * BOND);
 		assert_eq!(
 			events()[events().len() - 2..],
 			[
-				Event::ContributionAccepted { datanet: d, id: b, contributor: ALICE, bond_released: BOND },
-				Event::ContributionAccepted { datanet: d, id: a, contributor: ALICE, bond_released: BOND },
+				Event::ContributionAccepted {
+					datanet: d,
+					id: b,
+					contributor: ALICE,
+					bond_released: BOND
+				},
+				Event::ContributionAccepted {
+					datanet: d,
+					id: a,
+					contributor: ALICE,
+					bond_released: BOND
+				},
 			]
 		);
 		assert_eq!(Contributions::<Test>::get(a).unwrap().status, ContributionStatus::Accepted);
@@ -46,7 +64,13 @@ fn reject_slashes_to_the_treasury_and_lowers_reputation() {
 		// 20% of the bond of 100 is slashed.
 		assert_eq!(
 			last_event(),
-			Event::ContributionRejected { datanet: d, id: a, contributor: ALICE, slashed: 20, bond_released: 80 }
+			Event::ContributionRejected {
+				datanet: d,
+				id: a,
+				contributor: ALICE,
+				slashed: 20,
+				bond_released: 80
+			}
 		);
 		assert_eq!(Balances::balance(&TREASURY), treasury + 20);
 		assert_eq!(Balances::balance(&ALICE), free + 80);
@@ -56,7 +80,11 @@ fn reject_slashes_to_the_treasury_and_lowers_reputation() {
 		assert_eq!(Reputation::score(&ALICE, Role::Contributor), NEUTRAL_SCORE - 50_000);
 		assert!(System::events().iter().any(|r| matches!(
 			r.event,
-			RuntimeEvent::Reputation(pallet_reputation::Event::Slashed { who: ALICE, amount: 20, .. })
+			RuntimeEvent::Reputation(pallet_reputation::Event::Slashed {
+				who: ALICE,
+				amount: 20,
+				..
+			})
 		)));
 	});
 }
@@ -142,13 +170,28 @@ fn accepting_beyond_a_full_version_is_refused_until_published() {
 		}
 		System::set_block_number(BLOCKS_PER_DAY + 1);
 		let sixth = contribute(BOB, d, 6);
-		assert_ok!(Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&all[..4]), Verdict::Accept));
-		assert_ok!(Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&all[4..]), Verdict::Accept));
+		assert_ok!(Datanets::curate(
+			RuntimeOrigin::signed(OWNER),
+			d,
+			ids(&all[..4]),
+			Verdict::Accept
+		));
+		assert_ok!(Datanets::curate(
+			RuntimeOrigin::signed(OWNER),
+			d,
+			ids(&all[4..]),
+			Verdict::Accept
+		));
 		assert_noop!(
 			Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[sixth]), Verdict::Accept),
 			Error::<Test>::VersionFull
 		);
 		assert_ok!(Datanets::publish_version(RuntimeOrigin::signed(OWNER), d));
-		assert_ok!(Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[sixth]), Verdict::Accept));
+		assert_ok!(Datanets::curate(
+			RuntimeOrigin::signed(OWNER),
+			d,
+			ids(&[sixth]),
+			Verdict::Accept
+		));
 	});
 }

@@ -1,6 +1,9 @@
 //! The whole loop of one Datanet, as a contributor and a curator see it.
 
-use crate::{mock::{Datanets, *}, *};
+use crate::{
+	mock::{Datanets, *},
+	*,
+};
 use frame_support::{
 	assert_ok,
 	traits::fungible::{Inspect, InspectHold},
@@ -18,8 +21,18 @@ fn create_contribute_curate_publish_close() {
 		let a1 = contribute(ALICE, d, 1);
 		let a2 = contribute(ALICE, d, 2);
 		let b1 = contribute(BOB, d, 3);
-		assert_ok!(Datanets::curate(RuntimeOrigin::signed(CURATOR), d, ids(&[a2]), Verdict::Reject));
-		assert_ok!(Datanets::curate(RuntimeOrigin::signed(CURATOR), d, ids(&[a1, b1]), Verdict::Accept));
+		assert_ok!(Datanets::curate(
+			RuntimeOrigin::signed(CURATOR),
+			d,
+			ids(&[a2]),
+			Verdict::Reject
+		));
+		assert_ok!(Datanets::curate(
+			RuntimeOrigin::signed(CURATOR),
+			d,
+			ids(&[a1, b1]),
+			Verdict::Accept
+		));
 		assert_ok!(Datanets::publish_version(RuntimeOrigin::signed(CURATOR), d));
 		assert_ok!(Datanets::close_datanet(RuntimeOrigin::signed(OWNER), d));
 
@@ -47,8 +60,18 @@ fn create_contribute_curate_publish_close() {
 		assert_eq!(
 			kinds,
 			[
-				"created", "allowed", "allowed", "curator", "contributed", "contributed", "contributed",
-				"rejected", "accepted", "accepted", "published", "closed"
+				"created",
+				"allowed",
+				"allowed",
+				"curator",
+				"contributed",
+				"contributed",
+				"contributed",
+				"rejected",
+				"accepted",
+				"accepted",
+				"published",
+				"closed"
 			]
 		);
 	});

@@ -1,7 +1,10 @@
 //! Random sequences of create / contribute / curate / publish / close keep every invariant, and
 //! every refused call leaves the state exactly as it was.
 
-use crate::{mock::{Datanets, *}, *};
+use crate::{
+	mock::{Datanets, *},
+	*,
+};
 use frame_support::traits::UnfilteredDispatchable;
 use proptest::prelude::*;
 
@@ -58,10 +61,12 @@ fn call_of(op: &Op) -> Option<(AccountId, RuntimeCall)> {
 				caps: caps(),
 			},
 		),
-		Op::Allow { datanet, who } =>
-			(OWNER, Call::allow { datanet: datanet.into(), account: who }),
-		Op::AddCurator { datanet, who } =>
-			(OWNER, Call::add_curator { datanet: datanet.into(), curator: who }),
+		Op::Allow { datanet, who } => {
+			(OWNER, Call::allow { datanet: datanet.into(), account: who })
+		},
+		Op::AddCurator { datanet, who } => {
+			(OWNER, Call::add_curator { datanet: datanet.into(), curator: who })
+		},
 		Op::Contribute { who, datanet, content: c, label, size } => (
 			who,
 			Call::contribute {
@@ -77,7 +82,9 @@ fn call_of(op: &Op) -> Option<(AccountId, RuntimeCall)> {
 			// Pending ids of this Datanet from `first` on, so that batches often apply; with
 			// none pending, raw ids, which exercise the refusals.
 			let mut pending: Vec<ContributionId> = Contributions::<Test>::iter()
-				.filter(|(_, c)| c.datanet == datanet as u32 && c.status == ContributionStatus::Pending)
+				.filter(|(_, c)| {
+					c.datanet == datanet as u32 && c.status == ContributionStatus::Pending
+				})
 				.map(|(id, _)| id)
 				.collect();
 			pending.sort();

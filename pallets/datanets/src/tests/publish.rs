@@ -1,6 +1,9 @@
 //! Publishing versions: roots reproducible off-chain, chained, paid for by size.
 
-use crate::{mock::{Datanets, *}, *};
+use crate::{
+	mock::{Datanets, *},
+	*,
+};
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 use openledger_primitives::{
 	datanet::{version_root, ContributionLeaf},
@@ -118,15 +121,24 @@ fn curators_publish_and_pay() {
 fn publish_refusals_change_nothing() {
 	build_and_execute(|| {
 		let d = create(Permission::Open);
-		assert_noop!(Datanets::publish_version(RuntimeOrigin::signed(OWNER), 8), Error::<Test>::UnknownDatanet);
-		assert_noop!(Datanets::publish_version(RuntimeOrigin::signed(OWNER), d), Error::<Test>::NothingToPublish);
+		assert_noop!(
+			Datanets::publish_version(RuntimeOrigin::signed(OWNER), 8),
+			Error::<Test>::UnknownDatanet
+		);
+		assert_noop!(
+			Datanets::publish_version(RuntimeOrigin::signed(OWNER), d),
+			Error::<Test>::NothingToPublish
+		);
 		let a = contribute(ALICE, d, 1);
 		assert_noop!(
 			Datanets::publish_version(RuntimeOrigin::signed(OWNER), d),
 			Error::<Test>::NothingToPublish
 		);
 		accept(d, &[a]);
-		assert_noop!(Datanets::publish_version(RuntimeOrigin::signed(ALICE), d), Error::<Test>::NotCurator);
+		assert_noop!(
+			Datanets::publish_version(RuntimeOrigin::signed(ALICE), d),
+			Error::<Test>::NotCurator
+		);
 		assert_ok!(Datanets::add_curator(RuntimeOrigin::signed(OWNER), d, POOR));
 		assert_ok!(Datanets::set_params(
 			RuntimeOrigin::root(),

@@ -1,6 +1,9 @@
 //! The invariants hold in every test (see `build_and_execute`); here they must catch corruption.
 
-use crate::{mock::{Datanets, *}, *};
+use crate::{
+	mock::{Datanets, *},
+	*,
+};
 use frame_support::{assert_ok, traits::fungible::MutateHold};
 
 fn populated() -> DatanetId {

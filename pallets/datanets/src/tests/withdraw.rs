@@ -1,6 +1,9 @@
 //! A contribution nobody curated in time can be withdrawn by its contributor, bond and all.
 
-use crate::{mock::{Datanets, *}, *};
+use crate::{
+	mock::{Datanets, *},
+	*,
+};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
@@ -17,7 +20,12 @@ fn withdraw_after_the_review_period_releases_the_whole_bond() {
 		assert_ok!(Datanets::withdraw_contribution(RuntimeOrigin::signed(ALICE), a));
 		assert_eq!(
 			last_event(),
-			Event::ContributionWithdrawn { datanet: d, id: a, contributor: ALICE, bond_released: BOND }
+			Event::ContributionWithdrawn {
+				datanet: d,
+				id: a,
+				contributor: ALICE,
+				bond_released: BOND
+			}
 		);
 		assert_eq!(Balances::balance(&ALICE), free + BOND);
 		assert_eq!(Balances::balance_on_hold(&HoldReason::ContributionBond.into(), &ALICE), 0);

@@ -5,7 +5,12 @@ use frame_support::{assert_noop, assert_ok};
 use sp_runtime::{DispatchError, Perbill};
 
 fn params(gain: u32, penalty: u32, period: u64) -> Params<u64> {
-	Params { positive_gain: gain, negative_penalty: penalty, decay: Perbill::from_percent(50), decay_period: period }
+	Params {
+		positive_gain: gain,
+		negative_penalty: penalty,
+		decay: Perbill::from_percent(50),
+		decay_period: period,
+	}
 }
 
 #[test]

@@ -31,7 +31,10 @@ fn anyone_may_claim_for_a_payee() {
 		assert_ok!(Rewards::claim_for(RuntimeOrigin::signed(PAYER), OWNER));
 		assert_eq!(balance(OWNER), owed);
 		assert_ok!(Rewards::claim_for(RuntimeOrigin::signed(PAYER), TREASURY));
-		assert_noop!(Rewards::claim_for(RuntimeOrigin::signed(PAYER), OWNER), Error::<Test>::NothingToClaim);
+		assert_noop!(
+			Rewards::claim_for(RuntimeOrigin::signed(PAYER), OWNER),
+			Error::<Test>::NothingToClaim
+		);
 	});
 }
 

@@ -17,7 +17,10 @@ fn an_inference_escrows_its_fee_and_opens_a_job() {
 		assert_eq!(pot(), pot_before + 595);
 		assert_eq!(Escrowed::<Test>::get(), 595);
 		let escrow = Escrows::<Test>::get(0).expect("escrowed");
-		assert_eq!((escrow.fee, escrow.platform, escrow.owner, escrow.datanet, escrow.version), (590, 5, OWNER, 1, 1));
+		assert_eq!(
+			(escrow.fee, escrow.platform, escrow.owner, escrow.datanet, escrow.version),
+			(590, 5, OWNER, 1, 1)
+		);
 		let (payer, spec) = jobs()[0].clone();
 		assert_eq!(payer, PAYER);
 		assert_eq!(spec.method, Method::KnnShapley { k: 3 });
@@ -65,7 +68,9 @@ fn a_model_on_two_versions_opens_two_jobs_and_splits_the_fee() {
 		assert_eq!((b.datanet, b.fee, b.platform), (2, 1, 2));
 		assert_eq!(Escrowed::<Test>::get(), 8);
 		// Similarity pays its own k, not the KNN-Shapley parameter.
-		assert!(jobs().iter().all(|(_, spec)| spec.top == 2 && spec.method == Method::Similarity { k: 2 }));
+		assert!(jobs()
+			.iter()
+			.all(|(_, spec)| spec.top == 2 && spec.method == Method::Similarity { k: 2 }));
 		assert_eq!(a.inference, b.inference);
 	});
 }
@@ -94,7 +99,14 @@ fn refused_inferences_change_nothing() {
 		// The second job of a two-version model fails to open: the first is undone too.
 		refuse_jobs(true);
 		assert_noop!(
-			Rewards::record_inference(RuntimeOrigin::signed(PAYER), TWO_VERSION_MODEL, 10, 0, [0; 32], 0),
+			Rewards::record_inference(
+				RuntimeOrigin::signed(PAYER),
+				TWO_VERSION_MODEL,
+				10,
+				0,
+				[0; 32],
+				0
+			),
 			DispatchError::Other("NoWorkers")
 		);
 		refuse_jobs(false);
@@ -110,7 +122,9 @@ fn refused_inferences_change_nothing() {
 #[test]
 fn the_weight_is_refunded_to_the_jobs_opened() {
 	build_and_execute(|| {
-		let info = Rewards::record_inference(RuntimeOrigin::signed(PAYER), KNN_MODEL, 10, 0, [0; 32], 0).unwrap();
+		let info =
+			Rewards::record_inference(RuntimeOrigin::signed(PAYER), KNN_MODEL, 10, 0, [0; 32], 0)
+				.unwrap();
 		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::record_inference(1)));
 	});
 }
@@ -123,7 +137,10 @@ fn parameters_are_checked() {
 		assert_noop!(Rewards::set_params(RuntimeOrigin::root(), p), Error::<Test>::SharesNotWhole);
 		let mut p = default_params();
 		p.knn_paid = 9;
-		assert_noop!(Rewards::set_params(RuntimeOrigin::root(), p.clone()), Error::<Test>::BadParams);
+		assert_noop!(
+			Rewards::set_params(RuntimeOrigin::root(), p.clone()),
+			Error::<Test>::BadParams
+		);
 		p.knn_paid = 0;
 		assert_noop!(Rewards::set_params(RuntimeOrigin::root(), p), Error::<Test>::BadParams);
 		let mut p = default_params();
@@ -131,7 +148,10 @@ fn parameters_are_checked() {
 		assert_noop!(Rewards::set_params(RuntimeOrigin::root(), p), Error::<Test>::BadParams);
 		let mut p = default_params();
 		p.platform_fee = 0;
-		assert_noop!(Rewards::set_params(RuntimeOrigin::signed(PAYER), p.clone()), DispatchError::BadOrigin);
+		assert_noop!(
+			Rewards::set_params(RuntimeOrigin::signed(PAYER), p.clone()),
+			DispatchError::BadOrigin
+		);
 		assert_ok!(Rewards::set_params(RuntimeOrigin::root(), p.clone()));
 		assert_eq!(Rewards::params(), p);
 		infer(KNN_MODEL, 1_000, 0);

@@ -19,9 +19,9 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
 	prop_oneof![
-		(0..3u32, prop_oneof![Just(PAYER), Just(POOR)], 0..5_000u32, 0..5_000u32).prop_map(|(m, payer, input, output)| {
-			Op::Infer { model: m as ModelId, payer, input, output }
-		}),
+		(0..3u32, prop_oneof![Just(PAYER), Just(POOR)], 0..5_000u32, 0..5_000u32).prop_map(
+			|(m, payer, input, output)| { Op::Infer { model: m as ModelId, payer, input, output } }
+		),
 		(any::<usize>(), prop::collection::vec((0..6u32, -500..2_000i64), 0..6), 0..5usize)
 			.prop_map(|(pick, entries, supporters)| Op::Finalize { pick, entries, supporters }),
 		any::<usize>().prop_map(|pick| Op::Fail { pick }),
@@ -36,7 +36,8 @@ fn op() -> impl Strategy<Value = Op> {
 			Just(WORKERS[2])
 		]
 		.prop_map(|who| Op::Claim { who }),
-		[0..400_000_000u32, 0..300_000_000u32, 0..300_000_000u32].prop_map(|parts| Op::Shares { parts }),
+		[0..400_000_000u32, 0..300_000_000u32, 0..300_000_000u32]
+			.prop_map(|parts| Op::Shares { parts }),
 	]
 }
 

@@ -46,10 +46,30 @@ fn a_final_job_splits_its_fee_by_shares_and_positive_value() {
 		assert_eq!(payout.treasury, 66);
 
 		let ev = events();
-		assert!(ev.contains(&Event::Credited { job: 0, who: ALICE, payee: Payee::Contributor { datanet: 1 }, amount: 230 }));
-		assert!(ev.contains(&Event::Credited { job: 0, who: OWNER, payee: Payee::Owner, amount: 118 }));
-		assert!(ev.contains(&Event::Credited { job: 0, who: 32, payee: Payee::Worker, amount: 39 }));
-		assert!(ev.contains(&Event::Credited { job: 0, who: TREASURY, payee: Payee::Treasury, amount: 66 }));
+		assert!(ev.contains(&Event::Credited {
+			job: 0,
+			who: ALICE,
+			payee: Payee::Contributor { datanet: 1 },
+			amount: 230
+		}));
+		assert!(ev.contains(&Event::Credited {
+			job: 0,
+			who: OWNER,
+			payee: Payee::Owner,
+			amount: 118
+		}));
+		assert!(ev.contains(&Event::Credited {
+			job: 0,
+			who: 32,
+			payee: Payee::Worker,
+			amount: 39
+		}));
+		assert!(ev.contains(&Event::Credited {
+			job: 0,
+			who: TREASURY,
+			payee: Payee::Treasury,
+			amount: 66
+		}));
 		assert!(ev.contains(&Event::Settled {
 			job: 0,
 			inference: 0,
@@ -60,7 +80,10 @@ fn a_final_job_splits_its_fee_by_shares_and_positive_value() {
 			treasury: 66
 		}));
 		let credited = ev.iter().filter(|e| matches!(e, Event::Credited { .. })).count();
-		assert_eq!(credited, 7, "one event per payee: two contributors, the owner, three workers, the treasury");
+		assert_eq!(
+			credited, 7,
+			"one event per payee: two contributors, the owner, three workers, the treasury"
+		);
 	});
 }
 
@@ -112,7 +135,12 @@ fn a_failed_job_refunds_the_payer_in_full() {
 		fail(0);
 		assert_eq!(Claimable::<Test>::get(PAYER), 595);
 		assert_eq!(Escrowed::<Test>::get(), 0);
-		assert!(events().contains(&Event::Refunded { job: 0, inference: 0, payer: PAYER, amount: 595 }));
+		assert!(events().contains(&Event::Refunded {
+			job: 0,
+			inference: 0,
+			payer: PAYER,
+			amount: 595
+		}));
 		assert_eq!(FeesOfModel::<Test>::get(KNN_MODEL).refunded, 595);
 		frame_support::assert_ok!(Rewards::claim(RuntimeOrigin::signed(PAYER)));
 		assert_eq!(balance(PAYER), START);
