@@ -11,7 +11,7 @@ use frame_support::{
 		Defensive, DefensiveResult,
 	},
 };
-use pallet_reputation::SlashHeld;
+use openledger_traits::SlashHeld;
 use sp_runtime::{traits::Zero, Perbill, Saturating};
 
 fn stake_reason<T: Config>() -> T::RuntimeHoldReason {

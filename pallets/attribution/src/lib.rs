@@ -129,7 +129,7 @@ pub mod pallet {
 		datanet::VersionSource,
 		merkle::MerkleProof,
 	};
-	use pallet_reputation::{ReputationReporter, SlashHeld};
+	use openledger_traits::{ReputationReporter, SlashHeld};
 
 	/// The storage layout version; bump it with a migration.
 	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);

@@ -6,14 +6,13 @@ use frame_support::{
 	traits::fungible, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use openledger_primitives::attribution::{Entry, Method};
+use openledger_primitives::attribution::Entry;
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 
 pub use openledger_primitives::merkle::Hash;
 
-/// Jobs are numbered from 0 in the order they are opened.
-pub type JobId = u64;
+pub use openledger_traits::{JobId, JobSpec};
 /// The currency's balance type.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -58,27 +57,6 @@ pub struct Worker<Balance, BlockNumber> {
 	pub stake: Balance,
 	/// Active or unbonding.
 	pub status: WorkerStatus<BlockNumber>,
-}
-
-/// What a job asks for: the data, the method, the query and the time it has.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
-)]
-pub struct JobSpec<BlockNumber> {
-	/// The Datanet whose version is ranked.
-	pub datanet: u32,
-	/// The published version.
-	pub version: u32,
-	/// KNN-Shapley with its `K`, or similarity top-`k`.
-	pub method: Method,
-	/// How many of the nearest entries are paid (KNN-Shapley); similarity pays its `k`.
-	pub top: u32,
-	/// blake2-256 of the query's int8 embedding.
-	pub query_hash: Hash,
-	/// The query's label; 0 for similarity.
-	pub query_label: u32,
-	/// The last block by which the job must be final; after it the job fails.
-	pub deadline: BlockNumber,
 }
 
 /// Where a job stands.

@@ -15,7 +15,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use pallet_reputation::{Outcome, ReputationReporter, Role};
+use openledger_traits::{Outcome, ReputationReporter, Role};
 use sp_runtime::{
 	traits::{Bounded, Saturating, Zero},
 	Perbill,

@@ -10,7 +10,7 @@ use frame_support::{
 		Defensive,
 	},
 };
-use pallet_reputation::SlashHeld;
+use openledger_traits::SlashHeld;
 use sp_runtime::{traits::Zero, Perbill};
 
 fn bond_reason<T: Config>() -> T::RuntimeHoldReason {

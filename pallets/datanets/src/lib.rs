@@ -53,7 +53,7 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{pallet_prelude::*, traits::fungible};
 	use frame_system::pallet_prelude::*;
-	use pallet_reputation::{ReputationReporter, SlashHeld};
+	use openledger_traits::{ReputationReporter, SlashHeld};
 
 	/// The storage layout version; bump it with a migration.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);

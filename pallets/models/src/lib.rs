@@ -37,34 +37,8 @@ mod tests;
 pub use types::*;
 pub use weights::WeightInfo;
 
-/// Models as other pallets see them: the paid-inference pallet prices and attributes with it.
-pub trait ModelRegistry<AccountId, Balance> {
-	/// The model if it takes paid inferences (active), with its owner, method, versions and
-	/// fee rates.
-	fn active_model(id: ModelId) -> Option<ModelView<AccountId, Balance>>;
-
-	/// Registers an active model outright, without its deposit, for other pallets' benchmarks.
-	#[cfg(feature = "runtime-benchmarks")]
-	fn register_for_benchmarks(
-		owner: &AccountId,
-		method: openledger_primitives::attribution::Method,
-		trained_on: alloc::vec::Vec<(u32, u32)>,
-		fees: FeeRates<Balance>,
-	) -> ModelId;
-}
-
-/// What [`ModelRegistry`] hands out.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct ModelView<AccountId, Balance> {
-	/// Who receives the owner's share.
-	pub owner: AccountId,
-	/// The attribution method.
-	pub method: openledger_primitives::attribution::Method,
-	/// The Datanet versions it was trained on.
-	pub trained_on: alloc::vec::Vec<(u32, u32)>,
-	/// Fee rates per 1,000 tokens.
-	pub fees: FeeRates<Balance>,
-}
+/// Models as other pallets see them (defined in `openledger-traits`).
+pub use openledger_traits::{ModelRegistry, ModelView};
 
 #[frame_support::pallet]
 pub mod pallet {

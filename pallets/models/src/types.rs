@@ -12,8 +12,7 @@ use sp_runtime::Permill;
 
 pub use openledger_primitives::merkle::Hash;
 
-/// Models are numbered from 0 in the order they are registered.
-pub type ModelId = u32;
+pub use openledger_traits::{FeeRates, ModelId};
 /// The currency's balance type.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -43,26 +42,6 @@ pub enum AdapterKind {
 	Lora,
 	/// LoRA on a quantized base.
 	Qlora,
-}
-
-/// Fees per 1,000 tokens, in the currency's smallest unit.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
-pub struct FeeRates<Balance> {
-	/// Per 1,000 input tokens.
-	pub input_per_1k: Balance,
-	/// Per 1,000 output tokens.
-	pub output_per_1k: Balance,
 }
 
 /// One entry of a training record: a checkpoint and how it scored on validation.

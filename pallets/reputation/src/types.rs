@@ -10,49 +10,7 @@ pub const MAX_SCORE: u32 = 1_000_000;
 /// The score of an account nothing has been reported about, and where decay leads back to.
 pub const NEUTRAL_SCORE: u32 = MAX_SCORE / 2;
 
-/// The part an account plays; each role has its own score.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	PartialOrd,
-	Ord,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
-pub enum Role {
-	/// Submits data to Datanets.
-	Contributor,
-	/// Accepts or rejects contributions.
-	Curator,
-	/// Computes attribution off-chain.
-	Worker,
-}
-
-/// What happened, as reported by another pallet.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
-pub enum Outcome {
-	/// Good work: an accepted contribution, a correct result.
-	Positive,
-	/// Bad work: a rejected contribution, a wrong result.
-	Negative,
-}
+pub use openledger_traits::{Outcome, Role};
 
 /// One entry of an account's recent history.
 #[derive(

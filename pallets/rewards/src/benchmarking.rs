@@ -16,8 +16,8 @@ use openledger_primitives::{
 	attribution::{Entry, Method},
 	datanet::ContributedVersionPublisher,
 };
-use pallet_attribution::JobOpener;
-use pallet_models::{FeeRates, ModelRegistry};
+use openledger_traits::JobOpener;
+use openledger_traits::{FeeRates, ModelRegistry};
 use sp_runtime::traits::Saturating;
 
 fn contributors<T: Config>(n: u32) -> Vec<T::AccountId> {

@@ -9,9 +9,9 @@ use openledger_primitives::{
 	datanet::ContributorSource,
 	merkle::Hash,
 };
-use pallet_attribution::{JobOpener, JobSpec, OnJobEnd};
-use pallet_models::{FeeRates, ModelRegistry};
-use pallet_reputation::{ReputationReporter, Role};
+use openledger_traits::{FeeRates, ModelRegistry};
+use openledger_traits::{JobOpener, JobSpec, OnJobEnd};
+use openledger_traits::{ReputationReporter, Role};
 use sp_runtime::{
 	helpers_128bit::multiply_by_rational_with_rounding,
 	traits::{CheckedAdd, Saturating, UniqueSaturatedFrom, UniqueSaturatedInto, Zero},

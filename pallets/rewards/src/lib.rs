@@ -10,7 +10,7 @@
 //!   and output tokens, rounded up) plus the platform fee, moves the fee into the pallet's
 //!   account and opens the jobs through [`Config::Jobs`].
 //! - Settlement runs when the attribution pallet reports the end of a job
-//!   ([`pallet_attribution::OnJobEnd`]): shares are [`Params::shares`]; the contributors' part
+//!   ([`openledger_traits::OnJobEnd`]): shares are [`Params::shares`]; the contributors' part
 //!   goes to the contributors of the paid entries with positive value, in proportion to value
 //!   times their contributor reputation factor; rounding remainders, a result with no positive
 //!   entry and the platform fee go to the treasury.
@@ -52,9 +52,9 @@ pub mod pallet {
 	use frame_support::{pallet_prelude::*, traits::fungible, PalletId};
 	use frame_system::pallet_prelude::*;
 	use openledger_primitives::{datanet::ContributorSource, merkle::Hash};
-	use pallet_attribution::JobOpener;
-	use pallet_models::ModelRegistry;
-	use pallet_reputation::ReputationReporter;
+	use openledger_traits::JobOpener;
+	use openledger_traits::ModelRegistry;
+	use openledger_traits::ReputationReporter;
 
 	/// The storage layout version; bump it with a migration.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);

@@ -13,8 +13,8 @@ use openledger_primitives::{
 	attribution::{Entry, Method},
 	datanet::ContributorSource,
 };
-use pallet_attribution::{JobOpener, JobSpec, OnJobEnd};
-use pallet_models::{FeeRates, ModelRegistry, ModelView};
+use openledger_traits::{FeeRates, ModelRegistry, ModelView};
+use openledger_traits::{JobOpener, JobSpec, OnJobEnd};
 use sp_runtime::{BuildStorage, DispatchError, Perbill};
 use std::collections::BTreeMap;
 

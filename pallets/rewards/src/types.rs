@@ -9,8 +9,8 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 
-pub use pallet_attribution::JobId;
-pub use pallet_models::ModelId;
+pub use openledger_traits::JobId;
+pub use openledger_traits::ModelId;
 
 /// The currency's balance type.
 pub type BalanceOf<T> =

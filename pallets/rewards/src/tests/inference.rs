@@ -3,7 +3,7 @@
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok};
 use openledger_primitives::attribution::Method;
-use pallet_models::FeeRates;
+use openledger_traits::FeeRates;
 use sp_runtime::DispatchError;
 
 #[test]

@@ -1,7 +1,7 @@
 //! Splitting a final job's fee, refunding a failed one, and the payout records.
 
 use crate::{mock::*, *};
-use pallet_reputation::{Outcome, ReputationReporter, Role};
+use openledger_traits::{Outcome, ReputationReporter, Role};
 
 const ONE: u64 = 1_000_000_000;
 
