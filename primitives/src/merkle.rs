@@ -71,7 +71,7 @@ pub fn root(leaves: &[Hash]) -> Hash {
 /// The root commits to the leaves, not to their number: a proof for the last leaf of an odd
 /// level can also pass with a smaller `leaf_count` and another `leaf_index`. A verifier that
 /// cares about the position must take the leaf count from a source it trusts (a version's
-/// `item_count`), as [`crate::datanet::verify_item`] does.
+/// `item_count`), as [`crate::datanet::file::ItemProof::verify`] does.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct MerkleProof {
 	/// Position of the leaf, counting from 0.
@@ -354,8 +354,9 @@ mod tests {
 		let claimed = MerkleProof { leaf_index: 1, leaf_count: 2, siblings: p.siblings.clone() };
 		assert!(verify(&r, &l[2], &p));
 		assert!(verify(&r, &l[2], &claimed), "membership holds, the position is the claim's");
-		assert!(!crate::datanet::verify_item(&r, 3, &l[2], &claimed));
-		assert!(crate::datanet::verify_item(&r, 3, &l[2], &p));
+		let trusted = |proof: &MerkleProof| proof.leaf_count == 3 && verify(&r, &l[2], proof);
+		assert!(!trusted(&claimed));
+		assert!(trusted(&p));
 	}
 
 	#[test]

@@ -241,12 +241,21 @@ impl_runtime_apis! {
 			pallet_datanets::Pallet::<R>::contributions_of(&who, start, limit)
 		}
 
-		fn version_proof(
+		fn version_files(
 			datanet: pallet_datanets::DatanetId,
 			version: pallet_datanets::VersionNumber,
-			id: pallet_datanets::ContributionId,
-		) -> Option<pallet_datanets::runtime_api::MerkleProof> {
-			pallet_datanets::Pallet::<R>::proof(datanet, version, id)
+			start: u32,
+			limit: u32,
+		) -> Vec<pallet_datanets::runtime_api::FileLeaf<AccountId>> {
+			pallet_datanets::Pallet::<R>::version_files(datanet, version, start, limit)
+		}
+
+		fn file_proof(
+			datanet: pallet_datanets::DatanetId,
+			version: pallet_datanets::VersionNumber,
+			position: u32,
+		) -> Option<(pallet_datanets::runtime_api::FileLeaf<AccountId>, pallet_datanets::runtime_api::MerkleProof)> {
+			pallet_datanets::Pallet::<R>::file_proof(datanet, version, position)
 		}
 	}
 

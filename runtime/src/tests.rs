@@ -300,7 +300,7 @@ mod datanets {
 		traits::{fungible::InspectHold, Get},
 		BoundedVec,
 	};
-	use openledger_primitives::datanet::{version_root, ContributionLeaf};
+	use openledger_primitives::datanet::file::{file_size, lay_out, VersionFiles};
 	use pallet_datanets::{DailyCaps, Permission, Verdict};
 	use sp_runtime::traits::Dispatchable;
 
@@ -337,9 +337,9 @@ mod datanets {
 					permission: Permission::Open,
 					bond,
 					caps: DailyCaps {
-						items_per_contributor: 20,
+						files_per_contributor: 20,
 						bytes_per_contributor: 10 << 20,
-						items_per_datanet: 1000,
+						files_per_datanet: 1000,
 						bytes_per_datanet: 10 << 20,
 					},
 				},
@@ -349,16 +349,18 @@ mod datanets {
 					&bob,
 					pallet_datanets::Call::contribute {
 						datanet: 0,
-						content_hash: [n; 32],
-						embedding_hash: [n + 10; 32],
-						label: n.into(),
-						size: 4096,
-						uri: bytes(b"ipfs://item"),
+						content_hash: [n + 1; 32],
+						item_root: [n + 10; 32],
+						item_count: n as u32 + 1,
+						size: file_size(n as u32 + 1, 512),
+						uri: bytes(b"ipfs://file"),
 					},
 				);
 			}
 			let reason: crate::RuntimeHoldReason =
 				pallet_datanets::HoldReason::ContributionBond.into();
+			// Each file's bond: 1 OPEN per file and 0.01 OPEN for its one started MiB.
+			let bond = bond + 10 * MILLIOPEN;
 			assert_eq!(Balances::balance_on_hold(&reason, &bob), 3 * bond);
 
 			let treasury = Balances::balance(&TreasuryAccount::get());
@@ -387,21 +389,22 @@ mod datanets {
 			assert_eq!(Balances::balance_on_hold(&reason, &bob), 0);
 			dispatch(&alice, pallet_datanets::Call::publish_version { datanet: 0 });
 
-			let leaf = |id: u64, n: u8| ContributionLeaf {
-				id,
-				contributor: bob.clone(),
-				content_hash: [n; 32],
-				embedding_hash: [n + 10; 32],
-				label: n.into(),
-			};
+			// Accepted in the order the curator named them: file 2 (3 items), then file 0 (1).
+			let file = |id: u64, n: u8| (id, bob.clone(), [n + 1; 32], [n + 10; 32], n as u32 + 1);
+			let files = lay_out([file(2, 2), file(0, 0)]).unwrap();
+			let expected = VersionFiles::new(files).unwrap().commitment();
 			let version = pallet_datanets::Versions::<Runtime>::get(0, 1).unwrap();
-			assert_eq!(version.root, version_root(&mut vec![leaf(0, 0), leaf(2, 2)]));
-			// 1 OPEN + 0.001 OPEN per started KiB: 8 KiB.
-			assert_eq!(version.fee, OPEN + 8 * MILLIOPEN);
 			assert_eq!(
-				Datanets::proof(0, 1, 2).map(|p| (p.leaf_index, p.leaf_count)),
-				Some((1, 2))
+				(version.root, version.file_count, version.item_count),
+				(expected.root, 2, 4)
 			);
+			// 1 OPEN + 0.001 OPEN per started KiB: 1,559 + 527 bytes, 3 KiB.
+			assert_eq!(version.bytes, file_size(3, 512) + file_size(1, 512));
+			assert_eq!(version.fee, OPEN + 3 * MILLIOPEN);
+			// File 0 sits second, its one item at version index 3.
+			let (leaf, proof) = Datanets::file_proof(0, 1, 1).unwrap();
+			assert_eq!((leaf.file, leaf.first, proof.leaf_index, proof.leaf_count), (0, 3, 1, 2));
+			assert!(openledger_primitives::merkle::verify(&version.root, &leaf.hash(), &proof));
 		});
 	}
 }
@@ -612,9 +615,9 @@ mod governance {
 				permission: pallet_datanets::Permission::Open,
 				bond: OPEN,
 				caps: pallet_datanets::DailyCaps {
-					items_per_contributor: 20,
+					files_per_contributor: 20,
 					bytes_per_contributor: 1 << 20,
-					items_per_datanet: 100,
+					files_per_datanet: 100,
 					bytes_per_datanet: 1 << 20,
 				},
 			});

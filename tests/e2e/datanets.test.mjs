@@ -1,29 +1,40 @@
 // Datanets end to end through @polkadot/api, as an owner and two contributors see them: create
-// a Datanet, contribute from two accounts, reject one item and accept the rest, publish a
-// version, and check its root against the root the shared Rust crate computes off-chain; then
-// export the version and attribute it with openledger-worker, checked against the spec; then
-// three staked workers commit and reveal that result on chain and it becomes final by agreement;
-// then a model is registered on the version; a referendum on the `parameters` track (preimage,
-// decision deposit, conviction votes from several accounts) raises the contributors' share and
-// a second one, voted down, changes nothing; then a paid inference escrows its fee, and once its
-// job is final the fee is split by the new share and each contributor is paid exactly what the
-// spec predicts.
+// a Datanet, contribute FILES of items from two accounts (Bob two, Charlie one, each of its own
+// item count), see a duplicate and malformed declarations refused, reject one file and accept
+// the rest in an order other than their ids', publish a version, and check its root against
+// both the shared Rust crate (`datanet-root`) and an independent computation here; the runtime
+// API's file leaves and proofs against the tool's; then a second version after one more file,
+// cumulative, its fee for the added bytes only. Then version 1 is exported and attributed with
+// openledger-worker, checked against a KNN-Shapley computed here over its version indices; then
+// three staked workers commit and reveal that result on chain and it becomes final by
+// agreement; then a model is registered on the version; a referendum on the `parameters` track
+// (preimage, decision deposit, conviction votes from several accounts) raises the contributors'
+// share and a second one, voted down, changes nothing; then a paid inference escrows its fee,
+// and once its job is final the fee is split by the new share and the contributor of each paid
+// item's FILE is paid exactly what the spec predicts.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { bnToU8a, compactToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevNode, stop, waitForBlock, sendAndWait, releaseBinary } from './node-process.mjs';
-import { attributeExport, eventOf, predictContributors, writeExport } from './helpers.mjs';
+import { startDevNode, stop, waitForBlock, sendAndWait } from './node-process.mjs';
+import {
+  attributeExport, contributorsByIndex, datanetRoot, eventOf, fileSize, knnShapley, merkleProof, fileLeafHash,
+  predictContributors, randomItems, storedFile, versionOf, writeExport,
+} from './helpers.mjs';
 import { enact, enactment, outcome, submitReferendum, TRACK, VOTE_BALANCE, VOTERS, voteAll } from './governance.mjs';
 
 const OPEN = 10n ** 18n;
+const MILLI = OPEN / 1000n;
+// A file's bond: the Datanet's bond per file plus the runtime's 0.01 OPEN per started MiB (every
+// file here is under one MiB).
 const BOND = OPEN;
+const FILE_BOND = BOND + OPEN / 100n;
+const ZERO = `0x${'00'.repeat(32)}`;
 // The treasury's account: "modl" ++ its pallet id "py/trsry", zero-padded to 32 bytes.
 const TREASURY = u8aToHex(u8aConcat(stringToU8a('modlpy/trsry'), new Uint8Array(20)));
 const dir = mkdtempSync(join(tmpdir(), 'openledger-e2e-datanets-'));
@@ -40,11 +51,6 @@ function heldBond(holds) {
   return holds
     .filter((h) => h.id.isDatanets && h.id.asDatanets.isContributionBond)
     .reduce((sum, h) => sum + h.amount.toBigInt(), 0n);
-}
-
-/// The squared L2 distance of two int8 vectors, as docs/attribution.md defines it.
-function distance(a, b) {
-  return a.reduce((sum, x, j) => sum + (x - b[j]) ** 2, 0);
 }
 
 /// The paid entries of a worker summary's first query.
@@ -70,12 +76,28 @@ async function commitAndReveal(api, job, workers, assignedEv, commitment, paid) 
   await Promise.all(workers.map((w, i) => sendAndWait(api, api.tx.attribution.reveal(job, commitment, paid, salts[i]), w)));
 }
 
-/// The root (or with `--proof id`, the proof) the off-chain tool computes from `leaves`.
-function offChain(leaves, args = []) {
-  const input = leaves
-    .map((l) => `${l.id} ${l.contributor} ${l.contentHash} ${l.embeddingHash} ${l.label}`)
-    .join('\n');
-  return execFileSync(releaseBinary('datanet-root'), args, { input }).toString().trim();
+/// The query every job here asks about, and its label: two of the version's items are planted
+/// next to it (Charlie's file's item 7 at distance 1, Bob's first file's item 11 at distance 4),
+/// so the paid entries fall in two files of two contributors.
+const query = Int8Array.from([3, -7, 12, 0, -1, 5, 9, -4]);
+const queryLabel = 1;
+
+/// A file of `count` pseudo-random items from `seed`, with `plant` (`{ at, delta, label }`)
+/// items put next to the query.
+function makeFile(seed, count, plant = []) {
+  const items = randomItems(seed, count, 8, 2);
+  for (const { at, delta, label } of plant) {
+    items[at] = { embedding: Int8Array.from(query, (x, j) => x + (delta[j] || 0)), label };
+  }
+  return storedFile(items, 8);
+}
+
+/// A file leaf as the runtime API returns it, as plain values.
+function leafOf(l) {
+  return {
+    id: l.file.toNumber(), contributor: l.contributor.toHex(), contentHash: l.contentHash.toHex(),
+    itemRoot: l.itemRoot.toHex(), first: l.first.toNumber(), itemCount: l.itemCount.toNumber(),
+  };
 }
 
 test('datanets: create, contribute, curate, publish, and the root matches off-chain', { timeout: 600_000 }, async (t) => {
@@ -91,7 +113,7 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
 
   let datanet;
   await t.test('Alice creates a Datanet and her deposit is held', async () => {
-    const caps = { itemsPerContributor: 10, bytesPerContributor: 1_000_000, itemsPerDatanet: 100, bytesPerDatanet: 10_000_000 };
+    const caps = { filesPerContributor: 10, bytesPerContributor: 1_000_000, filesPerDatanet: 100, bytesPerDatanet: 10_000_000 };
     const tx = api.tx.datanets.createDatanet('cats-vs-dogs', 'ipfs://bafy-description', ['vision', 'pets'], 8, 2, 'Open', BOND, caps);
     const { events } = await sendAndWait(api, tx, alice);
     const created = eventOf(api, events, api.events.datanets.DatanetCreated);
@@ -104,108 +126,192 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     assert.equal(info.deposit.toBigInt(), 10n * OPEN);
   });
 
-  const items = [];
-  await t.test('Bob and Charlie contribute; each bond is held', async () => {
-    const plan = [[bob, 'bob-1', 0], [bob, 'bob-2', 1], [charlie, 'charlie-1', 1]];
-    for (const [who, name, label] of plan) {
-      const contentHash = blake2AsHex(`content:${name}`);
-      // An int8 embedding of the Datanet's dimension (8); its hash is blake2-256 of its bytes.
-      const embedding = Int8Array.from({ length: 8 }, (_, j) => ((name.charCodeAt(j % name.length) * (j + 3)) % 201) - 100);
-      const embeddingHash = blake2AsHex(new Uint8Array(embedding.buffer), 256);
-      const tx = api.tx.datanets.contribute(datanet, contentHash, embeddingHash, label, 2048, `ipfs://${name}`);
+  // Bob's two files of 60 and 30 items, Charlie's of 40: 731, 371 and 491 bytes.
+  const plan = [
+    [bob, 'bob-1', makeFile(1, 60, [{ at: 11, delta: [0, 2], label: 1 }])],
+    [bob, 'bob-2', makeFile(2, 30)],
+    [charlie, 'charlie-1', makeFile(3, 40, [{ at: 7, delta: [1], label: 1 }])],
+  ];
+  const files = [];
+  await t.test('Bob contributes two files and Charlie one; each bond is held', async () => {
+    for (const [who, name, file] of plan) {
+      assert.equal(file.size, fileSize(file.itemCount, 8));
+      const tx = api.tx.datanets.contribute(datanet, file.contentHash, file.itemRoot, file.itemCount, file.size, `ipfs://${name}`);
       const { events } = await sendAndWait(api, tx, who);
       const ev = eventOf(api, events, api.events.datanets.Contributed);
-      assert.equal(ev.data.bond.toBigInt(), BOND);
-      items.push({ id: ev.data.id.toNumber(), who, contributor: u8aToHex(who.publicKey), contentHash, embeddingHash, label, embedding });
+      assert.equal(ev.data.bond.toBigInt(), FILE_BOND);
+      assert.equal(ev.data.contentHash.toHex(), file.contentHash);
+      assert.equal(ev.data.itemRoot.toHex(), file.itemRoot);
+      assert.equal(ev.data.itemCount.toNumber(), file.itemCount);
+      assert.equal(ev.data[6].toNumber(), file.size); // `size`: event data has no getter of that name
+      const id = ev.data.id.toNumber();
+      const stored = (await api.query.datanets.contributions(id)).unwrap();
+      assert.ok(stored.status.isPending);
+      assert.ok(stored.placement.isNone, 'not placed before it is accepted');
+      files.push({ ...file, id, name, who: who.address, contributor: u8aToHex(who.publicKey) });
     }
-    assert.equal(heldBond(await api.query.balances.holds(bob.address)), 2n * BOND);
-    assert.equal(heldBond(await api.query.balances.holds(charlie.address)), BOND);
-    // The same content again is refused and changes nothing.
-    await assert.rejects(
-      sendAndWait(api, api.tx.datanets.contribute(datanet, items[0].contentHash, items[0].embeddingHash, 0, 1, 'x'), charlie),
-      /DuplicateContent/,
-    );
-    assert.equal(heldBond(await api.query.balances.holds(charlie.address)), BOND);
+    // The item root the contributor declares is the one the shared crate computes.
+    for (const f of files) assert.deepEqual(datanetRoot(f.items, ['--items']), [f.itemRoot], `${f.name}'s item root`);
+    assert.equal(heldBond(await api.query.balances.holds(bob.address)), 2n * FILE_BOND);
+    assert.equal(heldBond(await api.query.balances.holds(charlie.address)), FILE_BOND);
+
+    // The same content again is refused and changes nothing; so are a size that is not the
+    // file's and zero hashes.
+    const [bob1] = files;
+    const refuse = (tx, error) => assert.rejects(sendAndWait(api, tx, charlie), error);
+    await refuse(api.tx.datanets.contribute(datanet, bob1.contentHash, bob1.itemRoot, bob1.itemCount, bob1.size, 'x'), /datanets.DuplicateContent/);
+    const other = makeFile(4, 5);
+    await refuse(api.tx.datanets.contribute(datanet, other.contentHash, other.itemRoot, 5, other.size + 1, 'x'), /datanets.SizeMismatch/);
+    await refuse(api.tx.datanets.contribute(datanet, other.contentHash, other.itemRoot, 6, other.size, 'x'), /datanets.SizeMismatch/);
+    await refuse(api.tx.datanets.contribute(datanet, other.contentHash, ZERO, 5, other.size, 'x'), /datanets.ZeroRoot/);
+    await refuse(api.tx.datanets.contribute(datanet, ZERO, other.itemRoot, 5, other.size, 'x'), /datanets.ZeroRoot/);
+    assert.equal(heldBond(await api.query.balances.holds(charlie.address)), FILE_BOND);
   });
 
-  await t.test('Alice rejects one of Bob\'s items (10% slashed to the treasury) and accepts the rest', async () => {
-    const [bad, ...good] = [items[1], items[0], items[2]];
+  // Version 1's files in acceptance order: Charlie's, then Bob's first.
+  let v1;
+  await t.test('Alice rejects Bob\'s second file (10% slashed to the treasury) and accepts the others, Charlie\'s first', async () => {
+    const [bob1, bob2, charlie1] = files;
     const treasuryBefore = (await api.query.system.account(TREASURY)).data.free.toBigInt();
-    const rejected = await sendAndWait(api, api.tx.datanets.curate(datanet, [bad.id], 'Reject'), alice);
+    const rejected = await sendAndWait(api, api.tx.datanets.curate(datanet, [bob2.id], 'Reject'), alice);
     const rej = eventOf(api, rejected.events, api.events.datanets.ContributionRejected);
-    assert.equal(rej.data.slashed.toBigInt(), BOND / 10n);
-    assert.equal(rej.data.bondReleased.toBigInt(), BOND - BOND / 10n);
+    assert.equal(rej.data.slashed.toBigInt(), FILE_BOND / 10n);
+    assert.equal(rej.data.bondReleased.toBigInt(), FILE_BOND - FILE_BOND / 10n);
     eventOf(api, rejected.events, api.events.reputation.Slashed);
     const treasuryAfter = (await api.at(rejected.blockHash)).query.system.account(TREASURY);
-    assert.equal((await treasuryAfter).data.free.toBigInt(), treasuryBefore + BOND / 10n);
+    assert.equal((await treasuryAfter).data.free.toBigInt(), treasuryBefore + FILE_BOND / 10n);
     const score = eventOf(api, rejected.events, api.events.reputation.ScoreChanged);
     assert.ok(score.data.outcome.isNegative);
+    assert.ok((await api.query.datanets.contributions(bob2.id)).unwrap().placement.isNone);
 
-    const accepted = await sendAndWait(api, api.tx.datanets.curate(datanet, good.map((i) => i.id), 'Accept'), alice);
-    const acc = accepted.events.filter(({ event }) => api.events.datanets.ContributionAccepted.is(event));
-    assert.equal(acc.length, 2);
+    v1 = [charlie1, bob1];
+    const accepted = await sendAndWait(api, api.tx.datanets.curate(datanet, v1.map((f) => f.id), 'Accept'), alice);
+    const acc = accepted.events.filter(({ event }) => api.events.datanets.ContributionAccepted.is(event)).map(({ event }) => event);
+    // Appended in the order of the ids given: positions 0 and 1, the second's items after the
+    // first's.
+    assert.deepEqual(
+      acc.map((e) => [e.data.id.toNumber(), e.data.contributor.toString(), e.data.position.toNumber(), e.data.first.toNumber(), e.data.bondReleased.toBigInt()]),
+      [[charlie1.id, charlie.address, 0, 0, FILE_BOND], [bob1.id, bob.address, 1, charlie1.itemCount, FILE_BOND]],
+    );
+    for (const [position, f] of v1.entries()) {
+      assert.equal((await api.query.datanets.placed(datanet, position)).unwrap().toNumber(), f.id);
+      const placement = (await api.query.datanets.contributions(f.id)).unwrap().placement.unwrap();
+      assert.deepEqual([placement.position.toNumber(), placement.first.toNumber()], [position, position === 0 ? 0 : charlie1.itemCount]);
+    }
+    assert.ok((await api.query.datanets.placed(datanet, 2)).isNone);
     assert.equal(heldBond(await api.query.balances.holds(bob.address)), 0n);
     assert.equal(heldBond(await api.query.balances.holds(charlie.address)), 0n);
-    items.splice(1, 1); // what remains is what the version holds
   });
 
-  await t.test('Alice publishes version 1; the root on chain equals the root computed off-chain', async () => {
+  let root1;
+  await t.test('Alice publishes version 1; its root on chain equals datanet-root\'s and the one computed here', async () => {
+    const bytes = v1.reduce((n, f) => n + f.size, 0);
+    assert.equal(bytes, 491 + 731);
     const { events } = await sendAndWait(api, api.tx.datanets.publishVersion(datanet), alice);
     const published = eventOf(api, events, api.events.datanets.VersionPublished);
     assert.equal(published.data.version.toNumber(), 1);
-    assert.equal(published.data.itemCount.toNumber(), 2);
-    // 1 OPEN + 0.001 OPEN per started KiB: two items of 2 KiB.
-    assert.equal(published.data.fee.toBigInt(), OPEN + 4n * (OPEN / 1000n));
+    assert.equal(published.data.fileCount.toNumber(), 2);
+    assert.equal(published.data.itemCount.toNumber(), 100);
+    assert.equal(published.data.bytes.toNumber(), bytes);
+    assert.equal(published.data.prevRoot.toHex(), ZERO);
+    // 1 OPEN + 0.001 OPEN per started KiB: 1,222 bytes are 2 KiB.
+    assert.equal(published.data.fee.toBigInt(), OPEN + 2n * MILLI);
 
     const stored = (await api.query.datanets.versions(datanet, 1)).unwrap();
     const viaApi = (await api.call.datanetsApi.version(datanet, 1)).unwrap();
-    const onChain = stored.root.toHex();
-    assert.equal(viaApi.root.toHex(), onChain);
-    assert.equal(published.data.root.toHex(), onChain);
-    assert.equal(stored.prevRoot.toHex(), `0x${'00'.repeat(32)}`);
+    root1 = stored.root.toHex();
+    assert.equal(viaApi.root.toHex(), root1);
+    assert.equal(published.data.root.toHex(), root1);
+    assert.equal(stored.prevRoot.toHex(), ZERO);
+    assert.deepEqual([stored.fileCount.toNumber(), stored.itemCount.toNumber(), stored.bytes.toNumber()], [2, 100, bytes]);
+    assert.equal(stored.fee.toBigInt(), OPEN + 2n * MILLI);
 
-    assert.equal(offChain(items), onChain, 'datanet-root reproduces the root');
-    // Listing the leaves in another order gives the same root: the order is by id.
-    assert.equal(offChain([...items].reverse()), onChain);
+    assert.deepEqual(datanetRoot(v1), [`${root1} 2 100`], 'datanet-root reproduces the root from the files in acceptance order');
+    assert.equal(versionOf(v1).root, root1, 'and so does the computation here');
+    // The order is the acceptance order: the files in id order make another root.
+    assert.notEqual(datanetRoot([...v1].reverse())[0].split(' ')[0], root1);
 
-    // The runtime API's proof for an item matches the one the tool builds.
-    const proof = (await api.call.datanetsApi.versionProof(datanet, 1, items[1].id)).unwrap();
-    const lines = offChain(items, ['--proof', String(items[1].id)]).split('\n');
-    assert.equal(`${proof.leafIndex.toNumber()} ${proof.leafCount.toNumber()}`, lines[0]);
-    assert.deepEqual(proof.siblings.map((s) => s.toHex()), lines.slice(1));
+    // The runtime API lists the file leaves as laid out, and proves each as the tool does.
+    const { leaves } = versionOf(v1);
+    const listed = await api.call.datanetsApi.versionFiles(datanet, 1, 0, 100);
+    const expectedLeaves = leaves.map((f) => ({ id: f.id, contributor: f.contributor, contentHash: f.contentHash, itemRoot: f.itemRoot, first: f.first, itemCount: f.itemCount }));
+    assert.deepEqual(listed.map(leafOf), expectedLeaves);
+    assert.deepEqual((await api.call.datanetsApi.versionFiles(datanet, 1, 1, 100)).map(leafOf), expectedLeaves.slice(1));
+    for (let position = 0; position < v1.length; position++) {
+      const [leaf, proof] = (await api.call.datanetsApi.fileProof(datanet, 1, position)).unwrap();
+      assert.deepEqual(leafOf(leaf), expectedLeaves[position]);
+      const lines = datanetRoot(v1, ['--proof', String(position)]);
+      assert.equal(String(leaf.first.toNumber()), lines[0]);
+      assert.equal(`${proof.leafIndex.toNumber()} ${proof.leafCount.toNumber()}`, lines[1]);
+      assert.deepEqual(proof.siblings.map((s) => s.toHex()), lines.slice(2));
+      assert.deepEqual(
+        { leafIndex: proof.leafIndex.toNumber(), leafCount: proof.leafCount.toNumber(), siblings: proof.siblings.map((s) => s.toHex()) },
+        merkleProof(leaves.map(fileLeafHash), position),
+      );
+    }
+    assert.ok((await api.call.datanetsApi.fileProof(datanet, 1, 2)).isNone, 'no file at position 2');
 
     const mine = await api.call.datanetsApi.contributionsOf(bob.address, 0, 10);
-    assert.deepEqual(mine.map((n) => n.toNumber()), [items[0].id, items[0].id + 1]);
+    assert.deepEqual(mine.map((n) => n.toNumber()), [files[0].id, files[1].id]);
+  });
+
+  await t.test('Bob contributes his rejected file again; accepted, version 2 covers all three files and pays for the added bytes only', async () => {
+    // A rejection frees the content hash.
+    const bob2 = files[1];
+    const { events } = await sendAndWait(api, api.tx.datanets.contribute(datanet, bob2.contentHash, bob2.itemRoot, bob2.itemCount, bob2.size, 'ipfs://bob-2-again'), bob);
+    const again = { ...bob2, id: eventOf(api, events, api.events.datanets.Contributed).data.id.toNumber() };
+    assert.notEqual(again.id, bob2.id);
+    const accepted = await sendAndWait(api, api.tx.datanets.curate(datanet, [again.id], 'Accept'), alice);
+    const acc = eventOf(api, accepted.events, api.events.datanets.ContributionAccepted);
+    assert.deepEqual([acc.data.position.toNumber(), acc.data.first.toNumber()], [2, 100]);
+
+    const published = eventOf(api, (await sendAndWait(api, api.tx.datanets.publishVersion(datanet), alice)).events, api.events.datanets.VersionPublished);
+    const v2 = [...v1, again];
+    const root2 = published.data.root.toHex();
+    assert.equal(published.data.version.toNumber(), 2);
+    assert.equal(published.data.prevRoot.toHex(), root1);
+    assert.deepEqual(
+      [published.data.fileCount.toNumber(), published.data.itemCount.toNumber(), published.data.bytes.toNumber()],
+      [3, 130, 491 + 731 + 371],
+    );
+    // 371 bytes added: one started KiB (all 1,593 bytes would be two).
+    assert.equal(published.data.fee.toBigInt(), OPEN + MILLI);
+    const stored = (await api.query.datanets.versions(datanet, 2)).unwrap();
+    assert.equal(stored.root.toHex(), root2);
+    assert.equal(stored.prevRoot.toHex(), root1);
+    assert.deepEqual(datanetRoot(v2), [`${root2} 3 130`]);
+    assert.equal(versionOf(v2).root, root2);
+    // Version 2 extends version 1: its first two files keep their positions and indices.
+    const { leaves } = versionOf(v2);
+    const listed = (await api.call.datanetsApi.versionFiles(datanet, 2, 0, 100)).map(leafOf);
+    assert.deepEqual(listed.map((l) => [l.id, l.first, l.itemCount]), leaves.map((f) => [f.id, f.first, f.itemCount]));
+    assert.deepEqual((await api.call.datanetsApi.versionFiles(datanet, 1, 0, 100)).map(leafOf), listed.slice(0, 2));
+    const [, proof] = (await api.call.datanetsApi.fileProof(datanet, 2, 2)).unwrap();
+    assert.deepEqual(proof.siblings.map((s) => s.toHex()), datanetRoot(v2, ['--proof', '2']).slice(2));
+    // Version 1 is untouched.
+    const first = (await api.query.datanets.versions(datanet, 1)).unwrap();
+    assert.deepEqual([first.root.toHex(), first.fileCount.toNumber(), first.itemCount.toNumber()], [root1, 2, 100]);
+    const info = (await api.query.datanets.datanets(datanet)).unwrap();
+    assert.deepEqual([info.latestVersion.toNumber(), info.latestRoot.toHex()], [2, root2]);
   });
 
   let summary;
-  const query = Int8Array.from([3, -7, 12, 0, -1, 5, 9, -4]);
-  await t.test('the published version, exported off-chain, is attributed by openledger-worker', async () => {
-    const version = (await api.query.datanets.versions(datanet, 1)).unwrap();
-    const leaves = [...items].sort((a, b) => a.id - b.id);
-    const queryLabel = 1;
-    writeExport(dir, { datanet, root: version.root.toHex(), dimension: 8, leaves, query, queryLabel });
+  await t.test('version 1, exported off-chain, is attributed by openledger-worker over its version indices', async () => {
+    writeExport(dir, { datanet, version: 1, root: root1, dimension: 8, numLabels: 2, files: v1, query, queryLabel });
     summary = attributeExport(dir, { k: 1, top: 1, name: 'v' });
-    assert.equal(summary.datanet.root, version.root.toHex(), 'the export was checked against the root on chain');
+    assert.equal(summary.datanet.root, root1, 'the export was checked against the root on chain');
+    assert.equal(summary.items, 100);
 
-    // KNN-Shapley with K = 1 over the two items, from docs/attribution.md: rank by
-    // (distance, index); v[last] = m * floor(2^30 / 2); v[0] = v[1] + (m0 - m1) * 2^30.
-    const S = 2n ** 30n;
-    const ranked = leaves
-      .map((l, index) => ({ index, d: distance(query, l.embedding), m: l.label === queryLabel ? 1n : 0n }))
-      .sort((a, b) => a.d - b.d || a.index - b.index);
-    const v1 = ranked[1].m * (S / 2n);
-    const v0 = v1 + (ranked[0].m - ranked[1].m) * S;
-    const expected = [0n, 0n];
-    expected[ranked[0].index] = v0;
-    expected[ranked[1].index] = v1;
-    const values = readFileSync(join(dir, 'v.npy'));
-    const data = values.subarray(values.length - 16);
-    const got = [0, 8].map((o) => Buffer.from(data).readBigInt64LE(o));
-    assert.deepEqual(got, expected);
-    assert.deepEqual(summary.queries[0].top[0], {
-      rank: 0, index: ranked[0].index, distance: ranked[0].d, value: Number(v0),
-    });
+    // KNN-Shapley with K = 1 over the items laid end to end in acceptance order (Charlie's 40,
+    // then Bob's 60), from docs/attribution.md's recursion.
+    const items = v1.flatMap((f) => f.items);
+    const { values, ranked } = knnShapley(items, query, queryLabel, 1);
+    assert.deepEqual(ranked.slice(0, 2), [{ index: 7, d: 1 }, { index: 40 + 11, d: 4 }], 'the planted items, at their version indices');
+    const raw = readFileSync(join(dir, 'v.npy'));
+    const data = Buffer.from(raw.subarray(raw.length - 8 * items.length));
+    const got = items.map((_, i) => data.readBigInt64LE(8 * i));
+    assert.deepEqual(got, values);
+    assert.deepEqual(summary.queries[0].top[0], { rank: 0, index: 7, distance: 1, value: Number(values[7]) });
   });
 
   await t.test('three staked workers commit and reveal that result; it is final by agreement', async () => {
@@ -285,7 +391,7 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     // A version that was never published is refused.
     await assert.rejects(
       sendAndWait(api, api.tx.models.registerModel('x', blake2AsHex('b'), blake2AsHex('a'), 'Qlora',
-        { KnnShapley: { k: 1 } }, [[datanet, 2]], { inputPer1k: 1, outputPer1k: 1 }, []), alice),
+        { KnnShapley: { k: 1 } }, [[datanet, 3]], { inputPer1k: 1, outputPer1k: 1 }, []), alice),
       /models.UnknownVersion/,
     );
   });
@@ -369,11 +475,13 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     assert.ok(payout.isSome, 'the job settled');
     payout = payout.unwrap();
 
-    // What the spec predicts, from the off-chain values.
-    const leaves = [...items].sort((a, b) => a.id - b.id);
+    // What the spec predicts, from the off-chain values: each paid index pays the contributor
+    // of the file holding it in version 1.
+    assert.deepEqual(paid.map((e) => e.index), [7, 51], 'one item of Charlie\'s file, one of Bob\'s');
+    const contributorOf = contributorsByIndex(v1);
     // Split by the shares the referendum set: 50% to the contributors, 25% to the owner.
-    const expected = await predictContributors(api, (tokenFee * 500_000_000n) / 1_000_000_000n, paid, leaves.map((l) => l.who.address));
-    assert.ok(expected.size > 0, 'someone is paid');
+    const expected = await predictContributors(api, (tokenFee * 500_000_000n) / 1_000_000_000n, paid, contributorOf);
+    assert.deepEqual([...expected.keys()].sort(), [bob.address, charlie.address].sort(), 'both contributors are paid');
     assert.deepEqual(
       new Map(payout.contributors.map(([who, amount]) => [who.toString(), amount.toBigInt()])),
       expected,

@@ -1,7 +1,8 @@
-// Paid inference end to end, with the real worker daemon: a Datanet is created, contributed to,
-// curated and published; a model is registered on it; three `openledger-worker run` daemons
-// stake (one with --corrupt-one-entry, one fetching embeddings over HTTP and computing on the
-// GPU adapter wgpu finds, lavapipe here); a payer records an inference. The daemons commit and
+// Paid inference end to end, with the real worker daemon: a Datanet is created, contributed to
+// as three files (each put in the content store under its content hash), curated and
+// published; a model is registered on it; three `openledger-worker run` daemons stake (one with
+// --corrupt-one-entry, one fetching the files over HTTP and computing on the GPU adapter wgpu
+// finds, lavapipe here); a payer records an inference. The daemons commit and
 // reveal, the honest two prove the liar wrong through openings and a challenge, and the liar is
 // slashed; the honest result settles and each contributor's balance rises by exactly what the
 // spec predicts from the off-chain values. One daemon is killed right after its commit and
@@ -21,7 +22,7 @@ import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode, stop, sendAndWait, releaseBinary, freePort, sleep } from './node-process.mjs';
 import { enact, TRACK } from './governance.mjs';
-import { attributeExport, eventOf, predictContributors, writeExport } from './helpers.mjs';
+import { attributeExport, contributorsByIndex, eventOf, predictContributors, storedFile, versionOf, writeExport } from './helpers.mjs';
 
 const OPEN = 10n ** 18n;
 const dir = mkdtempSync(join(tmpdir(), 'openledger-e2e-inference-'));
@@ -112,24 +113,34 @@ test('paid inference: three worker daemons, one lying; the honest result settles
   node = await startDevNode({ basePath: join(dir, 'chain'), logFile: join(dir, 'node.log') });
   let { api } = node;
 
-  // A Datanet of six items from Bob and Charlie, all accepted and published as version 1.
-  const caps = { itemsPerContributor: 10, bytesPerContributor: 1_000_000, itemsPerDatanet: 100, bytesPerDatanet: 10_000_000 };
+  // A Datanet of six items in three files, two from Bob and one from Charlie, each file put in
+  // the content store under its content hash; all accepted (Charlie's first) and published as
+  // version 1.
+  const caps = { filesPerContributor: 10, bytesPerContributor: 1_000_000, filesPerDatanet: 100, bytesPerDatanet: 10_000_000 };
   const created = await sendAndWait(api, api.tx.datanets.createDatanet('pets', 'ipfs://d', [], 8, 2, 'Open', OPEN, caps), alice);
   const datanet = eventOf(api, created.events, api.events.datanets.DatanetCreated).data.datanet.toNumber();
-  const items = [];
-  for (let i = 0; i < 6; i++) {
-    const who = i % 2 === 0 ? bob : charlie;
-    const embedding = Int8Array.from({ length: 8 }, (_, j) => ((i * 37 + j * 11 + i * j * 5) % 61) - 30);
-    const embeddingHash = putObject(new Uint8Array(embedding.buffer));
-    const label = i % 3 === 0 ? 0 : 1;
-    const tx = api.tx.datanets.contribute(datanet, blake2AsHex(`item ${i}`), embeddingHash, label, 1024, `ipfs://item-${i}`);
+  const item = (i) => ({
+    embedding: Int8Array.from({ length: 8 }, (_, j) => ((i * 37 + j * 11 + i * j * 5) % 61) - 30),
+    label: i % 3 === 0 ? 0 : 1,
+  });
+  const plan = [[bob, [0, 1]], [charlie, [2, 3, 4]], [bob, [5]]];
+  const files = [];
+  for (const [n, [who, indices]] of plan.entries()) {
+    const file = storedFile(indices.map(item), 8);
+    assert.equal(putObject(file.bytes), file.contentHash);
+    const tx = api.tx.datanets.contribute(datanet, file.contentHash, file.itemRoot, file.itemCount, file.size, `ipfs://file-${n}`);
     const { events } = await sendAndWait(api, tx, who);
     const id = eventOf(api, events, api.events.datanets.Contributed).data.id.toNumber();
-    items.push({ id, who, embedding, embeddingHash, label, contentHash: blake2AsHex(`item ${i}`) });
+    files.push({ ...file, id, who: who.address, contributor: u8aToHex(who.publicKey) });
   }
-  await sendAndWait(api, api.tx.datanets.curate(datanet, items.map((i) => i.id), 'Accept'), alice);
+  // Acceptance order, so version order: Charlie's file, then Bob's two.
+  const accepted = [files[1], files[0], files[2]];
+  await sendAndWait(api, api.tx.datanets.curate(datanet, accepted.map((f) => f.id), 'Accept'), alice);
   const published = await sendAndWait(api, api.tx.datanets.publishVersion(datanet), alice);
-  const root = eventOf(api, published.events, api.events.datanets.VersionPublished).data.root.toHex();
+  const version = eventOf(api, published.events, api.events.datanets.VersionPublished).data;
+  const root = version.root.toHex();
+  assert.deepEqual([version.fileCount.toNumber(), version.itemCount.toNumber()], [3, 6]);
+  assert.equal(versionOf(accepted).root, root);
 
   // The query, in the store too.
   const query = Int8Array.from([5, -3, 12, 7, -20, 4, 9, -1]);
@@ -170,8 +181,7 @@ test('paid inference: three worker daemons, one lying; the honest result settles
   await Promise.all([dave, eve, ferdie].map((w) => sendAndWait(api, api.tx.attribution.registerWorker(100n * OPEN), w)));
 
   // What an honest worker computes, from the worker binary's CLI on an export of the version.
-  const leaves = [...items].sort((a, b) => a.id - b.id).map((l) => ({ ...l, contributor: u8aToHex(l.who.publicKey) }));
-  writeExport(dir, { datanet, root, dimension: 8, leaves, query, queryLabel: 1 });
+  writeExport(dir, { datanet, version: 1, root, dimension: 8, numLabels: 2, files: accepted, query, queryLabel: 1 });
   const reference = attributeExport(dir, { k: 3, top: 3, name: 'v' }).queries[0];
 
   await t.test('three daemons start: Dave from the store directory, Eve over HTTP on the GPU adapter, Ferdie lying', async () => {
@@ -221,7 +231,8 @@ test('paid inference: three worker daemons, one lying; the honest result settles
 
     // The contributors' part, split as the spec predicts from the off-chain values.
     const tokenFee = (1500n * rates.inputPer1k + 200n * rates.outputPer1k) / 1000n;
-    const expected = await predictContributors(api, (tokenFee * 400_000_000n) / 1_000_000_000n, reference.top, leaves.map((l) => l.who.address));
+    // Each paid version index pays the contributor of the file holding it.
+    const expected = await predictContributors(api, (tokenFee * 400_000_000n) / 1_000_000_000n, reference.top, contributorsByIndex(accepted));
     assert.ok(expected.size > 0, 'someone is paid');
     assert.deepEqual(new Map(payout.contributors.map(([who, a]) => [who.toString(), a.toBigInt()])), expected);
     for (const [who, amount] of expected) {

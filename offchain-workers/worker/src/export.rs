@@ -1,21 +1,26 @@
-//! The Datanet export format: a published version's off-chain files, checked against the root
-//! recorded on chain before anything is attributed.
+//! The Datanet export format: a published version's files, checked against what the chain
+//! recorded before anything is attributed.
 //!
-//! A directory with two files (docs/attribution.md, "Datanet export"):
+//! A directory (docs/attribution.md, "Datanet export") holding
 //!
 //! - `version.json`: `datanet`, `version`, `root` (0x-hex, the version root on chain),
-//!   `dimension`, and `items`, one object per item in version order (ascending contribution
-//!   id) with `id`, `contributor`, `content_hash`, `embedding_hash` (0x-hex, 32 bytes each)
-//!   and `label`;
-//! - `embeddings.npy`: `int8 [N, d]`, row `i` the embedding of `items[i]`.
+//!   `file_count`, `item_count`, `dimension`, `num_labels`, and `files`, one object per file in
+//!   file-tree order with `file`, `contributor`, `content_hash`, `item_root` (0x-hex, 32 bytes
+//!   each), `first` and `item_count`;
+//! - every file, named by its content hash in hex without `0x`: the layout of a directory
+//!   content store, so an export directory is also a store the worker daemon can read.
 //!
-//! Loading recomputes every embedding's hash and the version root from the leaves, so an item
-//! index in a result is the item's leaf index in the version the chain recorded.
+//! Loading reads the files one by one, checks each against its content hash and its file leaf
+//! ([`crate::files::check_file`]: dimension, count, labels, item root), then the root over the
+//! file leaves, so an item index in a result is the item's index in the version the chain
+//! recorded.
 
-use crate::{npy, Embeddings, Error, Result};
+use crate::{
+	files::{content_hash, LoadedVersion, VersionBuilder},
+	Embeddings, Error, Result,
+};
 use openledger_primitives::{
-	attribution::embedding_hash,
-	datanet::{version_root, ContributionLeaf},
+	datanet::file::{lay_out, StoredFile, VersionCommitment, VersionFiles},
 	hex::{parse_hash, to_hex},
 	merkle::Hash,
 };
@@ -31,25 +36,33 @@ pub struct Manifest {
 	pub version: u32,
 	/// The version root recorded on chain, 0x-hex.
 	pub root: String,
+	/// Files in the version.
+	pub file_count: u32,
+	/// Items in the version.
+	pub item_count: u32,
 	/// Embedding dimension.
 	pub dimension: u32,
-	/// The version's items in leaf order.
-	pub items: Vec<ManifestItem>,
+	/// The Datanet's label space (0: unlabelled).
+	pub num_labels: u32,
+	/// The version's files in file-tree order.
+	pub files: Vec<ManifestFile>,
 }
 
-/// One item of `version.json`.
+/// One file of `version.json`: its file leaf.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ManifestItem {
-	/// Contribution id.
-	pub id: u64,
+pub struct ManifestFile {
+	/// The file's id (its contribution id).
+	pub file: u64,
 	/// Contributor account (32 bytes), 0x-hex.
 	pub contributor: String,
-	/// Content hash, 0x-hex.
+	/// Content hash, 0x-hex: the stored file's name.
 	pub content_hash: String,
-	/// Embedding hash, 0x-hex.
-	pub embedding_hash: String,
-	/// Label.
-	pub label: u32,
+	/// Item root, 0x-hex.
+	pub item_root: String,
+	/// Version index of its first item.
+	pub first: u32,
+	/// Items in it.
+	pub item_count: u32,
 }
 
 /// A loaded and checked export.
@@ -57,14 +70,16 @@ pub struct ManifestItem {
 pub struct DatanetExport {
 	/// The manifest as read.
 	pub manifest: Manifest,
-	/// The items' embeddings in leaf order.
+	/// The items' embeddings in version order.
 	pub items: Embeddings,
-	/// The items' labels in leaf order.
+	/// The items' labels in version order.
 	pub labels: Vec<u32>,
+	/// Files, item leaves and trees, for item proofs.
+	pub version: LoadedVersion<Hash>,
 }
 
 impl DatanetExport {
-	/// Loads `dir` and checks every embedding and the root.
+	/// Loads `dir`, checking every file and the root.
 	pub fn load(dir: &Path) -> Result<Self> {
 		let fail = |reason: String| Error::Export { path: dir.to_path_buf(), reason };
 		let manifest_path = dir.join("version.json");
@@ -72,99 +87,92 @@ impl DatanetExport {
 			.map_err(|source| Error::Io { path: manifest_path.clone(), source })?;
 		let manifest: Manifest =
 			serde_json::from_str(&text).map_err(|e| fail(format!("version.json: {e}")))?;
-		let (d, values) = npy::read_i8_matrix(&dir.join("embeddings.npy"))?;
-		if d != manifest.dimension {
-			return Err(fail(format!(
-				"embeddings.npy has dimension {d}, version.json says {}",
-				manifest.dimension
-			)));
-		}
-		let rows = values.len() / d.max(1) as usize;
-		if rows != manifest.items.len() {
-			return Err(fail(format!(
-				"embeddings.npy has {rows} rows for {} items",
-				manifest.items.len()
-			)));
-		}
 		let hash = |field: &str, text: &str, i: usize| {
 			parse_hash(text).map_err(|e| {
-				fail(format!("item {i}: {field} {text:?} is not 32 bytes of hex ({e:?})"))
+				fail(format!("file {i}: {field} {text:?} is not 32 bytes of hex ({e:?})"))
 			})
 		};
-		let mut leaves = Vec::with_capacity(rows);
-		for (i, (item, embedding)) in
-			manifest.items.iter().zip(values.chunks_exact(d as usize)).enumerate()
-		{
-			let leaf = ContributionLeaf {
-				id: item.id,
-				contributor: hash("contributor", &item.contributor, i)?,
-				content_hash: hash("content_hash", &item.content_hash, i)?,
-				embedding_hash: hash("embedding_hash", &item.embedding_hash, i)?,
-				label: item.label,
+		let mut builder =
+			VersionBuilder::<Hash>::new(manifest.dimension, manifest.num_labels).map_err(&fail)?;
+		for (i, f) in manifest.files.iter().enumerate() {
+			let leaf = openledger_primitives::datanet::file::FileLeaf {
+				file: f.file,
+				contributor: hash("contributor", &f.contributor, i)?,
+				content_hash: hash("content_hash", &f.content_hash, i)?,
+				item_root: hash("item_root", &f.item_root, i)?,
+				first: f.first,
+				item_count: f.item_count,
 			};
-			if embedding_hash(embedding) != leaf.embedding_hash {
+			let path = dir.join(f.content_hash.trim_start_matches("0x"));
+			let bytes =
+				std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+			if content_hash(&bytes) != leaf.content_hash {
 				return Err(fail(format!(
-					"row {i} of embeddings.npy does not hash to item {}'s embedding_hash",
-					item.id
+					"file {} ({}) does not hash to its content hash",
+					f.file, f.content_hash
 				)));
 			}
-			if i > 0 && manifest.items[i - 1].id >= item.id {
-				return Err(fail(format!(
-					"items are not in ascending id order at position {i} (id {})",
-					item.id
-				)));
-			}
-			leaves.push(leaf);
+			builder.push(leaf, &bytes).map_err(|e| fail(e.to_string()))?;
 		}
-		let root = hash("root", &manifest.root, 0)?;
-		let computed = version_root(&mut leaves);
-		if computed != root {
-			return Err(fail(format!(
-				"the items' root is {}, version.json says {}",
-				to_hex(&computed),
-				manifest.root
-			)));
-		}
-		let items = Embeddings::from_i8(d, &values)?;
-		let labels = manifest.items.iter().map(|item| item.label).collect();
-		Ok(DatanetExport { manifest, items, labels })
+		let expected = VersionCommitment {
+			root: hash("root", &manifest.root, 0)?,
+			file_count: manifest.file_count,
+			item_count: manifest.item_count,
+		};
+		let version = builder.finish(&expected).map_err(fail)?;
+		let items = Embeddings::from_i8(manifest.dimension, &version.embeddings)?;
+		let labels = version.labels.clone();
+		Ok(DatanetExport { manifest, items, labels, version })
 	}
 
-	/// Writes an export of `leaves` (in any order) with their `embeddings` (same order).
+	/// Writes an export of `files` (`(file id, contributor, file)`, in file-tree order).
 	pub fn write(
 		dir: &Path,
 		datanet: u64,
 		version: u32,
-		dimension: u32,
-		mut rows: Vec<(ContributionLeaf<Hash>, Vec<i8>)>,
+		num_labels: u32,
+		files: &[(u64, Hash, StoredFile)],
 	) -> Result<PathBuf> {
-		rows.sort_by_key(|(leaf, _)| leaf.id);
-		let mut leaves: Vec<ContributionLeaf<Hash>> =
-			rows.iter().map(|(leaf, _)| leaf.clone()).collect();
+		let dimension = files.first().map_or(0, |(_, _, f)| f.dimension);
+		let bytes: Vec<Vec<u8>> = files.iter().map(|(_, _, f)| f.encode()).collect();
+		let leaves = lay_out(files.iter().zip(&bytes).map(|((id, who, f), b)| {
+			let root = openledger_primitives::datanet::file::item_root(&f.items());
+			(*id, *who, content_hash(b), root, f.labels.len() as u32)
+		}))
+		.ok_or_else(|| Error::Shape("the items overflow u32".into()))?;
+		let tree = VersionFiles::new(leaves.clone())
+			.map_err(|e| Error::Shape(format!("not a version: {e:?}")))?;
+		let c = tree.commitment();
 		let manifest = Manifest {
 			datanet,
 			version,
-			root: to_hex(&version_root(&mut leaves)),
+			root: to_hex(&c.root),
+			file_count: c.file_count,
+			item_count: c.item_count,
 			dimension,
-			items: leaves
+			num_labels,
+			files: leaves
 				.iter()
-				.map(|l| ManifestItem {
-					id: l.id,
+				.map(|l| ManifestFile {
+					file: l.file,
 					contributor: to_hex(&l.contributor),
 					content_hash: to_hex(&l.content_hash),
-					embedding_hash: to_hex(&l.embedding_hash),
-					label: l.label,
+					item_root: to_hex(&l.item_root),
+					first: l.first,
+					item_count: l.item_count,
 				})
 				.collect(),
 		};
 		std::fs::create_dir_all(dir)
 			.map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+		for (leaf, b) in leaves.iter().zip(&bytes) {
+			let path = dir.join(to_hex(&leaf.content_hash).trim_start_matches("0x"));
+			std::fs::write(&path, b).map_err(|source| Error::Io { path: path.clone(), source })?;
+		}
 		let path = dir.join("version.json");
 		let json =
 			serde_json::to_string_pretty(&manifest).map_err(|e| Error::Shape(e.to_string()))?;
 		std::fs::write(&path, json).map_err(|source| Error::Io { path: path.clone(), source })?;
-		let flat: Vec<i8> = rows.into_iter().flat_map(|(_, e)| e).collect();
-		npy::write_i8_matrix(&dir.join("embeddings.npy"), dimension as usize, &flat)?;
 		Ok(dir.to_path_buf())
 	}
 }
@@ -173,19 +181,14 @@ impl DatanetExport {
 mod tests {
 	use super::*;
 
-	fn rows() -> Vec<(ContributionLeaf<Hash>, Vec<i8>)> {
-		(0..5u8)
-			.rev()
+	fn files() -> Vec<(u64, Hash, StoredFile)> {
+		(0..3u8)
 			.map(|i| {
-				let embedding: Vec<i8> = (0..8).map(|j| (i * 8 + j) as i8 - 20).collect();
-				let leaf = ContributionLeaf {
-					id: 10 + i as u64,
-					contributor: [i; 32],
-					content_hash: [100 + i; 32],
-					embedding_hash: embedding_hash(&embedding),
-					label: i as u32 % 2,
-				};
-				(leaf, embedding)
+				let n = i as usize + 1;
+				let embeddings: Vec<i8> =
+					(0..8 * n).map(|j| (i as usize * 8 + j) as i8 - 20).collect();
+				let labels = (0..n as u32).map(|j| (j + i as u32) % 2).collect();
+				(10 + i as u64, [i; 32], StoredFile { dimension: 8, labels, embeddings })
 			})
 			.collect()
 	}
@@ -195,36 +198,36 @@ mod tests {
 	}
 
 	#[test]
-	fn round_trip_in_version_order() {
-		let path = DatanetExport::write(&dir("ok"), 1, 2, 8, rows()).unwrap();
+	fn round_trip_in_file_order() {
+		let path = DatanetExport::write(&dir("ok"), 1, 2, 2, &files()).unwrap();
 		let export = DatanetExport::load(&path).unwrap();
-		assert_eq!(export.labels, vec![0, 1, 0, 1, 0]);
-		assert_eq!(export.items.len(), 5);
-		assert_eq!(export.manifest.items[0].id, 10);
+		assert_eq!(export.labels, vec![0, 1, 0, 0, 1, 0]);
+		assert_eq!(export.items.len(), 6);
+		assert_eq!(export.manifest.files[2].first, 3);
 	}
 
 	#[test]
 	fn tampering_is_refused_with_the_reason() {
-		let path = DatanetExport::write(&dir("bad"), 1, 2, 8, rows()).unwrap();
+		let path = DatanetExport::write(&dir("bad"), 1, 2, 2, &files()).unwrap();
 		let manifest = std::fs::read_to_string(path.join("version.json")).unwrap();
 		let tamper = |from: &str, to: &str| {
 			std::fs::write(path.join("version.json"), manifest.replacen(from, to, 1)).unwrap();
 			DatanetExport::load(&path).unwrap_err().to_string()
 		};
-		assert!(tamper("\"label\": 1", "\"label\": 0").contains("the items' root is"));
-		assert!(tamper("\"id\": 11", "\"id\": 9").contains("ascending id order"));
+		assert!(tamper("\"first\": 3", "\"first\": 2").contains("do not make a version"));
+		assert!(tamper("\"file_count\": 3", "\"file_count\": 4").contains("the chain records"));
 		assert!(tamper("\"dimension\": 8", "\"dimension\": 4").contains("dimension 8"));
+		assert!(tamper("\"num_labels\": 2", "\"num_labels\": 1").contains("label 1"));
 		std::fs::write(path.join("version.json"), &manifest).unwrap();
-		let mut flat: Vec<i8> = {
-			let mut r = rows();
-			r.sort_by_key(|(l, _)| l.id);
-			r.into_iter().flat_map(|(_, e)| e).collect()
-		};
-		flat[3] += 1;
-		npy::write_i8_matrix(&path.join("embeddings.npy"), 8, &flat).unwrap();
+		// A stored file changed: it no longer hashes to its name.
+		let m: Manifest = serde_json::from_str(&manifest).unwrap();
+		let name = path.join(m.files[1].content_hash.trim_start_matches("0x"));
+		let mut bytes = std::fs::read(&name).unwrap();
+		bytes[20] ^= 1;
+		std::fs::write(&name, bytes).unwrap();
 		assert!(DatanetExport::load(&path)
 			.unwrap_err()
 			.to_string()
-			.contains("row 0 of embeddings.npy does not hash"));
+			.contains("does not hash to its content hash"));
 	}
 }

@@ -12,12 +12,14 @@
 //! roots and per-item values summed over the queries, the same way for both.
 
 pub mod attribute;
+pub mod audit;
 pub mod commit;
 pub mod cpu;
 pub mod daemon;
 pub mod data;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod gpu;
 pub mod npy;
 pub mod ranking;

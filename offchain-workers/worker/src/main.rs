@@ -36,6 +36,39 @@ enum Command {
 	/// Runs the worker daemon: follows the node, computes the jobs assigned to its key, commits
 	/// and reveals them, answers openings and challenges wrong results.
 	Run(RunArgs),
+	/// Scores pending files before a curator decides: each file's mean KNN-Shapley value
+	/// against the published version (or a validation set), its likely mislabelled items, and
+	/// exact duplicates of published or pending items. Writes a JSON report and prints one line
+	/// per file.
+	Audit(AuditArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct AuditArgs {
+	/// The Datanet's published version, as an export directory (checked against its root).
+	#[arg(long)]
+	datanet: PathBuf,
+	/// The pending files, each a stored Datanet file.
+	#[arg(long, num_args = 1.., required = true)]
+	pending: Vec<PathBuf>,
+	/// A validation set the owner names instead of the published version: int8 `.npy` [M, d].
+	#[arg(long, requires = "validation_labels")]
+	validation: Option<PathBuf>,
+	/// Its labels: integer `.npy` [M].
+	#[arg(long, requires = "validation")]
+	validation_labels: Option<PathBuf>,
+	/// K of the KNN classifier.
+	#[arg(long, default_value_t = 5)]
+	k: u32,
+	/// Where to compute.
+	#[arg(long, value_enum, default_value = "cpu")]
+	device: DeviceArg,
+	/// Output: the JSON report.
+	#[arg(long)]
+	out: PathBuf,
+	/// No progress bar.
+	#[arg(long)]
+	quiet: bool,
 }
 
 /// The daemon's options. Each can also be set in the `--config` TOML file, under the same name
@@ -89,7 +122,8 @@ struct AttributeArgs {
 	/// Item labels: integer `.npy`, shape [N] (KNN-Shapley only).
 	#[arg(long, conflicts_with = "datanet")]
 	labels: Option<PathBuf>,
-	/// A Datanet export directory (version.json + embeddings.npy) instead of --items/--labels.
+	/// A Datanet export directory (version.json and the version's stored files, docs/attribution.md)
+	/// instead of --items/--labels.
 	#[arg(long)]
 	datanet: Option<PathBuf>,
 	/// Query embeddings: int8 `.npy`, shape [M, d].
@@ -170,6 +204,7 @@ fn main() -> anyhow::Result<()> {
 	match Cli::parse().command {
 		Command::Attribute(args) => run_attribute(args),
 		Command::Run(args) => run_daemon(args),
+		Command::Audit(args) => run_audit(args),
 	}
 }
 
@@ -226,6 +261,74 @@ fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
 	runtime.block_on(openledger_worker::daemon::run(opts))
 }
 
+fn run_audit(args: AuditArgs) -> anyhow::Result<()> {
+	use openledger_worker::audit::{audit, hashes, Pending, Validation};
+	let export = DatanetExport::load(&args.datanet)?;
+	let m = &export.manifest;
+	tracing::info!(
+		datanet = m.datanet,
+		version = m.version,
+		items = m.item_count,
+		"published version checked against its root"
+	);
+	let (validation, labels) = match (&args.validation, &args.validation_labels) {
+		(Some(q), Some(l)) => {
+			let (d, values) = npy::read_i8_matrix(q)?;
+			if d != m.dimension {
+				bail!("{}: dimension {d}, the Datanet's is {}", q.display(), m.dimension);
+			}
+			(Embeddings::from_i8(d, &values)?, npy::read_labels(l)?)
+		},
+		_ => (export.items.clone(), export.labels.clone()),
+	};
+	if labels.len() != validation.len() {
+		bail!("{} validation embeddings but {} labels", validation.len(), labels.len());
+	}
+	let mut pending = Vec::with_capacity(args.pending.len());
+	for path in &args.pending {
+		let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+		pending.push(Pending { name: path.display().to_string(), bytes });
+	}
+	let engine = match args.device {
+		DeviceArg::Cpu => Engine::Cpu(Cpu::default()),
+		DeviceArg::Gpu => Engine::gpu(Gpu::new()?, None),
+	};
+	let bar =
+		if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(validation.len() as u64) };
+	bar.set_style(
+		ProgressStyle::with_template(
+			"{elapsed_precise} [{bar:40}] {pos}/{len} validation queries, eta {eta}",
+		)
+		.expect("a valid template")
+		.progress_chars("=> "),
+	);
+	let reports = audit(
+		&engine,
+		args.k,
+		m.dimension,
+		m.num_labels,
+		&hashes(&export.version.embeddings, m.dimension),
+		Validation { embeddings: &validation, labels: &labels },
+		&pending,
+		&|done| bar.set_position(done as u64),
+	)?;
+	bar.finish_and_clear();
+	for r in &reports {
+		println!("{}", r.line());
+	}
+	let json = json!({
+		"datanet": m.datanet,
+		"version": m.version,
+		"k": args.k,
+		"validation": if args.validation.is_some() { "owner's set" } else { "published version" },
+		"validation_size": validation.len(),
+		"files": reports,
+	});
+	std::fs::write(&args.out, serde_json::to_string_pretty(&json)?)
+		.with_context(|| format!("writing {}", args.out.display()))?;
+	Ok(())
+}
+
 fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 	let started = Instant::now();
 	let method = match args.method {
@@ -235,7 +338,7 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 	let (items, labels, datanet) = if let Some(dir) = &args.datanet {
 		let export = DatanetExport::load(dir)?;
 		let m = &export.manifest;
-		tracing::info!(datanet = m.datanet, version = m.version, root = %m.root, items = m.items.len(), "Datanet export checked against its root");
+		tracing::info!(datanet = m.datanet, version = m.version, root = %m.root, files = m.file_count, items = m.item_count, "Datanet export checked against its root");
 		let info = json!({ "datanet": m.datanet, "version": m.version, "root": m.root });
 		(export.items, Some(export.labels), Some(info))
 	} else {

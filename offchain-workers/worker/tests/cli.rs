@@ -3,8 +3,8 @@
 //! Needs a wgpu adapter for the GPU runs (lavapipe where there is no GPU); no adapter features.
 
 use openledger_primitives::{
-	attribution::{commitment, embedding_hash, reference_entries, Entry, Method},
-	datanet::ContributionLeaf,
+	attribution::{commitment, reference_entries, Entry, Method},
+	datanet::file::StoredFile,
 };
 use openledger_worker::{export::DatanetExport, npy, Embeddings};
 use std::{
@@ -153,22 +153,20 @@ fn a_datanet_export_is_checked_then_attributed() {
 	let dir = dir("export");
 	let (n, m, d) = (40, 3, 8);
 	let (items, labels, _, _) = inputs(&dir, n, m, d);
-	let rows: Vec<(ContributionLeaf<[u8; 32]>, Vec<i8>)> = items
-		.chunks_exact(d)
-		.zip(&labels)
-		.enumerate()
-		.map(|(i, (e, &label))| {
-			let leaf = ContributionLeaf {
-				id: 1000 - i as u64 * 3,
-				contributor: [i as u8; 32],
-				content_hash: [1; 32],
-				embedding_hash: embedding_hash(e),
-				label,
-			};
-			(leaf, e.to_vec())
-		})
-		.collect();
-	let export = DatanetExport::write(&dir.join("dn"), 7, 2, d as u32, rows).unwrap();
+	// Files of 1 to 7 items, contributor = the file's position.
+	let mut files = Vec::new();
+	let mut start = 0;
+	while start < n {
+		let take = (1 + files.len() % 7).min(n - start);
+		let file = StoredFile {
+			dimension: d as u32,
+			labels: labels[start..start + take].to_vec(),
+			embeddings: items[start * d..(start + take) * d].to_vec(),
+		};
+		files.push((1000 - files.len() as u64 * 3, [files.len() as u8; 32], file));
+		start += take;
+	}
+	let export = DatanetExport::write(&dir.join("dn"), 7, 2, 3, &files).unwrap();
 	let base = [
 		"--queries",
 		"queries.npy",
@@ -191,10 +189,24 @@ fn a_datanet_export_is_checked_then_attributed() {
 	assert_eq!(read_values(&dir.join("v.npy")).len(), n);
 	assert!(String::from_utf8_lossy(&out.stderr).contains("checked against its root"));
 
-	// A tampered embedding file is refused, with the reason, and nothing is written.
-	let mut tampered = npy::read_i8_matrix(&export.join("embeddings.npy")).unwrap().1;
-	tampered[0] = tampered[0].wrapping_add(1);
-	npy::write_i8_matrix(&export.join("embeddings.npy"), d, &tampered).unwrap();
+	// A stored file with one embedding value changed (and renamed to its new hash, so the store
+	// check passes) is refused, with the file and the reason, and nothing is written.
+	let manifest: serde_json::Value =
+		serde_json::from_slice(&std::fs::read(export.join("version.json")).unwrap()).unwrap();
+	let entry = &manifest["files"][2];
+	let name = entry["content_hash"].as_str().unwrap().trim_start_matches("0x").to_string();
+	let mut bytes = std::fs::read(export.join(&name)).unwrap();
+	bytes[15] ^= 1;
+	let renamed = openledger_worker::files::content_hash(&bytes);
+	std::fs::write(
+		export.join(openledger_primitives::hex::to_hex(&renamed).trim_start_matches("0x")),
+		&bytes,
+	)
+	.unwrap();
+	let text = std::fs::read_to_string(export.join("version.json"))
+		.unwrap()
+		.replace(&name, openledger_primitives::hex::to_hex(&renamed).trim_start_matches("0x"));
+	std::fs::write(export.join("version.json"), text).unwrap();
 	let out = worker()
 		.arg("--datanet")
 		.arg(&export)
@@ -204,7 +216,11 @@ fn a_datanet_export_is_checked_then_attributed() {
 		.output()
 		.unwrap();
 	assert!(!out.status.success());
-	assert!(String::from_utf8_lossy(&out.stderr).contains("does not hash to item"));
+	assert!(
+		String::from_utf8_lossy(&out.stderr).contains("its items hash to"),
+		"{}",
+		String::from_utf8_lossy(&out.stderr)
+	);
 	assert!(!dir.join("v2.npy").exists());
 }
 
@@ -255,4 +271,57 @@ fn knn_shapley_without_labels_is_refused() {
 		.unwrap();
 	assert!(!out.status.success());
 	assert!(String::from_utf8_lossy(&out.stderr).contains("needs item labels"));
+}
+
+#[test]
+fn audit_scores_pending_files_and_reports_each_on_one_line() {
+	let dir = dir("audit");
+	// The published version: two clusters, label 0 around -20 and label 1 around +20.
+	let row = |c: i8, j: usize| -> Vec<i8> {
+		let j = j as i8;
+		vec![c + j, c - j, c, c + j % 2]
+	};
+	let cluster = |label: u32, c: i8, n: usize| StoredFile {
+		dimension: 4,
+		labels: vec![label; n],
+		embeddings: (0..n).flat_map(|j| row(c, j)).collect(),
+	};
+	let published = vec![(1, [1; 32], cluster(0, -20, 6)), (2, [2; 32], cluster(1, 20, 6))];
+	let export = DatanetExport::write(&dir.join("dn"), 3, 1, 2, &published).unwrap();
+	// Pending: a clean file, and one with an item labelled 1 in the 0 cluster plus a copy of a
+	// published item.
+	let clean = cluster(0, -21, 3);
+	let mut noisy = cluster(1, 21, 3);
+	noisy.labels.push(1);
+	let mut near = row(-20, 0);
+	near[3] += 1;
+	noisy.embeddings.extend(near);
+	noisy.labels.push(0);
+	noisy.embeddings.extend(row(-20, 1));
+	std::fs::write(dir.join("clean.oldf"), clean.encode()).unwrap();
+	std::fs::write(dir.join("noisy.oldf"), noisy.encode()).unwrap();
+	std::fs::write(dir.join("broken.oldf"), b"not a file").unwrap();
+	let out = run(Command::new(env!("CARGO_BIN_EXE_openledger-worker"))
+		.args(["audit", "--quiet", "--k", "1", "--device", "cpu", "--datanet"])
+		.arg(&export)
+		.args(["--pending", "clean.oldf", "noisy.oldf", "broken.oldf", "--out", "audit.json"])
+		.current_dir(&dir));
+	let lines = String::from_utf8_lossy(&out.stdout).to_string();
+	assert_eq!(lines.lines().count(), 3, "{lines}");
+	assert!(lines.contains("clean.oldf: 3 items"), "{lines}");
+	assert!(lines.contains("broken.oldf: refused: not a Datanet file"), "{lines}");
+	let report: serde_json::Value =
+		serde_json::from_slice(&std::fs::read(dir.join("audit.json")).unwrap()).unwrap();
+	let files = report["files"].as_array().unwrap();
+	assert_eq!(report["validation"], "published version");
+	assert_eq!(files[1]["duplicates"][0]["item"], 4);
+	assert_eq!(files[1]["duplicates"][0]["of"]["published"]["index"], 1);
+	let suspects: Vec<u64> = files[1]["likely_mislabelled"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|s| s["item"].as_u64().unwrap())
+		.collect();
+	assert!(suspects.contains(&3), "{suspects:?}");
+	assert!(files[1]["mean_value"].as_f64().unwrap() < files[0]["mean_value"].as_f64().unwrap());
 }

@@ -23,7 +23,10 @@ use openledger_primitives::{
 		witness::Witness,
 		Entry, Method,
 	},
-	datanet::{ContributionLeaf, VersionPublisher},
+	datanet::{
+		file::{FileLeaf, ItemLeaf, ItemProof, VersionCommitment},
+		VersionPublisher,
+	},
 	merkle::{self, MerkleProof},
 };
 use sp_runtime::traits::{One, Saturating};
@@ -84,14 +87,59 @@ fn entry_at(position: u32, count: u32, e: Entry) -> (ProvenEntry, Hash) {
 	(ProvenEntry { entry: e, proof: p }, commitment)
 }
 
-fn leaf<T: Config>(index: u32, embedding: &[i8], label: u32) -> ContributionLeaf<T::AccountId> {
-	ContributionLeaf {
-		id: index as u64,
-		contributor: account("contributor", index, 0),
+fn leaf(embedding: &[i8], label: u32) -> ItemLeaf {
+	ItemLeaf { embedding_hash: embedding_hash(embedding), label }
+}
+
+/// Items per file in the benchmarks' versions: the runtime's `MaxFileItems`.
+const FILE_ITEMS: u32 = 1 << 20;
+
+/// Files in the benchmarks' versions: as many as a job may rank items, so an item proof has
+/// the most levels any job's version can give it (those of the file tree and of the item tree).
+fn files<T: Config>() -> u32 {
+	T::MaxJobItems::get()
+}
+
+/// What the benchmarks' versions of `n` items commit to, with `root`.
+fn commitment(root: Hash, n: u32, files: u32) -> VersionCommitment {
+	VersionCommitment { root, file_count: files, item_count: n }
+}
+
+/// Items at version indices `index..index + items.len()` (one, or two in one file with `index`
+/// even) with their two-level proofs, and the version root they prove against.
+fn proven_items<T: Config>(
+	index: u32,
+	items: &[ItemLeaf],
+) -> (Vec<ProvenItem<T::AccountId>>, Hash) {
+	let offset = index % FILE_ITEMS;
+	let proofs: Vec<MerkleProof> = (0..items.len())
+		.map(|k| {
+			let other = items.get(1 - k).map_or([0xaa; 32], |o| o.hash());
+			proof(offset + k as u32, FILE_ITEMS, other)
+		})
+		.collect();
+	let item_root = root(&items[0].hash(), &proofs[0]);
+	let file = FileLeaf {
+		file: 0,
+		contributor: account("contributor", 0, 0),
 		content_hash: [7; 32],
-		embedding_hash: embedding_hash(embedding),
-		label,
-	}
+		item_root,
+		first: index - offset,
+		item_count: FILE_ITEMS,
+	};
+	let file_proof = proof(files::<T>() - 1, files::<T>(), [0xbb; 32]);
+	let version_root = root(&file.hash(), &file_proof);
+	let proven = items
+		.iter()
+		.zip(proofs)
+		.enumerate()
+		.map(|(k, (item, item_proof))| ProvenItem {
+			index: index + k as u32,
+			item: *item,
+			proof: ItemProof { file: file.clone(), file_proof: file_proof.clone(), item_proof },
+		})
+		.collect();
+	(proven, version_root)
 }
 
 fn embedding(d: u32, seed: i8) -> Vec<i8> {
@@ -127,8 +175,11 @@ fn challenged_job<T: Config>(case: &Case<T>) -> (JobId, Hash, T::AccountId) {
 	let supporters: Vec<T::AccountId> =
 		all.iter().take(T::MaxAssigned::get() as usize).cloned().collect();
 	assert!(!supporters.contains(&challenger), "MaxWorkers must exceed MaxAssigned");
-	let (datanet, version) =
-		T::BenchmarkHelper::publish(case.version_root, case.item_count, case.dimension, 3);
+	let (datanet, version) = T::BenchmarkHelper::publish(
+		commitment(case.version_root, case.item_count, files::<T>()),
+		case.dimension,
+		3,
+	);
 	let now = frame_system::Pallet::<T>::block_number();
 	let spec = JobSpec {
 		datanet,
@@ -210,7 +261,7 @@ fn assert_upheld<T: Config>(id: JobId, result: Hash) {
 fn reveal_setup<T: Config>(p: u32) -> (JobId, T::AccountId, Hash, Vec<Entry>, [u8; 32]) {
 	let all = workers::<T>(T::MaxAssigned::get());
 	let n = T::MaxJobItems::get().max(p);
-	let (datanet, version) = T::BenchmarkHelper::publish([1; 32], n, 4, 3);
+	let (datanet, version) = T::BenchmarkHelper::publish(commitment([1; 32], n, n), 4, 3);
 	let now = frame_system::Pallet::<T>::block_number();
 	let spec = JobSpec {
 		datanet,
@@ -272,7 +323,7 @@ fn reveal_setup<T: Config>(p: u32) -> (JobId, T::AccountId, Hash, Vec<Entry>, [u
 /// so the tally reopens the job. Returns the block at which it is due.
 fn due_for_tally<T: Config>(r: u32, active: u32, reveal: bool) -> BlockNumberFor<T> {
 	let all = workers::<T>(active.max(r));
-	let (datanet, version) = T::BenchmarkHelper::publish([1; 32], 16, 4, 3);
+	let (datanet, version) = T::BenchmarkHelper::publish(commitment([1; 32], 16, 16), 4, 3);
 	let now = frame_system::Pallet::<T>::block_number();
 	let spec = JobSpec {
 		datanet,
@@ -357,7 +408,8 @@ mod benchmarks {
 	#[benchmark]
 	fn open_job(w: Linear<1, { T::MaxWorkers::get() }>) {
 		workers::<T>(w);
-		let (datanet, version) = T::BenchmarkHelper::publish([1; 32], 1_000, 256, 3);
+		let (datanet, version) =
+			T::BenchmarkHelper::publish(commitment([1; 32], 1_000, 1_000), 256, 3);
 		let now = frame_system::Pallet::<T>::block_number();
 		let spec = JobSpec {
 			datanet,
@@ -431,10 +483,8 @@ mod benchmarks {
 			let true_distance = distance(&pack(query), &pack(&emb));
 			let e = Entry { rank: n - 1, index: n - 1, distance: true_distance + 1, value: 0 };
 			let (entry, commitment) = entry_at(n - 1, n, e);
-			let l = leaf::<T>(n - 1, &emb, 0);
-			let p = proof(n - 1, n, [0xaa; 32]);
-			let version_root = root(&l.hash(), &p);
-			let item = ProvenItem { leaf: l, proof: p };
+			let (mut items, version_root) = proven_items::<T>(n - 1, &[leaf(&emb, 0)]);
+			let item = items.remove(0);
 			(Witness::WrongDistance { entry, item, embedding: emb }, commitment, version_root)
 		});
 		let (id, result, challenger, witness, query) = prepared::<T>(case);
@@ -467,13 +517,10 @@ mod benchmarks {
 			let a = Entry { rank: n - 2, index: n - 2, distance: 3, value: 12_345 };
 			let b = Entry { rank: n - 1, index: n - 1, distance: 9, value: 0 };
 			let (entry, next, commitment) = entry_pair(n - 2, n, a, b);
-			let la = leaf::<T>(n - 2, &[0; 4], 1);
-			let lb = leaf::<T>(n - 1, &[1; 4], 0);
-			let pa = proof(n - 2, n, lb.hash());
-			let pb = proof(n - 1, n, la.hash());
-			let version_root = root(&la.hash(), &pa);
-			let item = ProvenItem { leaf: la, proof: pa };
-			let next_item = ProvenItem { leaf: lb, proof: pb };
+			let (mut items, version_root) =
+				proven_items::<T>(n - 2, &[leaf(&[0; 4], 1), leaf(&[1; 4], 0)]);
+			let next_item = items.remove(1);
+			let item = items.remove(0);
 			(Witness::WrongKnnStep { entry, next, item, next_item }, commitment, version_root)
 		});
 		let (id, result, challenger, witness, query) = prepared::<T>(case);
@@ -489,14 +536,8 @@ mod benchmarks {
 		let case = knn_case::<T>(4, |n, _, _| {
 			let e = Entry { rank: n - 1, index: n - 1, distance: 3, value: 12_345 };
 			let (entry, commitment) = entry_at(n - 1, n, e);
-			let l = leaf::<T>(n - 1, &[0; 4], 1);
-			let p = proof(n - 1, n, [0xaa; 32]);
-			let version_root = root(&l.hash(), &p);
-			(
-				Witness::WrongKnnLast { entry, item: ProvenItem { leaf: l, proof: p } },
-				commitment,
-				version_root,
-			)
+			let (mut items, version_root) = proven_items::<T>(n - 1, &[leaf(&[0; 4], 1)]);
+			(Witness::WrongKnnLast { entry, item: items.remove(0) }, commitment, version_root)
 		});
 		let (id, result, challenger, witness, query) = prepared::<T>(case);
 
@@ -581,10 +622,8 @@ mod benchmarks {
 			if let Some(last) = paid.last_mut() {
 				last.distance = u32::MAX / 2;
 			}
-			let l = leaf::<T>(n - 1, query, 0);
-			let p = proof(n - 1, n, [0xaa; 32]);
-			let version_root = root(&l.hash(), &p);
-			let item = ProvenItem { leaf: l, proof: p };
+			let (mut items, version_root) = proven_items::<T>(n - 1, &[leaf(query, 0)]);
+			let item = items.remove(0);
 			(Witness::UnpaidBeatsPaid { item, embedding: query.to_vec() }, [3; 32], version_root)
 		});
 		let (id, result, challenger, witness, query) = prepared::<T>(case);

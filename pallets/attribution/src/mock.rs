@@ -15,7 +15,10 @@ use openledger_primitives::{
 		check::{paid_count, ProvenEntry, ProvenItem},
 		embedding_hash, pack, reference_entries, Entry, Method,
 	},
-	datanet::{ContributionLeaf, VersionInfo, VersionSource},
+	datanet::{
+		file::{ItemLeaf, VersionItems},
+		VersionInfo, VersionSource,
+	},
 	merkle,
 };
 use sp_runtime::{BuildStorage, Perbill};
@@ -111,9 +114,19 @@ impl VersionSource for MockVersions {
 
 #[cfg(feature = "runtime-benchmarks")]
 impl openledger_primitives::datanet::VersionPublisher for MockVersions {
-	fn publish(root: Hash, item_count: u32, dimension: u32, num_labels: u32) -> (u32, u32) {
+	fn publish(
+		version: openledger_primitives::datanet::file::VersionCommitment,
+		dimension: u32,
+		num_labels: u32,
+	) -> (u32, u32) {
 		let datanet = VERSIONS.with(|v| v.borrow().len() as u32 + 1000);
-		let info = VersionInfo { root, item_count, dimension, num_labels };
+		let info = VersionInfo {
+			root: version.root,
+			file_count: version.file_count,
+			item_count: version.item_count,
+			dimension,
+			num_labels,
+		};
 		VERSIONS.with(|v| v.borrow_mut().insert((datanet, 1), info));
 		(datanet, 1)
 	}
@@ -227,7 +240,7 @@ pub fn register(n: u64) {
 /// them: what a worker and a challenger hold off-chain.
 pub struct World {
 	pub embeddings: Vec<Vec<i8>>,
-	pub leaves: Vec<ContributionLeaf<AccountId>>,
+	pub items: VersionItems<AccountId>,
 	pub query: Vec<i8>,
 	pub query_label: u32,
 	pub method: Method,
@@ -246,26 +259,34 @@ impl World {
 		};
 		let embeddings: Vec<Vec<i8>> =
 			(0..n).map(|_| (0..d).map(|_| (next() % 7) as i8 - 3).collect()).collect();
-		let leaves: Vec<ContributionLeaf<AccountId>> = embeddings
+		let leaves: Vec<ItemLeaf> = embeddings
 			.iter()
-			.enumerate()
-			.map(|(i, e)| ContributionLeaf {
-				id: i as u64,
-				contributor: 500 + i as u64,
-				content_hash: [i as u8; 32],
-				embedding_hash: embedding_hash(e),
-				label: next() % 3,
-			})
+			.map(|e| ItemLeaf { embedding_hash: embedding_hash(e), label: next() % 3 })
 			.collect();
 		let query: Vec<i8> = (0..d).map(|_| (next() % 7) as i8 - 3).collect();
 		let query_label = 1;
 		let packed: Vec<u32> = embeddings.iter().flat_map(|e| pack(e)).collect();
 		let labels: Vec<u32> = leaves.iter().map(|l| l.label).collect();
 		let entries = reference_entries(method, &packed, &labels, &pack(&query), query_label);
-		let root = merkle::root(&leaves.iter().map(|l| l.hash()).collect::<Vec<_>>());
-		let info = VersionInfo { root, item_count: n as u32, dimension: d as u32, num_labels: 3 };
+		// Files of one to three items, contributor 500 + the file's position.
+		let mut files = Vec::new();
+		let mut rest = &leaves[..];
+		while !rest.is_empty() {
+			let take = (1 + next() as usize % 3).min(rest.len());
+			files.push((500 + files.len() as u64, rest[..take].to_vec()));
+			rest = &rest[take..];
+		}
+		let items = VersionItems::from_files(files).expect("files of items");
+		let c = items.commitment();
+		let info = VersionInfo {
+			root: c.root,
+			file_count: c.file_count,
+			item_count: c.item_count,
+			dimension: d as u32,
+			num_labels: 3,
+		};
 		VERSIONS.with(|v| v.borrow_mut().insert((datanet, 1), info));
-		World { embeddings, leaves, query, query_label, method, top, entries }
+		World { embeddings, items, query, query_label, method, top, entries }
 	}
 
 	/// The spec of a job over this version with `deadline`.
@@ -282,7 +303,7 @@ impl World {
 	}
 
 	pub fn paid_count(&self) -> usize {
-		paid_count(self.method, self.leaves.len() as u32, self.top) as usize
+		paid_count(self.method, self.items.commitment().item_count, self.top) as usize
 	}
 
 	/// The commitment and paid entries of a result whose committed list is `entries`.
@@ -297,10 +318,10 @@ impl World {
 	}
 
 	pub fn item(&self, index: u32) -> ProvenItem<AccountId> {
-		let hashes: Vec<Hash> = self.leaves.iter().map(|l| l.hash()).collect();
 		ProvenItem {
-			leaf: self.leaves[index as usize].clone(),
-			proof: merkle::proof(&hashes, index as usize).unwrap(),
+			index,
+			item: *self.items.item(index).expect("an item of the version"),
+			proof: self.items.proof(index).expect("an item of the version"),
 		}
 	}
 
@@ -314,7 +335,7 @@ impl World {
 		let check_job = Attribution::check_job(job, commitment, &paid);
 		let flat: Vec<i8> = self.embeddings.concat();
 		let version = openledger_primitives::attribution::witness::VersionData {
-			leaves: &self.leaves,
+			items: &self.items,
 			embeddings: &flat,
 		};
 		openledger_primitives::attribution::witness::find_witness(

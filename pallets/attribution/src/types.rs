@@ -107,8 +107,10 @@ pub struct Job<T: Config> {
 	pub payer: T::AccountId,
 	/// What it computes.
 	pub spec: JobSpec<BlockNumberFor<T>>,
-	/// The version's root, copied when the job opened.
+	/// The version's root (its file tree's), copied when the job opened.
 	pub version_root: Hash,
+	/// The version's file count.
+	pub file_count: u32,
 	/// The version's item count (`N`).
 	pub item_count: u32,
 	/// The Datanet's embedding dimension.

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::pallet::{
-	AllowList, Contributions, Curators, Datanets, NextContributionId, Unpublished, Versions,
+	AllowList, Contributions, Curators, Datanets, FileTrees, NextContributionId, Placed, Versions,
 };
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
@@ -40,9 +40,9 @@ fn max_tags<T: Config>() -> TagsOf<T> {
 
 fn unlimited() -> DailyCaps {
 	DailyCaps {
-		items_per_contributor: u32::MAX,
+		files_per_contributor: u32::MAX,
 		bytes_per_contributor: u64::MAX,
-		items_per_datanet: u32::MAX,
+		files_per_datanet: u32::MAX,
 		bytes_per_datanet: u64::MAX,
 	}
 }
@@ -67,9 +67,26 @@ fn datanet<T: Config>() -> (T::AccountId, DatanetId) {
 	(owner, id)
 }
 
-/// `n` pending contributions to `d`, from one allowed contributor who also contributed before
-/// today's cap checks (so usage is read, not defaulted).
-fn pending<T: Config>(owner: &T::AccountId, d: DatanetId, n: u32) -> Vec<ContributionId> {
+/// A file of `items` items of the largest dimension, its content hash made from `tag`.
+fn file(tag: u64, items: u32) -> NewFile {
+	let mut content = [0u8; 32];
+	content[..8].copy_from_slice(&tag.to_le_bytes());
+	content[8] = 0xc0;
+	NewFile {
+		content_hash: content,
+		item_root: [0xbb; 32],
+		item_count: items,
+		size: openledger_primitives::datanet::file::file_size(items, MAX_EMBEDDING_DIM.into()),
+	}
+}
+
+/// `n` pending files of `items` items each to `d`, from one allowed contributor.
+fn pending<T: Config>(
+	owner: &T::AccountId,
+	d: DatanetId,
+	n: u32,
+	items: u32,
+) -> Vec<ContributionId> {
 	let who = funded::<T>("contributor", 0);
 	if !AllowList::<T>::contains_key(d, &who) {
 		Pallet::<T>::do_allow(owner, d, who.clone()).expect("owner allows");
@@ -77,16 +94,11 @@ fn pending<T: Config>(owner: &T::AccountId, d: DatanetId, n: u32) -> Vec<Contrib
 	(0..n)
 		.map(|i| {
 			let id = NextContributionId::<T>::get();
-			let mut content = [0u8; 32];
-			content[..8].copy_from_slice(&id.to_le_bytes());
-			content[8] = 0xc0;
+			let _ = i;
 			Pallet::<T>::do_contribute(
 				who.clone(),
 				d,
-				content,
-				[i as u8; 32],
-				i % 1000,
-				1_000_000,
+				file(id, items),
 				filled::<T::MaxUriLen>(b'i'),
 			)
 			.expect("an allowed, funded contributor contributes");
@@ -202,18 +214,20 @@ mod benchmarks {
 	#[benchmark]
 	fn contribute() {
 		let (owner, d) = datanet::<T>();
-		// One earlier contribution, so today's usage is read and updated, not created.
-		pending::<T>(&owner, d, 1);
+		// One earlier contribution, so today's usage is read and updated, not created. The
+		// file is as large as files get: the call does not look at its items.
+		pending::<T>(&owner, d, 1, 1);
 		let who = funded::<T>("contributor", 0);
+		let f = file(u64::MAX, T::MaxFileItems::get());
 
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(who),
 			d,
-			[0xaa; 32],
-			[0xbb; 32],
-			999,
-			1_000_000,
+			f.content_hash,
+			f.item_root,
+			f.item_count,
+			f.size,
 			filled::<T::MaxUriLen>(b'i'),
 		);
 
@@ -223,22 +237,33 @@ mod benchmarks {
 	#[benchmark]
 	fn curate_accept(n: Linear<1, { T::MaxCurateBatch::get() }>) {
 		let (owner, d) = datanet::<T>();
-		let ids = pending::<T>(&owner, d, n);
+		let ids = pending::<T>(&owner, d, n, 1);
 		full_history::<T>();
-		// The next version is as full as it can be and still take the batch.
-		let room = T::MaxVersionItems::get().saturating_sub(n);
-		Unpublished::<T>::insert(d, BoundedVec::truncate_from(vec![u64::MAX; room as usize]));
+		// The file tree holds 2^20 - 1 files: the first append merges 20 peaks, the most a
+		// Datanet of a million files ever sees (each further level costs one hash).
+		let files = (1u32 << 20) - 1;
+		let tree = FileTree {
+			frontier: openledger_primitives::merkle::Frontier {
+				leaf_count: files,
+				peaks: vec![[1; 32]; 20],
+			},
+			// The items do not change the cost; room for the batch under any bound.
+			item_count: 0,
+			bytes: 0,
+		};
+		FileTrees::<T>::insert(d, tree);
 
 		#[extrinsic_call]
 		curate(RawOrigin::Signed(owner), d, batch::<T>(&ids), Verdict::Accept);
 
-		assert_eq!(Unpublished::<T>::get(d).len() as u32, room + n);
+		assert_eq!(FileTrees::<T>::get(d).frontier.leaf_count, files + n);
+		assert!(Placed::<T>::contains_key(d, files + n - 1));
 	}
 
 	#[benchmark]
 	fn curate_reject(n: Linear<1, { T::MaxCurateBatch::get() }>) {
 		let (owner, d) = datanet::<T>();
-		let ids = pending::<T>(&owner, d, n);
+		let ids = pending::<T>(&owner, d, n, 1);
 		full_history::<T>();
 		CurrentParams::<T>::put(Params {
 			reject_slash: Perbill::from_percent(50),
@@ -255,24 +280,30 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn publish_version(n: Linear<1, { T::MaxVersionItems::get() }>) {
+	fn publish_version() {
 		let (owner, d) = datanet::<T>();
-		let ids = pending::<T>(&owner, d, n);
-		for chunk in ids.chunks(T::MaxCurateBatch::get() as usize) {
-			Pallet::<T>::do_curate(&owner, d, batch::<T>(chunk), Verdict::Accept)
-				.expect("owner accepts");
-		}
+		let ids = pending::<T>(&owner, d, 1, 1);
+		Pallet::<T>::do_curate(&owner, d, batch::<T>(&ids), Verdict::Accept)
+			.expect("owner accepts");
+		// A file tree with 31 peaks: its root costs the most hashes a root ever costs (30),
+		// whatever the number of files or items behind it.
+		let files = u32::MAX >> 1;
+		FileTrees::<T>::mutate(d, |tree| {
+			tree.frontier.leaf_count = files;
+			tree.frontier.peaks = vec![[1; 32]; 31];
+			tree.item_count = T::MaxVersionItems::get();
+		});
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), d);
 
-		assert_eq!(Versions::<T>::get(d, 1).map(|v| v.item_count), Some(n));
+		assert_eq!(Versions::<T>::get(d, 1).map(|v| v.file_count), Some(files));
 	}
 
 	#[benchmark]
 	fn withdraw_contribution() {
 		let (owner, d) = datanet::<T>();
-		let id = pending::<T>(&owner, d, 1)[0];
+		let id = pending::<T>(&owner, d, 1, 1)[0];
 		let who = funded::<T>("contributor", 0);
 		let now = frame_system::Pallet::<T>::block_number();
 		frame_system::Pallet::<T>::set_block_number(now.saturating_add(T::ReviewPeriod::get()));
@@ -295,6 +326,7 @@ mod benchmarks {
 			reject_slash: Perbill::from_percent(30),
 			publish_base_fee: Zero::zero(),
 			publish_fee_per_kib: Zero::zero(),
+			bond_per_mib: Zero::zero(),
 		};
 
 		#[extrinsic_call]

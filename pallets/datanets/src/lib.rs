@@ -1,29 +1,33 @@
 //! # Datanets
 //!
-//! Datanets collect training data with its provenance. Contributors submit items (content hash,
-//! embedding hash, label, size, storage URI) and put up a bond; curators accept or reject them;
-//! accepted items become immutable **versions**, each recording a Merkle root over its items, so
-//! a model can name the exact data it learned from and every contributor in it can be paid.
+//! Datanets collect training data with its provenance. A contribution is a **file** of many
+//! items (each item an int8 embedding and a label), declared by its content hash, the Merkle
+//! root of its items, its item count, its size and a URI, with one bond per file; curators
+//! accept or reject whole files; accepted files are appended to the Datanet's file tree, and
+//! each **version** commits to every file accepted up to it, so a model can name the exact data
+//! it learned from and every contributor in it can be paid. The format and proofs are in
+//! docs/datanets.md.
 //!
 //! ## Lifecycle
 //!
 //! 1. [`Pallet::create_datanet`]: name, description URI, tags, embedding dimension (a multiple of
-//!    4, at most 1024), label space, permission, contribution bond and daily caps. The creator
-//!    pays the creation deposit, held until [`Pallet::close_datanet`].
-//! 2. [`Pallet::contribute`]: the bond is held and the contribution gets the next id.
+//!    4, at most 1024), label space, permission, bond per file and daily caps (files and bytes).
+//!    The creator pays the creation deposit, held until [`Pallet::close_datanet`].
+//! 2. [`Pallet::contribute`]: one file; its bond (per file plus per MiB) is held and it gets
+//!    the next id.
 //! 3. [`Pallet::curate`]: a curator (or the owner) accepts or rejects up to
-//!    [`Config::MaxCurateBatch`] contributions. **Accepting releases the bond at once**: the
-//!    bond guards against spam and bad labels, which curation has just ruled out. Rejecting
-//!    slashes `reject_slash` of it to the treasury through reputation's slashing service,
+//!    [`Config::MaxCurateBatch`] files. **Accepting releases the bond at once** and appends the
+//!    file to the file tree (`O(log files)`: the tree is kept as its frontier). Rejecting
+//!    slashes `reject_slash` of the bond to the treasury through reputation's slashing service,
 //!    releases the rest, and reports a negative outcome for the contributor.
-//! 4. [`Pallet::publish_version`]: everything accepted since the previous version becomes the
-//!    next one, with its item count, the previous root and a Merkle root over its items computed
-//!    by `openledger_primitives::datanet` (leaves in ascending contribution id). The publisher
-//!    pays `publish_base_fee + publish_fee_per_kib` per started KiB added.
+//! 4. [`Pallet::publish_version`]: the next version, covering every file accepted so far, its
+//!    root read from the frontier in `O(1)`. The publisher pays `publish_base_fee +
+//!    publish_fee_per_kib` per started KiB added.
 //!
-//! Contents and embeddings never come on chain: only their hashes and a URI.
+//! Files never come on chain: only their hashes, counts, sizes and a URI. No call reads or
+//! writes anything per item.
 //!
-//! Daily caps count contributions and declared bytes per contributor and per Datanet in days of
+//! Daily caps count files and bytes per contributor and per Datanet in days of
 //! [`Config::BlocksPerDay`] blocks.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -56,7 +60,7 @@ pub mod pallet {
 	use openledger_traits::{ReputationReporter, SlashHeld};
 
 	/// The storage layout version; bump it with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -132,18 +136,19 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxCurateBatch: Get<u32>;
 
-		/// Largest declared size of one contribution. Sizes drive caps and the publishing fee,
-		/// so this bounds the fee of a full version to `MaxVersionItems × MaxItemBytes`.
+		/// Most items in one file: 2^20 in the runtime. A file's item proof then has at most
+		/// 20 levels, and a file of 2^20 items of the largest dimension (1,024) is about 1 GiB;
+		/// the Datanet's daily byte caps keep real uploads far smaller.
 		#[pallet::constant]
-		type MaxItemBytes: Get<u64>;
+		type MaxFileItems: Get<u32>;
 
 		/// Blocks a contribution waits for a verdict before its contributor may withdraw it
 		/// and take the whole bond back, so an idle curator cannot lock bonds forever.
 		#[pallet::constant]
 		type ReviewPeriod: Get<BlockNumberFor<Self>>;
 
-		/// Most contributions in one version; bounds the weight of `publish_version`, which
-		/// hashes every leaf, and of the Merkle proofs the runtime API builds.
+		/// Most items in one Datanet's versions, all files together; at most `u32::MAX`.
+		/// Attribution jobs rank a whole version, so the runtime keeps it to what a job may rank.
 		#[pallet::constant]
 		type MaxVersionItems: Get<u32>;
 
@@ -215,10 +220,22 @@ pub mod pallet {
 	pub type DatanetUsage<T: Config> =
 		StorageMap<_, Twox64Concat, DatanetId, DailyUsage, ValueQuery>;
 
-	/// Contributions accepted since the Datanet's last version, in the order accepted.
+	/// Each Datanet's accepted files as an append-only tree: the frontier and totals.
 	#[pallet::storage]
-	pub type Unpublished<T: Config> =
-		StorageMap<_, Twox64Concat, DatanetId, VersionItemsOf<T>, ValueQuery>;
+	pub type FileTrees<T: Config> = StorageMap<_, Twox64Concat, DatanetId, FileTree, ValueQuery>;
+
+	/// Each Datanet's accepted files by position in its file tree: version `v` holds positions
+	/// `0..file_count` of it.
+	#[pallet::storage]
+	pub type Placed<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		DatanetId,
+		Twox64Concat,
+		u32,
+		ContributionId,
+		OptionQuery,
+	>;
 
 	/// Published versions.
 	#[pallet::storage]
@@ -230,18 +247,6 @@ pub mod pallet {
 		VersionNumber,
 		Version<T>,
 		OptionQuery,
-	>;
-
-	/// The contributions of each version, in leaf order (ascending id).
-	#[pallet::storage]
-	pub type VersionItems<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		DatanetId,
-		Twox64Concat,
-		VersionNumber,
-		VersionItemsOf<T>,
-		ValueQuery,
 	>;
 
 	/// How many contributions each account has made.
@@ -282,20 +287,25 @@ pub mod pallet {
 		MetadataUpdated { datanet: DatanetId },
 		/// A Datanet was closed and its deposit released.
 		DatanetClosed { datanet: DatanetId, deposit_released: BalanceOf<T> },
-		/// A contribution was made and its bond held.
+		/// A file was contributed and its bond held.
 		Contributed {
 			datanet: DatanetId,
 			id: ContributionId,
 			contributor: T::AccountId,
 			content_hash: Hash,
+			item_root: Hash,
+			item_count: u32,
 			size: u64,
 			bond: BalanceOf<T>,
 		},
-		/// A contribution was accepted and its bond released.
+		/// A file was accepted, its bond released, and it was appended to the file tree at
+		/// `position`, its items at version indices `first..first + item_count`.
 		ContributionAccepted {
 			datanet: DatanetId,
 			id: ContributionId,
 			contributor: T::AccountId,
+			position: u32,
+			first: u32,
 			bond_released: BalanceOf<T>,
 		},
 		/// A contribution nobody curated within the review period was withdrawn by its
@@ -320,6 +330,7 @@ pub mod pallet {
 			version: VersionNumber,
 			root: Hash,
 			prev_root: Hash,
+			file_count: u32,
 			item_count: u32,
 			bytes: u64,
 			fee: BalanceOf<T>,
@@ -360,20 +371,21 @@ pub mod pallet {
 		PendingContributions,
 		/// Accepted contributions have not been published yet.
 		UnpublishedContributions,
-		/// The label is outside the Datanet's label space.
-		LabelOutOfRange,
-		/// A contribution must declare a non-zero size.
-		EmptyContribution,
-		/// The declared size is above `MaxItemBytes`.
-		ItemTooLarge,
+		/// A file must hold at least one item and at most `MaxFileItems`.
+		ItemCountOutOfBounds,
+		/// The declared size is not the size of a file of that many items of the Datanet's
+		/// dimension (docs/datanets.md, "The stored file").
+		SizeMismatch,
+		/// The content hash or the item root is zero.
+		ZeroRoot,
 		/// The same content is already pending or accepted in this Datanet.
 		DuplicateContent,
-		/// The contributor reached today's item cap for this Datanet.
-		ContributorItemCapReached,
+		/// The contributor reached today's file cap for this Datanet.
+		ContributorFileCapReached,
 		/// The contributor reached today's byte cap for this Datanet.
 		ContributorByteCapReached,
-		/// The Datanet reached today's item cap.
-		DatanetItemCapReached,
+		/// The Datanet reached today's file cap.
+		DatanetFileCapReached,
 		/// The Datanet reached today's byte cap.
 		DatanetByteCapReached,
 		/// The contributor's free balance cannot cover the bond.
@@ -390,7 +402,7 @@ pub mod pallet {
 		ReviewPeriodNotOver,
 		/// `curate` was called without ids.
 		NothingToCurate,
-		/// The next version already holds `MaxVersionItems` contributions: publish first.
+		/// Accepting the file would take the Datanet past `MaxVersionItems` items.
 		VersionFull,
 		/// Nothing was accepted since the last version.
 		NothingToPublish,
@@ -404,14 +416,10 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
 			assert!(!T::BlocksPerDay::get().is_zero(), "BlocksPerDay must not be zero");
-			assert!(T::MaxItemBytes::get() > 0, "contributions need a size");
+			assert!(T::MaxFileItems::get() > 0, "files need room for an item");
 			assert!(T::MaxNameLen::get() > 0, "names need room");
 			assert!(T::MaxCurateBatch::get() > 0, "curate needs room for one id");
 			assert!(T::MaxVersionItems::get() > 0, "versions need room for one item");
-			assert!(
-				T::MaxCurateBatch::get() <= T::MaxVersionItems::get(),
-				"a batch of accepts must fit in one version"
-			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -553,14 +561,17 @@ pub mod pallet {
 			Self::do_close_datanet(&who, datanet)
 		}
 
-		/// Contributes one item and holds the Datanet's bond from the caller.
+		/// Contributes one file of items and holds its bond from the caller: the Datanet's bond
+		/// per file plus `bond_per_mib` per started MiB. One call and one bond per file,
+		/// whatever its item count.
 		///
 		/// - Origin: signed; the caller is the contributor.
 		/// - Checks, each with its own error: the Datanet exists and is open; the caller is on
-		///   the allow-list if the Datanet has one; the label is in range (0 for unlabelled
-		///   Datanets); the size is neither zero nor above `MaxItemBytes`; the content hash is not pending or accepted in
-		///   this Datanet; today's item and byte caps, per contributor and per Datanet, are not
-		///   exceeded; the free balance covers the bond.
+		///   the allow-list if the Datanet has one; the content hash and item root are not
+		///   zero; the item count is from 1 to `MaxFileItems`; the size is that of a stored file
+		///   of that many items; the content hash is not pending or accepted in this Datanet;
+		///   today's file and byte caps, per contributor and per Datanet, are not exceeded; the
+		///   free balance covers the bond.
 		/// - Emits [`Event::Contributed`] with the contribution's id.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::contribute())]
@@ -568,13 +579,14 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			datanet: DatanetId,
 			content_hash: Hash,
-			embedding_hash: Hash,
-			label: u32,
+			item_root: Hash,
+			item_count: u32,
 			size: u64,
 			uri: UriOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_contribute(who, datanet, content_hash, embedding_hash, label, size, uri)
+			let file = NewFile { content_hash, item_root, item_count, size };
+			Self::do_contribute(who, datanet, file, uri)
 		}
 
 		/// Accepts or rejects pending contributions, all or none.
@@ -602,22 +614,20 @@ pub mod pallet {
 			Self::do_curate(&who, datanet, ids, verdict)
 		}
 
-		/// Publishes everything accepted since the last version as the next version.
+		/// Publishes the next version: every file accepted so far. Its root is the file tree's,
+		/// read from the stored frontier, so the cost is `O(1)` reads and at most 31 hashes,
+		/// whatever the number of files or items.
 		///
 		/// - Origin: signed, a curator or the owner; the caller pays the fee.
-		/// - Checks: the Datanet is open; something was accepted; the caller can pay
-		///   `publish_base_fee + publish_fee_per_kib × started KiB`, which goes to the treasury.
+		/// - Checks: the Datanet is open; a file was accepted since the last version; the caller
+		///   can pay `publish_base_fee + publish_fee_per_kib × started KiB` of the files added,
+		///   which goes to the treasury.
 		/// - Emits [`Event::VersionPublished`] with the root.
-		/// - Weight: charged for `MaxVersionItems`, refunded to the items published.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::publish_version(T::MaxVersionItems::get()))]
-		pub fn publish_version(
-			origin: OriginFor<T>,
-			datanet: DatanetId,
-		) -> DispatchResultWithPostInfo {
+		#[pallet::weight(T::WeightInfo::publish_version())]
+		pub fn publish_version(origin: OriginFor<T>, datanet: DatanetId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let items = Self::do_publish_version(&who, datanet)?;
-			Ok(Some(T::WeightInfo::publish_version(items)).into())
+			Self::do_publish_version(&who, datanet)
 		}
 
 		/// Sets the creation deposit, the rejection slash and the publishing fees. Deposits

@@ -63,6 +63,7 @@ parameter_types! {
 		reject_slash: Perbill::from_percent(20),
 		publish_base_fee: 50,
 		publish_fee_per_kib: 2,
+		bond_per_mib: 0,
 	};
 }
 
@@ -92,8 +93,8 @@ impl pallet_datanets::Config for Test {
 	type MaxCurators = ConstU32<2>;
 	type MaxAllowList = ConstU32<2>;
 	type MaxCurateBatch = ConstU32<4>;
-	type MaxVersionItems = ConstU32<5>;
-	type MaxItemBytes = ConstU64<{ 1 << 20 }>;
+	type MaxVersionItems = ConstU32<20>;
+	type MaxFileItems = ConstU32<8>;
 	type ReviewPeriod = ConstU64<REVIEW_PERIOD>;
 	type WeightInfo = ();
 }
@@ -133,9 +134,9 @@ pub fn bounded<S: frame_support::traits::Get<u32>>(bytes: &[u8]) -> BoundedVec<u
 
 pub fn caps() -> DailyCaps {
 	DailyCaps {
-		items_per_contributor: 3,
+		files_per_contributor: 3,
 		bytes_per_contributor: 10_000,
-		items_per_datanet: 5,
+		files_per_datanet: 5,
 		bytes_per_datanet: 20_000,
 	}
 }
@@ -163,18 +164,33 @@ pub fn content(n: u8) -> Hash {
 	[n; 32]
 }
 
-/// Contributes item `n` (content `n`, embedding `n + 100`, label `n % 3`, 1,000 bytes) from
-/// `who`; returns its id.
+/// How many items test file `n` holds: 1 to 4.
+pub fn items_of(n: u8) -> u32 {
+	(n % 4) as u32 + 1
+}
+
+/// The item root of test file `n`.
+pub fn item_root_of(n: u8) -> Hash {
+	[n.wrapping_add(100); 32]
+}
+
+/// The size of a file of `items` items in the mock's Datanets (dimension 8).
+pub fn size_of(items: u32) -> u64 {
+	openledger_primitives::datanet::file::file_size(items, 8)
+}
+
+/// Contributes file `n` (content `n`, item root `n + 100`, `items_of(n)` items of dimension 8)
+/// from `who`; returns its id.
 pub fn contribute(who: AccountId, datanet: DatanetId, n: u8) -> ContributionId {
 	let id = NextContributionId::<Test>::get();
 	assert_ok!(Datanets::contribute(
 		RuntimeOrigin::signed(who),
 		datanet,
 		content(n),
-		[n.wrapping_add(100); 32],
-		(n % 3) as u32,
-		1_000,
-		bounded(b"ipfs://item"),
+		item_root_of(n),
+		items_of(n),
+		size_of(items_of(n)),
+		bounded(b"ipfs://file"),
 	));
 	id
 }

@@ -9,11 +9,11 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 
-pub use openledger_primitives::merkle::Hash;
+pub use openledger_primitives::merkle::{Frontier, Hash};
 
 /// A Datanet's id, assigned in order from 0.
 pub type DatanetId = u32;
-/// A contribution's id, assigned in order from 0 across all Datanets.
+/// A contribution's (a file's) id, assigned in order from 0 across all Datanets.
 pub type ContributionId = u64;
 /// A version's number within its Datanet, from 1.
 pub type VersionNumber = u32;
@@ -25,7 +25,6 @@ pub type UriOf<T> = BoundedVec<u8, <T as Config>::MaxUriLen>;
 pub type TagOf<T> = BoundedVec<u8, <T as Config>::MaxTagLen>;
 pub type TagsOf<T> = BoundedVec<TagOf<T>, <T as Config>::MaxTags>;
 pub type CurateBatchOf<T> = BoundedVec<ContributionId, <T as Config>::MaxCurateBatch>;
-pub type VersionItemsOf<T> = BoundedVec<ContributionId, <T as Config>::MaxVersionItems>;
 
 /// The largest embedding dimension, from the attribution rules: int8 vectors of at most 1024.
 pub const MAX_EMBEDDING_DIM: u16 = 1024;
@@ -64,12 +63,12 @@ pub enum Permission {
 	Debug,
 )]
 pub struct DailyCaps {
-	/// Contributions one account may make to this Datanet per day.
-	pub items_per_contributor: u32,
+	/// Files one account may contribute to this Datanet per day.
+	pub files_per_contributor: u32,
 	/// Declared bytes one account may contribute to this Datanet per day.
 	pub bytes_per_contributor: u64,
-	/// Contributions the Datanet takes per day from everyone.
-	pub items_per_datanet: u32,
+	/// Files the Datanet takes per day from everyone.
+	pub files_per_datanet: u32,
 	/// Declared bytes the Datanet takes per day from everyone.
 	pub bytes_per_datanet: u64,
 }
@@ -116,7 +115,8 @@ pub struct Datanet<T: Config> {
 	pub num_labels: u32,
 	/// Who may contribute.
 	pub permission: Permission,
-	/// The bond each contribution holds until it is curated.
+	/// The bond each file holds until it is curated, on top of `Params::bond_per_mib` for
+	/// every started MiB of it.
 	pub bond: BalanceOf<T>,
 	/// Daily upload limits.
 	pub caps: DailyCaps,
@@ -154,7 +154,8 @@ pub struct Datanet<T: Config> {
 pub enum ContributionStatus {
 	/// Waiting for a curator; its bond is held.
 	Pending,
-	/// Accepted; its bond was released; it is in a version once `version` is set.
+	/// Accepted: its bond was released and it was appended to the Datanet's file tree; it is
+	/// in every version published since.
 	Accepted,
 	/// Rejected; part of its bond was slashed, the rest released.
 	Rejected,
@@ -162,7 +163,8 @@ pub enum ContributionStatus {
 	Withdrawn,
 }
 
-/// One contribution. The data and its embedding live off-chain, addressed by hash.
+/// One contribution: a file of items. The file lives off-chain, addressed by its content hash
+/// (docs/datanets.md gives its format); the chain keeps its item root, count and size.
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
@@ -173,14 +175,14 @@ pub struct Contribution<T: Config> {
 	pub datanet: DatanetId,
 	/// Who made it.
 	pub contributor: T::AccountId,
-	/// Hash of the content.
+	/// blake2-256 of the stored file: its content-store address.
 	pub content_hash: Hash,
-	/// Hash of the int8 embedding: blake2-256 of its `d` bytes
-	/// (`openledger_primitives::attribution::embedding_hash`, docs/attribution.md).
-	pub embedding_hash: Hash,
-	/// Label in the Datanet's label space.
-	pub label: u32,
-	/// Declared size of the content in bytes.
+	/// Root of the file's item tree (each item: its embedding's hash and its label).
+	pub item_root: Hash,
+	/// How many items the file holds.
+	pub item_count: u32,
+	/// The file's size in bytes: `openledger_primitives::datanet::file::file_size` of its item
+	/// count and the Datanet's dimension.
 	pub size: u64,
 	/// Where the content can be fetched.
 	pub uri: UriOf<T>,
@@ -190,25 +192,72 @@ pub struct Contribution<T: Config> {
 	pub status: ContributionStatus,
 	/// When it was made.
 	pub submitted_at: BlockNumberFor<T>,
-	/// The version it entered, once published.
-	pub version: Option<VersionNumber>,
+	/// Where it sits in the Datanet's file tree, once accepted.
+	pub placement: Option<Placement>,
 }
 
-/// A published version: immutable.
+/// A file as `contribute` declares it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct NewFile {
+	/// blake2-256 of the stored file.
+	pub content_hash: Hash,
+	/// Root of its item tree.
+	pub item_root: Hash,
+	/// How many items it holds.
+	pub item_count: u32,
+	/// Its size in bytes.
+	pub size: u64,
+}
+
+/// Where an accepted file sits: its position in the Datanet's file tree and the version index of
+/// its first item.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct Placement {
+	/// Position in the file tree, from 0 in acceptance order.
+	pub position: u32,
+	/// Version index of its first item.
+	pub first: u32,
+}
+
+/// Every file a Datanet accepted, as an append-only tree: its frontier and totals. Accepting a
+/// file costs `O(log files)`; publishing reads only this.
+#[derive(Clone, PartialEq, Eq, Default, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct FileTree {
+	/// The peaks of the file tree (`leaf_count` is the number of accepted files).
+	pub frontier: Frontier,
+	/// Items in all accepted files.
+	pub item_count: u32,
+	/// Bytes of all accepted files.
+	pub bytes: u64,
+}
+
+/// A published version: immutable. It covers every file accepted before it was published.
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct Version<T: Config> {
-	/// Merkle root over the leaves of the contributions this version added (see
-	/// `openledger_primitives::datanet`).
+	/// Root of the file tree of every file accepted up to it (docs/datanets.md).
 	pub root: Hash,
 	/// The previous version's root; zero for version 1.
 	pub prev_root: Hash,
-	/// Number of contributions this version added.
+	/// Files in the version: positions `0..file_count` of the file tree.
+	pub file_count: u32,
+	/// Items in the version.
 	pub item_count: u32,
-	/// Their declared bytes.
+	/// Bytes of its files.
 	pub bytes: u64,
 	/// When it was published.
 	pub published_at: BlockNumberFor<T>,
@@ -223,8 +272,8 @@ pub struct Version<T: Config> {
 pub struct DailyUsage {
 	/// The day counted; usage of an earlier day counts as zero.
 	pub day: u32,
-	/// Contributions that day.
-	pub items: u32,
+	/// Files that day.
+	pub files: u32,
 	/// Declared bytes that day.
 	pub bytes: u64,
 }
@@ -258,8 +307,10 @@ pub struct Params<Balance> {
 	pub creation_deposit: Balance,
 	/// The share of a rejected contribution's bond slashed to the treasury.
 	pub reject_slash: Perbill,
+	/// Bond per started MiB of a file, on top of its Datanet's bond per file.
+	pub bond_per_mib: Balance,
 	/// Flat part of the publishing fee.
 	pub publish_base_fee: Balance,
-	/// Publishing fee per started KiB of declared content the version adds.
+	/// Publishing fee per started KiB of files the version adds.
 	pub publish_fee_per_kib: Balance,
 }

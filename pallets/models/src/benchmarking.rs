@@ -32,7 +32,15 @@ fn record<T: Config>(n: u32) -> CheckpointsOf<T> {
 
 /// A model of `owner` on one labelled version; returns its id.
 fn model<T: Config>(owner: &T::AccountId) -> ModelId {
-	let (datanet, version) = T::BenchmarkHelper::publish([1; 32], 10, 8, 3);
+	let (datanet, version) = T::BenchmarkHelper::publish(
+		openledger_primitives::datanet::file::VersionCommitment {
+			root: [1; 32],
+			file_count: 2,
+			item_count: 10,
+		},
+		8,
+		3,
+	);
 	let trained_on: TrainedOnOf<T> = alloc::vec![(datanet, version)].try_into().expect("one fits");
 	let name: NameOf<T> = alloc::vec![b'm'; 1].try_into().expect("fits");
 	let fees = FeeRates { input_per_1k: 1u32.into(), output_per_1k: 2u32.into() };
@@ -63,7 +71,17 @@ mod benchmarks {
 	) {
 		let who = owner::<T>();
 		let trained_on: TrainedOnOf<T> = (0..v)
-			.map(|_| T::BenchmarkHelper::publish([1; 32], 10, 8, 3))
+			.map(|_| {
+				T::BenchmarkHelper::publish(
+					openledger_primitives::datanet::file::VersionCommitment {
+						root: [1; 32],
+						file_count: 2,
+						item_count: 10,
+					},
+					8,
+					3,
+				)
+			})
 			.collect::<alloc::vec::Vec<_>>()
 			.try_into()
 			.expect("within MaxTrainedOn");

@@ -63,9 +63,14 @@ impl VersionSource for MockVersions {
 
 #[cfg(feature = "runtime-benchmarks")]
 impl openledger_primitives::datanet::VersionPublisher for MockVersions {
-	fn publish(root: Hash, item_count: u32, dimension: u32, num_labels: u32) -> (u32, u32) {
+	fn publish(
+		version: openledger_primitives::datanet::file::VersionCommitment,
+		dimension: u32,
+		num_labels: u32,
+	) -> (u32, u32) {
+		let (root, file_count, item_count) = (version.root, version.file_count, version.item_count);
 		let datanet = VERSIONS.with(|v| v.borrow().len() as u32 + 1000);
-		let info = VersionInfo { root, item_count, dimension, num_labels };
+		let info = VersionInfo { root, file_count, item_count, dimension, num_labels };
 		VERSIONS.with(|v| v.borrow_mut().insert((datanet, 1), info));
 		(datanet, 1)
 	}
@@ -107,11 +112,23 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			v.clear();
 			v.insert(
 				LABELLED,
-				VersionInfo { root: [1; 32], item_count: 10, dimension: 8, num_labels: 3 },
+				VersionInfo {
+					root: [1; 32],
+					file_count: 2,
+					item_count: 10,
+					dimension: 8,
+					num_labels: 3,
+				},
 			);
 			v.insert(
 				UNLABELLED,
-				VersionInfo { root: [2; 32], item_count: 10, dimension: 8, num_labels: 0 },
+				VersionInfo {
+					root: [2; 32],
+					file_count: 2,
+					item_count: 10,
+					dimension: 8,
+					num_labels: 0,
+				},
 			);
 		});
 	});

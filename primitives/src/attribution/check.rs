@@ -16,7 +16,7 @@
 use super::{
 	distance, embedding_hash, key, knn_last, knn_step, pack, similarity_value, Entry, Method,
 };
-use crate::datanet::{verify_item, ContributionLeaf};
+use crate::datanet::file::{ItemLeaf, ItemProof, VersionCommitment};
 use crate::merkle::{self, Hash, MerkleProof};
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
@@ -26,8 +26,10 @@ use scale_info::TypeInfo;
 pub struct Job<'a> {
 	/// The method and its `k`.
 	pub method: Method,
-	/// Root of the Datanet version the items come from.
+	/// Root of the Datanet version the items come from (its file tree, docs/datanets.md).
 	pub version_root: Hash,
+	/// Files in that version.
+	pub file_count: u32,
 	/// Items in that version (`N`).
 	pub item_count: u32,
 	/// Embedding dimension of the Datanet.
@@ -51,13 +53,16 @@ pub struct ProvenEntry {
 	pub proof: MerkleProof,
 }
 
-/// An item of the Datanet version with its proof against the version root.
+/// An item of the Datanet version with its two-level proof against the version root: its
+/// file's path in the version and its path in the file (docs/datanets.md).
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct ProvenItem<AccountId> {
+	/// The item's index in the version.
+	pub index: u32,
 	/// The item's leaf fields.
-	pub leaf: ContributionLeaf<AccountId>,
-	/// Its proof; `leaf_index` is the item index.
-	pub proof: MerkleProof,
+	pub item: ItemLeaf,
+	/// Its proof.
+	pub proof: ItemProof<AccountId>,
 }
 
 /// What a successful check proves wrong.
@@ -133,12 +138,21 @@ impl Job<'_> {
 		ok.then_some(e.proof.leaf_index).ok_or(Invalid::EntryProof)
 	}
 
+	/// What the job's version commits to.
+	pub fn version(&self) -> VersionCommitment {
+		VersionCommitment {
+			root: self.version_root,
+			file_count: self.file_count,
+			item_count: self.item_count,
+		}
+	}
+
 	/// Verifies an item's proof against the version and that it is item `index`.
 	fn open_item<A: Encode>(&self, item: &ProvenItem<A>, index: u32) -> Result<(), Invalid> {
-		if !verify_item(&self.version_root, self.item_count, &item.leaf.hash(), &item.proof) {
+		if !item.proof.verify(&self.version(), item.index, &item.item.hash()) {
 			return Err(Invalid::ItemProof);
 		}
-		(item.proof.leaf_index == index).then_some(()).ok_or(Invalid::WrongItem)
+		(item.index == index).then_some(()).ok_or(Invalid::WrongItem)
 	}
 
 	fn checked_embedding(
@@ -160,7 +174,7 @@ impl Job<'_> {
 		query: &[i8],
 	) -> Result<u32, Invalid> {
 		self.checked_embedding(query, &self.query_hash, Invalid::Query)?;
-		self.checked_embedding(embedding, &item.leaf.embedding_hash, Invalid::Embedding)?;
+		self.checked_embedding(embedding, &item.item.embedding_hash, Invalid::Embedding)?;
 		Ok(distance(&pack(query), &pack(embedding)))
 	}
 
@@ -221,8 +235,8 @@ impl Job<'_> {
 			k,
 			p,
 			next.entry.value,
-			item.leaf.label == self.query_label,
-			next_item.leaf.label == self.query_label,
+			item.item.label == self.query_label,
+			next_item.item.label == self.query_label,
 		);
 		fault_if(e.entry.value != expected, Fault::WrongKnnStep)
 	}
@@ -235,7 +249,7 @@ impl Job<'_> {
 			return Err(Invalid::NotLast);
 		}
 		self.open_item(item, e.entry.index)?;
-		let expected = knn_last(self.item_count, item.leaf.label == self.query_label);
+		let expected = knn_last(self.item_count, item.item.label == self.query_label);
 		fault_if(e.entry.value != expected, Fault::WrongKnnLast)
 	}
 
@@ -280,7 +294,7 @@ impl Job<'_> {
 		query: &[i8],
 	) -> Verdict {
 		let last = self.paid.last().ok_or(Invalid::NoSuchPaidEntry)?;
-		let index = item.proof.leaf_index;
+		let index = item.index;
 		self.open_item(item, index)?;
 		if self.paid.iter().any(|p| p.index == index) {
 			return Err(Invalid::ItemIsPaid);
@@ -310,15 +324,14 @@ pub fn paid_well_formed(paid: &[Entry], expected: u32) -> bool {
 mod tests {
 	use super::super::{commitment, reference_entries, tests::Rng};
 	use super::*;
-	use crate::datanet::ContributionLeaf;
+	use crate::datanet::file::VersionItems;
 	use alloc::vec::Vec;
 	use proptest::prelude::*;
 
 	/// A Datanet version, a query and the honest result of a job over them.
 	struct World {
 		embeddings: Vec<Vec<i8>>,
-		leaves: Vec<ContributionLeaf<[u8; 32]>>,
-		version_root: Hash,
+		version: VersionItems<[u8; 32]>,
 		query: Vec<i8>,
 		query_label: u32,
 		method: Method,
@@ -331,30 +344,35 @@ mod tests {
 			// Few distinct values so that distance ties are common.
 			let embeddings: Vec<Vec<i8>> =
 				(0..n).map(|_| (0..d).map(|_| (rng.next() % 3) as i8 - 1).collect()).collect();
-			let leaves: Vec<ContributionLeaf<[u8; 32]>> = embeddings
+			let items: Vec<ItemLeaf> = embeddings
 				.iter()
-				.enumerate()
-				.map(|(i, e)| ContributionLeaf {
-					id: 100 + i as u64,
-					contributor: [i as u8; 32],
-					content_hash: [7; 32],
+				.map(|e| ItemLeaf {
 					embedding_hash: embedding_hash(e),
 					label: (rng.next() % 3) as u32,
 				})
 				.collect();
-			let version_root = merkle::root(&leaves.iter().map(|l| l.hash()).collect::<Vec<_>>());
+			// Files of one to four items, so that proofs cross file boundaries.
+			let mut files = Vec::new();
+			let mut rest = &items[..];
+			while !rest.is_empty() {
+				let take = (1 + rng.next() as usize % 4).min(rest.len());
+				files.push(([files.len() as u8; 32], rest[..take].to_vec()));
+				rest = &rest[take..];
+			}
+			let version = VersionItems::from_files(files).unwrap();
 			let query: Vec<i8> = (0..d).map(|_| (rng.next() % 3) as i8 - 1).collect();
 			let packed: Vec<u32> = embeddings.iter().flat_map(|e| pack(e)).collect();
-			let labels: Vec<u32> = leaves.iter().map(|l| l.label).collect();
+			let labels: Vec<u32> = items.iter().map(|l| l.label).collect();
 			let entries = reference_entries(method, &packed, &labels, &pack(&query), 1);
-			World { embeddings, leaves, version_root, query, query_label: 1, method, entries }
+			World { embeddings, version, query, query_label: 1, method, entries }
 		}
 
 		fn job<'a>(&self, entries: &[Entry], paid: &'a [Entry]) -> Job<'a> {
 			Job {
 				method: self.method,
-				version_root: self.version_root,
-				item_count: self.leaves.len() as u32,
+				version_root: self.version.commitment().root,
+				file_count: self.version.commitment().file_count,
+				item_count: self.version.commitment().item_count,
 				dimension: self.query.len() as u32,
 				query_hash: embedding_hash(&self.query),
 				query_label: self.query_label,
@@ -372,9 +390,11 @@ mod tests {
 		}
 
 		fn item(&self, index: u32) -> Option<ProvenItem<[u8; 32]>> {
-			let hashes: Vec<Hash> = self.leaves.iter().map(|l| l.hash()).collect();
-			let proof = merkle::proof(&hashes, index as usize)?;
-			Some(ProvenItem { leaf: self.leaves[index as usize].clone(), proof })
+			Some(ProvenItem {
+				index,
+				item: *self.version.item(index)?,
+				proof: self.version.proof(index)?,
+			})
 		}
 
 		/// Runs every check on every position (and adjacent pair, and pair of positions, and
@@ -416,7 +436,7 @@ mod tests {
 					note(job.paid_mismatch(p as u32, &e));
 				}
 			}
-			for i in 0..self.leaves.len() as u32 {
+			for i in 0..self.version.commitment().item_count {
 				let item = self.item(i).unwrap();
 				note(job.unpaid_beats_paid(&item, &self.embeddings[i as usize], &self.query));
 			}
@@ -429,7 +449,7 @@ mod tests {
 			let job = self.job(entries, paid);
 			let flat: Vec<i8> = self.embeddings.concat();
 			let version = crate::attribution::witness::VersionData {
-				leaves: &self.leaves,
+				items: &self.version,
 				embeddings: &flat,
 			};
 			let witness =
@@ -441,7 +461,7 @@ mod tests {
 		}
 
 		fn paid(&self, entries: &[Entry]) -> Vec<Entry> {
-			let count = paid_count(self.method, self.leaves.len() as u32, 3);
+			let count = paid_count(self.method, self.version.commitment().item_count, 3);
 			entries[..count as usize].to_vec()
 		}
 	}
@@ -471,13 +491,13 @@ mod tests {
 			0 => e.distance += 1,
 			1 => e.value += 1,
 			2 => e.rank += 1,
-			3 => e.index = w.leaves.len() as u32 + position as u32,
-			4 => e.index = (e.index + 1) % w.leaves.len() as u32,
+			3 => e.index = w.version.commitment().item_count + position as u32,
+			4 => e.index = (e.index + 1) % w.version.commitment().item_count,
 			5 if n > 1 => entries.swap(position, (position + 1) % n),
 			// Replace the entry by an item that is not in the list (similarity keeps only k).
 			_ => {
-				let missing =
-					(0..w.leaves.len() as u32).find(|i| !entries.iter().any(|e| e.index == *i));
+				let missing = (0..w.version.commitment().item_count)
+					.find(|i| !entries.iter().any(|e| e.index == *i));
 				if let Some(i) = missing {
 					entries[position].index = i;
 				} else {
@@ -551,7 +571,7 @@ mod tests {
 		);
 		assert_eq!(job.wrong_distance(&e0, &item0, emb0, emb0), Err(Invalid::Query));
 		let mut bad_item = item0.clone();
-		bad_item.leaf.label += 1;
+		bad_item.item.label += 1;
 		assert_eq!(job.wrong_distance(&e0, &bad_item, emb0, &w.query), Err(Invalid::ItemProof));
 		assert_eq!(job.out_of_order(&e0, &e3), Err(Invalid::NotAdjacent));
 		assert_eq!(job.out_of_order(&e1, &e0), Err(Invalid::NotAdjacent));

@@ -57,10 +57,8 @@ pub fn max_openings(committed: u32) -> u32 {
 
 /// A challenger's view of one job: the version, the query and its own honest entries.
 pub struct Challenger<'a, AccountId> {
-	/// The version's leaves and embeddings.
+	/// The version's files, items and embeddings.
 	pub version: VersionData<'a, AccountId>,
-	/// The levels of the version's item tree, for item proofs.
-	pub items: &'a Levels,
 	/// The query embedding.
 	pub query: &'a [i8],
 	/// The challenger's own committed entries: the reference result.
@@ -139,8 +137,8 @@ fn descend(reference: &Levels, known: &Known, widths: &[u32], rightmost: bool) -
 
 impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 	fn item(&self, index: u32) -> Option<ProvenItem<AccountId>> {
-		let leaf = self.version.leaves.get(index as usize)?.clone();
-		Some(ProvenItem { leaf, proof: self.items.proof(index as usize)? })
+		let items = self.version.items;
+		Some(ProvenItem { index, item: *items.item(index)?, proof: items.proof(index)? })
 	}
 
 	fn embedding(&self, index: u32, d: usize) -> Vec<i8> {
@@ -345,7 +343,7 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 		let paid_tree = Levels::new(job.paid.iter().map(Entry::leaf_hash).collect());
 		if job.paid.len() == count as usize && paid_tree.root() == job.commitment {
 			let version =
-				VersionData { leaves: self.version.leaves, embeddings: self.version.embeddings };
+				VersionData { items: self.version.items, embeddings: self.version.embeddings };
 			return find_witness(job, version, self.query, job.paid).ok_or(Move::Nothing);
 		}
 		for (&position, e) in &known.entries {
@@ -371,7 +369,7 @@ mod tests {
 		tests::Rng,
 	};
 	use super::*;
-	use crate::datanet::ContributionLeaf;
+	use crate::datanet::file::{ItemLeaf, VersionItems};
 	use proptest::prelude::*;
 
 	type Account = [u8; 32];
@@ -379,8 +377,7 @@ mod tests {
 	/// A version, a query and the honest entries of a job over them.
 	struct World {
 		embeddings: Vec<i8>,
-		leaves: Vec<ContributionLeaf<Account>>,
-		items: Levels,
+		items: VersionItems<Account>,
 		query: Vec<i8>,
 		method: Method,
 		top: u32,
@@ -394,13 +391,9 @@ mod tests {
 			let mut rng = Rng(seed);
 			let rows: Vec<Vec<i8>> =
 				(0..n).map(|_| (0..d).map(|_| (rng.next() % 5) as i8 - 2).collect()).collect();
-			let leaves: Vec<ContributionLeaf<Account>> = rows
+			let leaves: Vec<ItemLeaf> = rows
 				.iter()
-				.enumerate()
-				.map(|(i, e)| ContributionLeaf {
-					id: i as u64,
-					contributor: [i as u8; 32],
-					content_hash: [1; 32],
+				.map(|e| ItemLeaf {
 					embedding_hash: embedding_hash(e),
 					label: (rng.next() % 3) as u32,
 				})
@@ -409,20 +402,24 @@ mod tests {
 			let embeddings = rows.concat();
 			let labels: Vec<u32> = leaves.iter().map(|l| l.label).collect();
 			let entries = reference_entries(method, &pack(&embeddings), &labels, &pack(&query), 1);
-			let items = Levels::new(leaves.iter().map(|l| l.hash()).collect());
+			// Files of up to three items.
+			let files: Vec<(Account, Vec<ItemLeaf>)> =
+				leaves.chunks(3).enumerate().map(|(f, c)| ([f as u8; 32], c.to_vec())).collect();
+			let items = VersionItems::from_files(files).unwrap();
 			let tree = Levels::new(entries.iter().map(Entry::leaf_hash).collect());
-			World { embeddings, leaves, items, query, method, top, entries, tree }
+			World { embeddings, items, query, method, top, entries, tree }
 		}
 
 		fn paid_count(&self) -> usize {
-			paid_count(self.method, self.leaves.len() as u32, self.top) as usize
+			paid_count(self.method, self.items.commitment().item_count, self.top) as usize
 		}
 
 		fn job<'a>(&self, commitment: Hash, paid: &'a [Entry]) -> Job<'a> {
 			Job {
 				method: self.method,
-				version_root: self.items.root(),
-				item_count: self.leaves.len() as u32,
+				version_root: self.items.commitment().root,
+				file_count: self.items.commitment().file_count,
+				item_count: self.items.commitment().item_count,
 				dimension: 4,
 				query_hash: embedding_hash(&self.query),
 				query_label: 1,
@@ -433,8 +430,7 @@ mod tests {
 
 		fn challenger(&self) -> Challenger<'_, Account> {
 			Challenger {
-				version: VersionData { leaves: &self.leaves, embeddings: &self.embeddings },
-				items: &self.items,
+				version: VersionData { items: &self.items, embeddings: &self.embeddings },
 				query: &self.query,
 				reference: &self.entries,
 				reference_tree: &self.tree,
@@ -475,10 +471,8 @@ mod tests {
 		let relabel = |e: &mut Vec<Entry>| {
 			// A consistent liar recomputes every value from its own ranking.
 			if let Method::KnnShapley { k } = w.method {
-				let matches: Vec<bool> = e
-					.iter()
-					.map(|x| w.leaves.get(x.index as usize).is_some_and(|l| l.label == 1))
-					.collect();
+				let matches: Vec<bool> =
+					e.iter().map(|x| w.items.item(x.index).is_some_and(|l| l.label == 1)).collect();
 				for (x, v) in e.iter_mut().zip(knn_values(k, &matches)) {
 					x.value = v;
 				}
@@ -490,8 +484,8 @@ mod tests {
 			1 => e[p].value += 1,
 			2 => e[p].rank += 1,
 			// An index out of range, deep in the tail.
-			3 => e[n - 1 - p % n.min(3)].index = w.leaves.len() as u32 + 7,
-			4 => e[p].index = (e[p].index + 1) % w.leaves.len() as u32,
+			3 => e[n - 1 - p % n.min(3)].index = w.items.commitment().item_count + 7,
+			4 => e[p].index = (e[p].index + 1) % w.items.commitment().item_count,
 			// An item moved farther down, with values that follow the forged order.
 			5 => {
 				let q = (p + 1 + by % n).min(n - 1);

@@ -11,7 +11,7 @@ use super::{
 	distance, key, knn_last, knn_step, pack, reference_entries, similarity_value, Entry, Method,
 };
 use crate::{
-	datanet::ContributionLeaf,
+	datanet::file::VersionItems,
 	merkle::{self, Hash},
 };
 use alloc::{collections::BTreeMap, vec::Vec};
@@ -119,13 +119,13 @@ impl<AccountId: Encode> Witness<AccountId> {
 	}
 }
 
-/// A Datanet version as a challenger holds it: the leaves in version order and their
-/// embeddings, row-major.
+/// A Datanet version as a challenger holds it: its files and items, and the items'
+/// embeddings in version order, row-major.
 #[derive(Debug)]
 pub struct VersionData<'a, AccountId> {
-	/// The leaves, in version order (leaf index = item index).
-	pub leaves: &'a [ContributionLeaf<AccountId>],
-	/// `leaves.len()` embeddings of the job's dimension, one after another.
+	/// The files and item leaves, with their trees (item index = version index).
+	pub items: &'a VersionItems<AccountId>,
+	/// One embedding of the job's dimension per item, one after another.
 	pub embeddings: &'a [i8],
 }
 
@@ -135,7 +135,6 @@ struct Prover<'a, AccountId> {
 	version: VersionData<'a, AccountId>,
 	claimed: &'a [Entry],
 	entry_hashes: Vec<Hash>,
-	item_hashes: Vec<Hash>,
 }
 
 impl<AccountId: Encode + Clone> Prover<'_, AccountId> {
@@ -147,8 +146,8 @@ impl<AccountId: Encode + Clone> Prover<'_, AccountId> {
 
 	/// Item `index` with its proof, or `None` if the version has no such item.
 	fn item(&self, index: u32) -> Option<ProvenItem<AccountId>> {
-		let proof = merkle::proof(&self.item_hashes, index as usize)?;
-		Some(ProvenItem { leaf: self.version.leaves[index as usize].clone(), proof })
+		let items = self.version.items;
+		Some(ProvenItem { index, item: *items.item(index)?, proof: items.proof(index)? })
 	}
 
 	fn embedding(&self, index: u32) -> Vec<i8> {
@@ -166,24 +165,23 @@ pub fn find_witness<AccountId: Encode + Clone>(
 	query: &[i8],
 	claimed: &[Entry],
 ) -> Option<Witness<AccountId>> {
-	let (leaves, embeddings) = (version.leaves, version.embeddings);
+	let (items, embeddings) = (version.items.items(), version.embeddings);
 	let d = job.dimension as usize;
 	let n = job.item_count as usize;
-	if version.leaves.len() != n || version.embeddings.len() != n * d || query.len() != d {
+	if items.len() != n || embeddings.len() != n * d || query.len() != d {
 		return None;
 	}
-	let item_hashes: Vec<Hash> = version.leaves.iter().map(|l| l.hash()).collect();
 	let entry_hashes: Vec<Hash> = claimed.iter().map(Entry::leaf_hash).collect();
-	if merkle::root(&item_hashes) != job.version_root
+	if version.items.commitment() != job.version()
 		|| merkle::root(&entry_hashes) != job.commitment
 		|| claimed.len() != job.committed_count() as usize
 	{
 		return None;
 	}
-	let p = Prover { job, version, claimed, entry_hashes, item_hashes };
+	let p = Prover { job, version, claimed, entry_hashes };
 	let query_packed = pack(query);
 	let true_distance = |index: u32| distance(&query_packed, &pack(&p.embedding(index)));
-	let label_matches = |index: u32| leaves[index as usize].label == job.query_label;
+	let label_matches = |index: u32| items[index as usize].label == job.query_label;
 
 	// The paid entries must be the committed ones.
 	for (position, paid) in job.paid.iter().enumerate() {
@@ -284,7 +282,7 @@ pub fn find_witness<AccountId: Encode + Clone>(
 			&reference_entries(
 				job.method,
 				&pack(embeddings),
-				&leaves.iter().map(|l| l.label).collect::<Vec<_>>(),
+				&items.iter().map(|l| l.label).collect::<Vec<_>>(),
 				&query_packed,
 				job.query_label
 			)[..]

@@ -1,22 +1,27 @@
-//! `datanet-root`: computes a Datanet version's Merkle root off-chain with the same code the
-//! runtime runs, so anyone can check the root a version records on chain.
+//! `datanet-root`: computes a Datanet version's root and proofs off-chain with the same code the
+//! runtime runs, so anyone can check what a version records on chain (docs/datanets.md).
 //!
-//! Reads one accepted contribution per line from standard input, in any order:
+//! Reads one accepted file per line from standard input, **in acceptance order** (the order of
+//! the version's file tree):
 //!
 //! ```text
-//! <id> <contributor 0x..32 bytes> <content hash 0x..> <embedding hash 0x..> <label>
+//! <file id> <contributor 0x..32 bytes> <content hash 0x..> <item root 0x..> <item count>
 //! ```
 //!
-//! and prints the root as `0x`-hex. With `--proof <id>` it prints the Merkle proof of that item
-//! instead: `leaf_index leaf_count` on the first line, then one sibling hash per line.
+//! and prints `<root> <file count> <item count>`: what the version commits to. With
+//! `--proof <position>` it prints the proof of that file's leaf instead: the leaf's `first`
+//! index, then `leaf_index leaf_count`, then one sibling hash per line. With `--items` it reads
+//! one item per line, `<embedding hash 0x..> <label>`, and prints the file's item root.
 //! Blank lines and lines starting with `#` are skipped. A bad line is reported with its number
 //! and the tool exits with status 2.
 
 use openledger_primitives::{
-	datanet::{version_proof, version_root, ContributionLeaf},
+	datanet::file::{item_root, lay_out, ItemLeaf, VersionFiles},
 	hex::{parse_hash, to_hex, HexError},
 };
 use std::io::Read;
+
+type File = (u64, [u8; 32], [u8; 32], [u8; 32], u32);
 
 fn hex32(field: &str, what: &str) -> Result<[u8; 32], String> {
 	parse_hash(field).map_err(|e| match e {
@@ -25,56 +30,75 @@ fn hex32(field: &str, what: &str) -> Result<[u8; 32], String> {
 	})
 }
 
-fn parse_line(line: &str) -> Result<ContributionLeaf<[u8; 32]>, String> {
+fn parse_file(line: &str) -> Result<File, String> {
 	let fields: Vec<&str> = line.split_whitespace().collect();
-	let [id, contributor, content, embedding, label] = fields[..] else {
+	let [id, contributor, content, root, count] = fields[..] else {
 		return Err(format!(
-			"expected 5 fields (id contributor content embedding label), got {}",
+			"expected 5 fields (id contributor content item-root item-count), got {}",
 			fields.len()
 		));
 	};
-	Ok(ContributionLeaf {
-		id: id.parse().map_err(|_| format!("id is not a u64: {id}"))?,
-		contributor: hex32(contributor, "contributor")?,
-		content_hash: hex32(content, "content hash")?,
+	Ok((
+		id.parse().map_err(|_| format!("id is not a u64: {id}"))?,
+		hex32(contributor, "contributor")?,
+		hex32(content, "content hash")?,
+		hex32(root, "item root")?,
+		count.parse().map_err(|_| format!("item count is not a u32: {count}"))?,
+	))
+}
+
+fn parse_item(line: &str) -> Result<ItemLeaf, String> {
+	let fields: Vec<&str> = line.split_whitespace().collect();
+	let [embedding, label] = fields[..] else {
+		return Err(format!("expected 2 fields (embedding-hash label), got {}", fields.len()));
+	};
+	Ok(ItemLeaf {
 		embedding_hash: hex32(embedding, "embedding hash")?,
 		label: label.parse().map_err(|_| format!("label is not a u32: {label}"))?,
 	})
 }
 
-fn parse(input: &str) -> Result<Vec<ContributionLeaf<[u8; 32]>>, String> {
-	let mut leaves = Vec::new();
-	for (n, line) in input.lines().enumerate() {
-		let line = line.trim();
-		if line.is_empty() || line.starts_with('#') {
+fn parse<T>(input: &str, line: impl Fn(&str) -> Result<T, String>) -> Result<Vec<T>, String> {
+	let mut out = Vec::new();
+	for (n, text) in input.lines().enumerate() {
+		let text = text.trim();
+		if text.is_empty() || text.starts_with('#') {
 			continue;
 		}
-		leaves.push(parse_line(line).map_err(|e| format!("line {}: {e}", n + 1))?);
+		out.push(line(text).map_err(|e| format!("line {}: {e}", n + 1))?);
 	}
-	Ok(leaves)
+	Ok(out)
+}
+
+fn version(input: &str) -> Result<VersionFiles<[u8; 32]>, String> {
+	let leaves = lay_out(parse(input, parse_file)?).ok_or("the item counts overflow u32")?;
+	VersionFiles::new(leaves).map_err(|e| format!("not a version: {e:?}"))
 }
 
 fn run(args: &[String], input: &str) -> Result<String, String> {
-	let proof_of = match args {
-		[] => None,
-		[flag, id] if flag == "--proof" => Some(
-			id.parse::<u64>().map_err(|_| format!("--proof takes a contribution id, got {id}"))?,
-		),
-		_ => return Err("usage: datanet-root [--proof <id>] < leaves.txt".into()),
-	};
-	let mut leaves = parse(input)?;
-	match proof_of {
-		None => Ok(to_hex(&version_root(&mut leaves))),
-		Some(id) => {
-			let proof = version_proof(&mut leaves, id)
-				.ok_or_else(|| format!("contribution {id} is not among the leaves"))?;
-			let mut out = format!("{} {}", proof.leaf_index, proof.leaf_count);
+	match args {
+		[] => {
+			let c = version(input)?.commitment();
+			Ok(format!("{} {} {}", to_hex(&c.root), c.file_count, c.item_count))
+		},
+		[flag] if flag == "--items" => Ok(to_hex(&item_root(&parse(input, parse_item)?))),
+		[flag, position] if flag == "--proof" => {
+			let position: usize = position
+				.parse()
+				.map_err(|_| format!("--proof takes a file position, got {position}"))?;
+			let v = version(input)?;
+			let file =
+				v.files().get(position).ok_or_else(|| format!("no file at position {position}"))?;
+			let first = file.first;
+			let proof = v.file_proof(position).ok_or("no proof")?;
+			let mut out = format!("{first}\n{} {}", proof.leaf_index, proof.leaf_count);
 			for sibling in &proof.siblings {
 				out.push('\n');
 				out.push_str(&to_hex(sibling));
 			}
 			Ok(out)
 		},
+		_ => Err("usage: datanet-root [--proof <position> | --items] < lines.txt".into()),
 	}
 }
 
@@ -102,18 +126,27 @@ mod tests {
 
 	#[test]
 	fn root_of_lines_matches_the_library() {
-		let input = format!("# two items\n7 {A} {A} {A} 1\n\n3 {A} {A} {A} 0\n");
-		let mut leaves = parse(&input).unwrap();
-		assert_eq!(run(&[], &input).unwrap(), to_hex(&version_root(&mut leaves)));
+		let input = format!("# two files\n7 {A} {A} {A} 3\n\n3 {A} {A} {A} 2\n");
+		let leaves =
+			lay_out([(7, [1u8; 32], [1; 32], [1; 32], 3), (3, [1u8; 32], [1; 32], [1; 32], 2)])
+				.unwrap();
+		let root = VersionFiles::new(leaves).unwrap().commitment().root;
+		assert_eq!(run(&[], &input).unwrap(), format!("{} 2 5", to_hex(&root)));
 	}
 
 	#[test]
-	fn proof_lines() {
-		let input = format!("7 {A} {A} {A} 1\n3 {A} {A} {A} 0\n");
-		let out = run(&["--proof".into(), "7".into()], &input).unwrap();
+	fn item_roots_and_proof_lines() {
+		let items = run(&["--items".into()], &format!("{A} 1\n{A} 2\n")).unwrap();
+		let expected = item_root(&[
+			ItemLeaf { embedding_hash: [1; 32], label: 1 },
+			ItemLeaf { embedding_hash: [1; 32], label: 2 },
+		]);
+		assert_eq!(items, to_hex(&expected));
+		let input = format!("7 {A} {A} {A} 3\n3 {A} {A} {A} 2\n");
+		let out = run(&["--proof".into(), "1".into()], &input).unwrap();
 		let lines: Vec<&str> = out.lines().collect();
-		assert_eq!(lines[0], "1 2");
-		assert_eq!(lines.len(), 2);
+		assert_eq!(lines[..2], ["3", "1 2"]);
+		assert_eq!(lines.len(), 3);
 	}
 
 	#[test]
@@ -123,9 +156,10 @@ mod tests {
 		assert!(run(&[], "x y\n").unwrap_err().contains("expected 5 fields"));
 		let multibyte = "é".repeat(32);
 		assert!(run(&[], &format!("1 {multibyte} {A} {A} 0\n")).unwrap_err().contains("not hex"));
-		assert!(run(&["--proof".into(), "9".into()], &format!("1 {A} {A} {A} 0\n"))
+		assert!(run(&["--proof".into(), "9".into()], &format!("1 {A} {A} {A} 1\n"))
 			.unwrap_err()
-			.contains("not among the leaves"));
+			.contains("no file at position 9"));
+		assert!(run(&["--items".into()], "0x00 1\n").unwrap_err().contains("embedding hash"));
 		assert!(run(&["--bogus".into()], "").unwrap_err().starts_with("usage"));
 	}
 }

@@ -193,6 +193,11 @@ impl<AccountId: Encode + Clone> VersionFiles<AccountId> {
 		}
 	}
 
+	/// The proof of the file leaf at `position` in the file tree.
+	pub fn file_proof(&self, position: usize) -> Option<MerkleProof> {
+		self.tree.proof(position)
+	}
+
 	/// The position of the file that holds version index `index`: a binary search over the
 	/// files' first indices.
 	pub fn locate(&self, index: u32) -> Option<usize> {
@@ -217,6 +222,179 @@ impl<AccountId: Encode + Clone> VersionFiles<AccountId> {
 			item_proof: items.proof((index - file.first) as usize)?,
 			file,
 		})
+	}
+}
+
+/// A whole version as the off-chain side holds it: its files, every item's leaf in version
+/// order, and each file's item tree, so that any item proves in `O(log)`. Built from files
+/// whose items were checked against their declared item roots.
+#[derive(Clone, Debug)]
+pub struct VersionItems<AccountId> {
+	files: VersionFiles<AccountId>,
+	items: Vec<ItemLeaf>,
+	trees: Vec<Levels>,
+}
+
+/// Why items do not make up a version.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum VersionItemsError {
+	/// The file leaves are not laid end to end.
+	Files(VersionFilesError),
+	/// The file at this position holds other items than its leaf declares (count or root).
+	FileMismatch(u32),
+}
+
+impl<AccountId: Encode + Clone> VersionItems<AccountId> {
+	/// The version of `files` (in file-tree order) holding `items` (in version order); each
+	/// file's items must hash to its item root.
+	pub fn new(
+		files: Vec<FileLeaf<AccountId>>,
+		items: Vec<ItemLeaf>,
+	) -> Result<Self, VersionItemsError> {
+		let files = VersionFiles::new(files).map_err(VersionItemsError::Files)?;
+		if files.item_count as usize != items.len() {
+			return Err(VersionItemsError::FileMismatch(files.files.len() as u32));
+		}
+		let mut trees = Vec::with_capacity(files.files.len());
+		for (position, file) in files.files.iter().enumerate() {
+			let range = file.first as usize..(file.first + file.item_count) as usize;
+			let tree = Levels::new(items[range].iter().map(ItemLeaf::hash).collect());
+			if tree.root() != file.item_root {
+				return Err(VersionItemsError::FileMismatch(position as u32));
+			}
+			trees.push(tree);
+		}
+		Ok(VersionItems { files, items, trees })
+	}
+
+	/// One file per `(contributor, items)`, in order, with ids from 0 and the item root as
+	/// content hash: how tests and benchmarks make versions.
+	pub fn from_files(files: Vec<(AccountId, Vec<ItemLeaf>)>) -> Option<Self> {
+		let leaves = lay_out(files.iter().enumerate().map(|(id, (who, items))| {
+			let root = item_root(items);
+			(id as u64, who.clone(), root, root, items.len() as u32)
+		}))?;
+		let items = files.into_iter().flat_map(|(_, items)| items).collect();
+		Self::new(leaves, items).ok()
+	}
+
+	/// The files.
+	pub fn files(&self) -> &VersionFiles<AccountId> {
+		&self.files
+	}
+
+	/// Every item's leaf, in version order.
+	pub fn items(&self) -> &[ItemLeaf] {
+		&self.items
+	}
+
+	/// Item `index`, if the version has it.
+	pub fn item(&self, index: u32) -> Option<&ItemLeaf> {
+		self.items.get(index as usize)
+	}
+
+	/// What the chain records for this version.
+	pub fn commitment(&self) -> VersionCommitment {
+		self.files.commitment()
+	}
+
+	/// The proof of item `index`, if the version has it.
+	pub fn proof(&self, index: u32) -> Option<ItemProof<AccountId>> {
+		let position = self.files.locate(index)?;
+		self.files.proof(index, &self.trees[position])
+	}
+}
+
+/// The first bytes of a stored Datanet file.
+pub const FILE_MAGIC: [u8; 4] = *b"OLDF";
+/// The stored file format this code reads and writes.
+pub const FILE_FORMAT: u8 = 1;
+/// Bytes before the first item: magic, format, dimension (`u16`), item count (`u32`).
+pub const FILE_HEADER_BYTES: u64 = 11;
+
+/// The size of a stored file of `item_count` items of `dimension`: the header, then per item
+/// its label (`u32` little endian) and its `dimension` int8 values.
+pub fn file_size(item_count: u32, dimension: u32) -> u64 {
+	FILE_HEADER_BYTES + item_count as u64 * (4 + dimension as u64)
+}
+
+/// A stored file, decoded: labels and embeddings in file order.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct StoredFile {
+	/// The embedding dimension.
+	pub dimension: u32,
+	/// One label per item.
+	pub labels: Vec<u32>,
+	/// One embedding per item, row-major.
+	pub embeddings: Vec<i8>,
+}
+
+/// Why bytes are not a stored file.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum StoredFileError {
+	/// It does not start with the magic and format this code reads.
+	NotAFile,
+	/// Its length is not the header's count and dimension make.
+	WrongLength {
+		/// What the header implies.
+		expected: u64,
+		/// What there is.
+		actual: u64,
+	},
+}
+
+impl StoredFile {
+	/// The stored bytes of a file.
+	pub fn encode(&self) -> Vec<u8> {
+		let count = self.labels.len() as u32;
+		let d = self.dimension as usize;
+		let mut out = Vec::with_capacity(file_size(count, self.dimension) as usize);
+		out.extend_from_slice(&FILE_MAGIC);
+		out.push(FILE_FORMAT);
+		out.extend_from_slice(&(self.dimension as u16).to_le_bytes());
+		out.extend_from_slice(&count.to_le_bytes());
+		for (i, label) in self.labels.iter().enumerate() {
+			out.extend_from_slice(&label.to_le_bytes());
+			out.extend(self.embeddings[i * d..(i + 1) * d].iter().map(|&v| v as u8));
+		}
+		out
+	}
+
+	/// Reads stored bytes.
+	pub fn decode(bytes: &[u8]) -> Result<StoredFile, StoredFileError> {
+		let header = bytes.get(..FILE_HEADER_BYTES as usize).ok_or(StoredFileError::NotAFile)?;
+		if header[..4] != FILE_MAGIC || header[4] != FILE_FORMAT {
+			return Err(StoredFileError::NotAFile);
+		}
+		let dimension = u16::from_le_bytes([header[5], header[6]]) as u32;
+		let count = u32::from_le_bytes([header[7], header[8], header[9], header[10]]);
+		let expected = file_size(count, dimension);
+		if bytes.len() as u64 != expected {
+			return Err(StoredFileError::WrongLength { expected, actual: bytes.len() as u64 });
+		}
+		let d = dimension as usize;
+		let mut labels = Vec::with_capacity(count as usize);
+		let mut embeddings = Vec::with_capacity(count as usize * d);
+		for row in bytes[FILE_HEADER_BYTES as usize..].chunks_exact(4 + d) {
+			labels.push(u32::from_le_bytes([row[0], row[1], row[2], row[3]]));
+			embeddings.extend(row[4..].iter().map(|&v| v as i8));
+		}
+		Ok(StoredFile { dimension, labels, embeddings })
+	}
+
+	/// The item leaves, in file order: each embedding's blake2-256 and its label.
+	pub fn items(&self) -> Vec<ItemLeaf> {
+		let d = self.dimension as usize;
+		self.labels
+			.iter()
+			.enumerate()
+			.map(|(i, &label)| ItemLeaf {
+				embedding_hash: crate::attribution::embedding_hash(
+					&self.embeddings[i * d..(i + 1) * d],
+				),
+				label,
+			})
+			.collect()
 	}
 }
 
@@ -395,6 +573,49 @@ mod tests {
 		assert_eq!(v.commitment().item_count, 1 << 24);
 		assert_eq!(frontier.root(), v.commitment().root);
 		assert_eq!(v.locate((1 << 24) - 1), Some(9_999));
+	}
+
+	#[test]
+	fn version_items_prove_and_refuse_a_file_that_does_not_match() {
+		let files: Vec<([u8; 32], Vec<ItemLeaf>)> = [3u32, 1, 2]
+			.iter()
+			.enumerate()
+			.map(|(f, &n)| ([f as u8; 32], items(f as u64, n)))
+			.collect();
+		let v = VersionItems::from_files(files.clone()).unwrap();
+		let c = v.commitment();
+		for index in 0..c.item_count {
+			let proof = v.proof(index).unwrap();
+			assert!(proof.verify(&c, index, &v.item(index).unwrap().hash()));
+		}
+		assert!(v.proof(c.item_count).is_none());
+		let mut items_out_of_place: Vec<ItemLeaf> = v.items().to_vec();
+		items_out_of_place.swap(0, 3);
+		assert_eq!(
+			VersionItems::new(v.files().files().to_vec(), items_out_of_place).unwrap_err(),
+			VersionItemsError::FileMismatch(0)
+		);
+	}
+
+	#[test]
+	fn stored_files_round_trip_and_bad_bytes_are_refused() {
+		let file = StoredFile {
+			dimension: 4,
+			labels: vec![1, 2],
+			embeddings: vec![1, -2, 3, -4, 5, 6, 7, -128],
+		};
+		let bytes = file.encode();
+		assert_eq!(bytes.len() as u64, file_size(2, 4));
+		assert_eq!(StoredFile::decode(&bytes), Ok(file.clone()));
+		assert_eq!(file.items()[1].label, 2);
+		assert_eq!(
+			StoredFile::decode(&bytes[..bytes.len() - 1]),
+			Err(StoredFileError::WrongLength { expected: 27, actual: 26 })
+		);
+		assert_eq!(StoredFile::decode(b"OLDF"), Err(StoredFileError::NotAFile));
+		let mut other = bytes.clone();
+		other[4] = 2;
+		assert_eq!(StoredFile::decode(&other), Err(StoredFileError::NotAFile));
 	}
 
 	proptest! {

@@ -1,47 +1,15 @@
-//! The leaves of a Datanet version.
+//! Datanets as the runtime and the workers both see them.
 //!
-//! A version's root is [`crate::merkle::root`] over one leaf per contribution accepted since
-//! the previous version, **in ascending contribution id**. A leaf is [`crate::merkle::hash_leaf`]
-//! of the SCALE encoding of
-//!
-//! | field | type | bytes |
-//! | --- | --- | --- |
-//! | contribution id | `u64` | 8, little endian |
-//! | contributor | the chain's `AccountId` | 32 for `AccountId32`, the public key |
-//! | content hash | `[u8; 32]` | 32 |
-//! | embedding hash | `[u8; 32]` | 32 |
-//! | label | `u32` | 4, little endian (0 when the Datanet is unlabelled) |
-//!
-//! so on this chain a leaf's preimage is always `0x00` followed by 108 bytes.
+//! A contribution is a file of many items and a version covers every item of every file
+//! accepted up to it: [`file`] holds the leaves, the trees and the two-level item proofs
+//! (specified in docs/datanets.md). This module holds what other pallets read of a version.
 
 pub mod file;
 
-use crate::merkle::{self, Hash, MerkleProof};
+use crate::merkle::Hash;
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-
-/// The fields of an accepted contribution that its version commits to.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
-pub struct ContributionLeaf<AccountId> {
-	/// The contribution's sequential id.
-	pub id: u64,
-	/// Who contributed it.
-	pub contributor: AccountId,
-	/// Hash of the content, stored off-chain.
-	pub content_hash: Hash,
-	/// Hash of the int8 embedding, stored off-chain.
-	pub embedding_hash: Hash,
-	/// The label, an index into the Datanet's label space.
-	pub label: u32,
-}
-
-impl<AccountId: Encode> ContributionLeaf<AccountId> {
-	/// The leaf hash of this contribution.
-	pub fn hash(&self) -> Hash {
-		merkle::hash_leaf(&self.encode())
-	}
-}
 
 /// What a job needs to know of a published Datanet version.
 #[derive(
@@ -57,9 +25,11 @@ impl<AccountId: Encode> ContributionLeaf<AccountId> {
 	MaxEncodedLen,
 )]
 pub struct VersionInfo {
-	/// The version's Merkle root.
+	/// The root of the version's file tree.
 	pub root: Hash,
-	/// Items in the version: the root's leaf count.
+	/// Files in the version: the file tree's leaf count.
+	pub file_count: u32,
+	/// Items in the version: the sum of its files' item counts.
 	pub item_count: u32,
 	/// The Datanet's embedding dimension.
 	pub dimension: u32,
@@ -79,7 +49,7 @@ pub trait VersionSource {
 pub trait VersionPublisher {
 	/// Publishes a version with `root` over `item_count` items, in a new Datanet of
 	/// `dimension` and `num_labels`; returns `(datanet, version)`.
-	fn publish(root: Hash, item_count: u32, dimension: u32, num_labels: u32) -> (u32, u32);
+	fn publish(version: file::VersionCommitment, dimension: u32, num_labels: u32) -> (u32, u32);
 }
 
 /// Who contributed a published version's items: the Datanets pallet implements it, the rewards
@@ -102,82 +72,13 @@ pub trait ContributedVersionPublisher<AccountId> {
 	) -> (u32, u32);
 }
 
-/// Sorts `leaves` into version order (ascending id) and returns their hashes.
-pub fn ordered_leaf_hashes<AccountId: Encode>(
-	leaves: &mut [ContributionLeaf<AccountId>],
-) -> Vec<Hash> {
-	leaves.sort_by_key(|leaf| leaf.id);
-	leaves.iter().map(ContributionLeaf::hash).collect()
-}
-
-/// The root of a version holding `leaves`, in any order.
-pub fn version_root<AccountId: Encode>(leaves: &mut [ContributionLeaf<AccountId>]) -> Hash {
-	merkle::root(&ordered_leaf_hashes(leaves))
-}
-
-/// Whether `proof` shows the contribution whose leaf hash is `leaf` in a version with `root`
-/// and `item_count` items (both as recorded on chain).
-pub fn verify_item(root: &Hash, item_count: u32, leaf: &Hash, proof: &MerkleProof) -> bool {
-	proof.leaf_count == item_count && merkle::verify(root, leaf, proof)
-}
-
-/// The proof for contribution `id` in a version holding `leaves`, in any order.
-pub fn version_proof<AccountId: Encode>(
-	leaves: &mut [ContributionLeaf<AccountId>],
-	id: u64,
-) -> Option<MerkleProof> {
-	let hashes = ordered_leaf_hashes(leaves);
-	let index = leaves.iter().position(|leaf| leaf.id == id)?;
-	merkle::proof(&hashes, index)
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	fn leaf(id: u64) -> ContributionLeaf<[u8; 32]> {
-		ContributionLeaf {
-			id,
-			contributor: [id as u8; 32],
-			content_hash: [1; 32],
-			embedding_hash: [2; 32],
-			label: 3,
+impl VersionInfo {
+	/// What the version commits to, for item proofs.
+	pub fn commitment(&self) -> file::VersionCommitment {
+		file::VersionCommitment {
+			root: self.root,
+			file_count: self.file_count,
+			item_count: self.item_count,
 		}
-	}
-
-	#[test]
-	fn leaf_preimage_is_108_bytes_in_field_order() {
-		let encoded = leaf(0x0102).encode();
-		assert_eq!(encoded.len(), 108);
-		assert_eq!(&encoded[..8], &0x0102u64.to_le_bytes());
-		assert_eq!(&encoded[8..40], &[2u8; 32]);
-		assert_eq!(&encoded[104..], &3u32.to_le_bytes());
-	}
-
-	#[test]
-	fn known_version_root() {
-		// Pinned from an independent implementation (Python's hashlib.blake2b) of the leaf
-		// table above and the tree rules of `merkle`.
-		let root = version_root(&mut vec![leaf(9), leaf(2), leaf(4)]);
-		let hex: String = root.iter().map(|b| format!("{b:02x}")).collect();
-		assert_eq!(hex, "b55531060a6bb1a67ab022c31fa77eb8b54d5b20b82ae37d491fda6773375165");
-	}
-
-	#[test]
-	fn order_of_input_does_not_matter() {
-		let mut a = vec![leaf(1), leaf(5), leaf(3)];
-		let mut b = vec![leaf(5), leaf(3), leaf(1)];
-		assert_eq!(version_root(&mut a), version_root(&mut b));
-	}
-
-	#[test]
-	fn proof_of_each_item_verifies() {
-		let mut leaves = vec![leaf(9), leaf(2), leaf(4), leaf(7)];
-		let root = version_root(&mut leaves);
-		for id in [2, 4, 7, 9] {
-			let proof = version_proof(&mut leaves, id).unwrap();
-			assert!(merkle::verify(&root, &leaf(id).hash(), &proof));
-		}
-		assert!(version_proof(&mut leaves, 3).is_none());
 	}
 }

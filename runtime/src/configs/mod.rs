@@ -345,12 +345,14 @@ parameter_types! {
 		decay_period: DAYS,
 	};
 
-	/// A Datanet costs 10 OPEN of deposit, returned on close; a rejected item loses 10% of its
-	/// bond; a version costs 1 OPEN plus 0.001 OPEN per KiB (10 MB, a day's cap in OpenLedger's
+	/// A Datanet costs 10 OPEN of deposit, returned on close; a rejected file loses 10% of its
+	/// bond; a file's bond is its Datanet's per-file bond plus 0.01 OPEN per started MiB; a
+	/// version costs 1 OPEN plus 0.001 OPEN per KiB added (10 MB, a day's cap in OpenLedger's
 	/// docs, costs about 11 OPEN).
 	pub DatanetParams: pallet_datanets::Params<Balance> = pallet_datanets::Params {
 		creation_deposit: 10 * OPEN,
 		reject_slash: Perbill::from_percent(10),
+		bond_per_mib: 10 * MILLIOPEN,
 		publish_base_fee: OPEN,
 		publish_fee_per_kib: MILLIOPEN,
 	};
@@ -491,9 +493,10 @@ impl pallet_datanets::Config for Runtime {
 	type MaxCurators = ConstU32<16>;
 	type MaxAllowList = ConstU32<10_000>;
 	type MaxCurateBatch = ConstU32<64>;
-	type MaxVersionItems = ConstU32<512>;
-	// 1 GiB: a full version's fee is then at most 1 + 512 × 2^20 KiB × 0.001 ≈ 536,872 OPEN.
-	type MaxItemBytes = ConstU64<{ 1 << 30 }>;
+	// A Datanet's versions hold at most what one attribution job may rank (`MaxJobItems`).
+	type MaxVersionItems = ConstU32<{ 1 << 24 }>;
+	// 2^20 items a file: item proofs of at most 20 levels; 1 GiB at the largest dimension.
+	type MaxFileItems = ConstU32<{ 1 << 20 }>;
 	// A week for curators to decide before a contributor may take the bond back.
 	type ReviewPeriod = ConstU32<{ 7 * DAYS }>;
 	type WeightInfo = pallet_datanets::weights::SubstrateWeight<Runtime>;

@@ -6,7 +6,7 @@ use anyhow::{anyhow, Context, Result};
 use codec::{Decode, Encode};
 use openledger_primitives::{
 	attribution::{check::ProvenEntry, witness::Witness, Entry, Method},
-	datanet::ContributionLeaf,
+	datanet::file::FileLeaf,
 	merkle::Hash,
 };
 use std::time::Duration;
@@ -67,6 +67,7 @@ pub struct JobView {
 	pub query_hash: Hash,
 	pub query_label: u32,
 	pub version_root: Hash,
+	pub file_count: u32,
 	pub item_count: u32,
 	pub dimension: u32,
 	pub paid_count: u32,
@@ -110,9 +111,9 @@ pub struct RevealedView {
 	pub refuted: bool,
 }
 
-/// A Datanet version's leaves, in leaf order.
-pub struct VersionItems {
-	pub leaves: Vec<ContributionLeaf<AccountId>>,
+/// A Datanet version's file leaves, in file-tree order.
+pub struct VersionFiles {
+	pub files: Vec<FileLeaf<AccountId>>,
 	pub num_labels: u32,
 }
 
@@ -138,6 +139,7 @@ fn job_view(id: u64, job: JobOnChain) -> Result<JobView> {
 		query_hash: job.spec.query_hash,
 		query_label: job.spec.query_label,
 		version_root: job.version_root,
+		file_count: job.file_count,
 		item_count: job.item_count,
 		dimension: job.dimension,
 		paid_count: job.paid_count,
@@ -218,37 +220,47 @@ pub async fn disputes(at: &AtBlock, job: u64, result: Hash) -> Result<Vec<Disput
 	Ok(out)
 }
 
-/// The leaves of a published version, read from the Datanets pallet's storage.
-pub async fn version_items(at: &AtBlock, datanet: u32, version: u32) -> Result<VersionItems> {
+/// The file leaves of a published version, read from the Datanets pallet's storage: the
+/// version's file count, then each placed file (`O(files)` reads, none per item).
+pub async fn version_files(at: &AtBlock, datanet: u32, version: u32) -> Result<VersionFiles> {
 	let info = at
 		.storage()
 		.try_fetch(api::storage().datanets().datanets(), (datanet,))
 		.await?
 		.with_context(|| format!("Datanet {datanet} does not exist"))?
 		.decode()?;
-	let ids = at
+	let v = at
 		.storage()
-		.fetch(api::storage().datanets().version_items(), (datanet, version))
+		.try_fetch(api::storage().datanets().versions(), (datanet, version))
 		.await?
-		.decode()?
-		.0;
-	let mut leaves = Vec::with_capacity(ids.len());
-	for id in ids {
+		.with_context(|| format!("version {version} of Datanet {datanet} does not exist"))?
+		.decode()?;
+	let mut files = Vec::with_capacity(v.file_count as usize);
+	for position in 0..v.file_count {
+		let id = at
+			.storage()
+			.try_fetch(api::storage().datanets().placed(), (datanet, position))
+			.await?
+			.with_context(|| format!("no file at position {position} of Datanet {datanet}"))?
+			.decode()?;
 		let c = at
 			.storage()
 			.try_fetch(api::storage().datanets().contributions(), (id,))
 			.await?
 			.with_context(|| format!("contribution {id} is missing"))?
 			.decode()?;
-		leaves.push(ContributionLeaf {
-			id,
+		let first =
+			c.placement.with_context(|| format!("file {id} is placed but has no placement"))?.first;
+		files.push(FileLeaf {
+			file: id,
 			contributor: c.contributor,
 			content_hash: c.content_hash,
-			embedding_hash: c.embedding_hash,
-			label: c.label,
+			item_root: c.item_root,
+			first,
+			item_count: c.item_count,
 		});
 	}
-	Ok(VersionItems { leaves, num_labels: info.num_labels })
+	Ok(VersionFiles { files, num_labels: info.num_labels })
 }
 
 /// A call the daemon submits.

@@ -41,7 +41,7 @@ use openledger_primitives::{
 		witness::VersionData,
 		Entry,
 	},
-	datanet::ContributionLeaf,
+	datanet::file::VersionCommitment,
 	merkle::{Hash, Levels},
 };
 use state::{JobState, StateDir};
@@ -103,12 +103,7 @@ impl Challenge {
 const RESUBMIT_AFTER: u64 = 3;
 
 /// A version's items as the daemon holds them.
-struct Version {
-	leaves: Vec<ContributionLeaf<AccountId>>,
-	items: Levels,
-	embeddings: Vec<i8>,
-	labels: Vec<u32>,
-}
+type Version = crate::files::LoadedVersion<AccountId>;
 
 /// This worker's result for a job.
 struct Computed {
@@ -474,8 +469,7 @@ impl Worker {
 		let my_result = mine.result_hash();
 		let me = self.me().clone();
 		let challenger = Challenger {
-			version: VersionData { leaves: &version.leaves, embeddings: &version.embeddings },
-			items: &version.items,
+			version: VersionData { items: &version.items, embeddings: &version.embeddings },
 			query: &query,
 			reference: &mine.entries,
 			reference_tree: &mine.tree,
@@ -507,6 +501,7 @@ impl Worker {
 			let cjob = check::Job {
 				method: job.method,
 				version_root: job.version_root,
+				file_count: job.file_count,
 				item_count: job.item_count,
 				dimension: job.dimension,
 				query_hash: job.query_hash,
@@ -568,26 +563,25 @@ impl Worker {
 		if let Some(v) = self.versions.get(&(job.datanet, job.version)) {
 			return Ok(v.clone());
 		}
-		let items = chain::version_items(at, job.datanet, job.version).await?;
-		let tree = Levels::new(items.leaves.iter().map(|l| l.hash()).collect());
-		if items.leaves.len() != job.item_count as usize || tree.root() != job.version_root {
-			bail!("the version's items on chain do not match the job's root");
-		}
-		let d = job.dimension as usize;
-		let mut embeddings = Vec::with_capacity(items.leaves.len() * d);
-		for leaf in &items.leaves {
-			let bytes = self.fetch(&leaf.embedding_hash).await?;
-			if bytes.len() != d {
-				bail!(
-					"embedding {} has {} bytes, not {d}",
-					openledger_primitives::hex::to_hex(&leaf.embedding_hash),
-					bytes.len()
-				);
+		let listed = chain::version_files(at, job.datanet, job.version).await?;
+		let expected = VersionCommitment {
+			root: job.version_root,
+			file_count: job.file_count,
+			item_count: job.item_count,
+		};
+		let mut builder = crate::files::VersionBuilder::new(job.dimension, listed.num_labels)
+			.map_err(anyhow::Error::msg)?;
+		// File by file: each is checked against its content hash by the store, then against
+		// its leaf (dimension, count, labels, item root) before any of its items is used.
+		for leaf in listed.files {
+			let bytes = self.fetch(&leaf.content_hash).await?;
+			if let Err(refusal) = builder.push(leaf, &bytes) {
+				Metrics::inc(&self.metrics.store_refused);
+				tracing::error!(job = job.id, error = %refusal, "refusing a stored file");
+				bail!("version {} of Datanet {}: {refusal}", job.version, job.datanet);
 			}
-			embeddings.extend(bytes.iter().map(|&b| b as i8));
 		}
-		let labels = items.leaves.iter().map(|l| l.label).collect();
-		let version = Arc::new(Version { leaves: items.leaves, items: tree, embeddings, labels });
+		let version = Arc::new(builder.finish(&expected).map_err(anyhow::Error::msg)?);
 		tracing::info!(
 			datanet = job.datanet,
 			version = job.version,

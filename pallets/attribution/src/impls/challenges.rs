@@ -69,6 +69,7 @@ impl<T: Config> Pallet<T> {
 		check::Job {
 			method: job.spec.method,
 			version_root: job.version_root,
+			file_count: job.file_count,
 			item_count: job.item_count,
 			dimension: job.dimension,
 			query_hash: job.spec.query_hash,

@@ -46,6 +46,7 @@ impl<T: Config> Pallet<T> {
 			payer: payer.clone(),
 			spec,
 			version_root: info.root,
+			file_count: info.file_count,
 			item_count: info.item_count,
 			dimension: info.dimension,
 			paid_count,

@@ -256,7 +256,7 @@ fn challenges_whose_inputs_do_not_hold_up_are_refused_and_change_nothing() {
 		let mut forged = e(5);
 		forged.entry.value += 1;
 		let mut bad_item = item(i5);
-		bad_item.leaf.label += 1;
+		bad_item.item.label += 1;
 		let mut wrong_query = w.query.clone();
 		wrong_query[0] = wrong_query[0].wrapping_add(1);
 		let cases: Vec<(Witness<AccountId>, QueryOf, Error<Test>)> = vec![

@@ -37,7 +37,7 @@ fn forge(w: &World, kind: u8, at: usize, by: usize) -> Vec<Entry> {
 	let mut e = w.entries.clone();
 	let n = e.len();
 	let p = at % n;
-	let items = w.leaves.len() as u32;
+	let items = w.items.commitment().item_count;
 	let consistent = |e: &mut Vec<Entry>| {
 		for (r, x) in e.iter_mut().enumerate() {
 			x.rank = r as u32;
@@ -45,7 +45,7 @@ fn forge(w: &World, kind: u8, at: usize, by: usize) -> Vec<Entry> {
 		if let Method::KnnShapley { k } = w.method {
 			let matches: Vec<bool> = e
 				.iter()
-				.map(|x| w.leaves.get(x.index as usize).is_some_and(|l| l.label == w.query_label))
+				.map(|x| w.items.item(x.index).is_some_and(|l| l.label == w.query_label))
 				.collect();
 			for (x, v) in e.iter_mut().zip(knn_values(k, &matches)) {
 				x.value = v;
@@ -145,11 +145,9 @@ proptest! {
 			let w = World::publish(1, seed, n, 8, method, 3);
 			let honest = w.result(&w.entries);
 			let flat: Vec<i8> = w.embeddings.concat();
-			let items = Levels::new(w.leaves.iter().map(|l| l.hash()).collect());
 			let reference_tree = Levels::new(w.entries.iter().map(Entry::leaf_hash).collect());
 			let challenger = Challenger {
-				version: VersionData { leaves: &w.leaves, embeddings: &flat },
-				items: &items,
+				version: VersionData { items: &w.items, embeddings: &flat },
 				query: &w.query,
 				reference: &w.entries,
 				reference_tree: &reference_tree,

@@ -3,7 +3,8 @@
 use crate::{funds, pallet::*, types::*};
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, traits::Defensive};
-use sp_runtime::traits::Saturating;
+use openledger_primitives::datanet::file::file_size;
+use sp_runtime::traits::{Saturating, UniqueSaturatedInto};
 
 impl<T: Config> Pallet<T> {
 	/// Today's usage, counting an earlier day's as zero.
@@ -11,27 +12,34 @@ impl<T: Config> Pallet<T> {
 		if usage.day == today {
 			usage
 		} else {
-			DailyUsage { day: today, items: 0, bytes: 0 }
+			DailyUsage { day: today, files: 0, bytes: 0 }
 		}
+	}
+
+	/// The bond of a file of `size` bytes: the Datanet's bond per file plus `bond_per_mib` for
+	/// every started MiB.
+	pub fn file_bond(per_file: BalanceOf<T>, size: u64) -> BalanceOf<T> {
+		let mib: BalanceOf<T> = size.div_ceil(1 << 20).unique_saturated_into();
+		per_file.saturating_add(Self::params().bond_per_mib.saturating_mul(mib))
 	}
 
 	pub(crate) fn do_contribute(
 		who: T::AccountId,
 		datanet: DatanetId,
-		content_hash: Hash,
-		embedding_hash: Hash,
-		label: u32,
-		size: u64,
+		file: NewFile,
 		uri: UriOf<T>,
 	) -> DispatchResult {
+		let NewFile { content_hash, item_root, item_count, size } = file;
 		let mut info = Self::open_datanet(datanet)?;
 		if info.permission == Permission::AllowList {
 			ensure!(AllowList::<T>::contains_key(datanet, &who), Error::<T>::NotOnAllowList);
 		}
-		let label_ok = if info.num_labels == 0 { label == 0 } else { label < info.num_labels };
-		ensure!(label_ok, Error::<T>::LabelOutOfRange);
-		ensure!(size > 0, Error::<T>::EmptyContribution);
-		ensure!(size <= T::MaxItemBytes::get(), Error::<T>::ItemTooLarge);
+		ensure!(content_hash != [0; 32] && item_root != [0; 32], Error::<T>::ZeroRoot);
+		ensure!(
+			item_count > 0 && item_count <= T::MaxFileItems::get(),
+			Error::<T>::ItemCountOutOfBounds
+		);
+		ensure!(size == file_size(item_count, info.embedding_dim.into()), Error::<T>::SizeMismatch);
 		ensure!(
 			!ContentIndex::<T>::contains_key(datanet, content_hash),
 			Error::<T>::DuplicateContent
@@ -41,14 +49,14 @@ impl<T: Config> Pallet<T> {
 		let mut mine = Self::current(ContributorUsage::<T>::get(datanet, &who), today);
 		let mut all = Self::current(DatanetUsage::<T>::get(datanet), today);
 		ensure!(
-			mine.items < info.caps.items_per_contributor,
-			Error::<T>::ContributorItemCapReached
+			mine.files < info.caps.files_per_contributor,
+			Error::<T>::ContributorFileCapReached
 		);
 		ensure!(
 			mine.bytes.saturating_add(size) <= info.caps.bytes_per_contributor,
 			Error::<T>::ContributorByteCapReached
 		);
-		ensure!(all.items < info.caps.items_per_datanet, Error::<T>::DatanetItemCapReached);
+		ensure!(all.files < info.caps.files_per_datanet, Error::<T>::DatanetFileCapReached);
 		ensure!(
 			all.bytes.saturating_add(size) <= info.caps.bytes_per_datanet,
 			Error::<T>::DatanetByteCapReached
@@ -59,11 +67,12 @@ impl<T: Config> Pallet<T> {
 		let sequence = ContributorCount::<T>::get(&who);
 		let next_sequence = sequence.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		info.pending = info.pending.checked_add(1).ok_or(Error::<T>::Overflow)?;
-		funds::hold_bond::<T>(&who, info.bond)?;
+		let bond = Self::file_bond(info.bond, size);
+		funds::hold_bond::<T>(&who, bond)?;
 
-		mine.items += 1;
+		mine.files += 1;
 		mine.bytes = mine.bytes.saturating_add(size);
-		all.items += 1;
+		all.files += 1;
 		all.bytes = all.bytes.saturating_add(size);
 		ContributorUsage::<T>::insert(datanet, &who, mine);
 		DatanetUsage::<T>::insert(datanet, all);
@@ -71,7 +80,6 @@ impl<T: Config> Pallet<T> {
 		ContributorCount::<T>::insert(&who, next_sequence);
 		ContributorItems::<T>::insert(&who, sequence, id);
 		ContentIndex::<T>::insert(datanet, content_hash, id);
-		let bond = info.bond;
 		Datanets::<T>::insert(datanet, info);
 		Contributions::<T>::insert(
 			id,
@@ -79,14 +87,14 @@ impl<T: Config> Pallet<T> {
 				datanet,
 				contributor: who.clone(),
 				content_hash,
-				embedding_hash,
-				label,
+				item_root,
+				item_count,
 				size,
 				uri,
 				bond,
 				status: ContributionStatus::Pending,
 				submitted_at: frame_system::Pallet::<T>::block_number(),
-				version: None,
+				placement: None,
 			},
 		);
 		Self::deposit_event(Event::Contributed {
@@ -94,6 +102,8 @@ impl<T: Config> Pallet<T> {
 			id,
 			contributor: who,
 			content_hash,
+			item_root,
+			item_count,
 			size,
 			bond,
 		});

@@ -15,7 +15,7 @@ impl<T: Config> Pallet<T> {
 		let mut info = Datanets::<T>::get(datanet).ok_or(Error::<T>::UnknownDatanet)?;
 		ensure!(Self::is_curator(&info, datanet, who), Error::<T>::NotCurator);
 		ensure!(!ids.is_empty(), Error::<T>::NothingToCurate);
-		let mut unpublished = Unpublished::<T>::get(datanet);
+		let mut tree = FileTrees::<T>::get(datanet);
 		let reject_slash = Self::params().reject_slash;
 		// The call is transactional: an error on any id undoes the ids before it.
 		for id in ids {
@@ -25,14 +25,17 @@ impl<T: Config> Pallet<T> {
 			info.pending = info.pending.saturating_sub(1);
 			match verdict {
 				Verdict::Accept => {
-					unpublished.try_push(id).map_err(|_| Error::<T>::VersionFull)?;
+					Self::append_file(datanet, &mut tree, id, &mut item)?;
 					let bond_released = funds::release_bond::<T>(&item.contributor, item.bond);
 					item.status = ContributionStatus::Accepted;
 					T::Reputation::report(&item.contributor, Role::Contributor, Outcome::Positive);
+					let placement = item.placement.unwrap_or(Placement { position: 0, first: 0 });
 					Self::deposit_event(Event::ContributionAccepted {
 						datanet,
 						id,
 						contributor: item.contributor.clone(),
+						position: placement.position,
+						first: placement.first,
 						bond_released,
 					});
 				},
@@ -57,7 +60,7 @@ impl<T: Config> Pallet<T> {
 			}
 			Contributions::<T>::insert(id, item);
 		}
-		Unpublished::<T>::insert(datanet, unpublished);
+		FileTrees::<T>::insert(datanet, tree);
 		Datanets::<T>::insert(datanet, info);
 		Ok(())
 	}

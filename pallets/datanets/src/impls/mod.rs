@@ -77,9 +77,9 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::BadEmbeddingDimension
 		);
 		ensure!(
-			caps.items_per_contributor > 0
+			caps.files_per_contributor > 0
 				&& caps.bytes_per_contributor > 0
-				&& caps.items_per_datanet > 0
+				&& caps.files_per_datanet > 0
 				&& caps.bytes_per_datanet > 0,
 			Error::<T>::ZeroCap
 		);
@@ -189,8 +189,10 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_close_datanet(who: &T::AccountId, datanet: DatanetId) -> DispatchResult {
 		let mut info = Self::owned_open_datanet(who, datanet)?;
 		ensure!(info.pending == 0, Error::<T>::PendingContributions);
+		let published =
+			Versions::<T>::get(datanet, info.latest_version).map_or(0, |v| v.file_count);
 		ensure!(
-			Unpublished::<T>::decode_len(datanet).unwrap_or(0) == 0,
+			FileTrees::<T>::get(datanet).frontier.leaf_count == published,
 			Error::<T>::UnpublishedContributions
 		);
 		let deposit_released = funds::release_deposit::<T>(who, info.deposit);

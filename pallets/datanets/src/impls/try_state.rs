@@ -5,7 +5,10 @@
 use crate::{funds, pallet::*, types::*};
 use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
-use openledger_primitives::{datanet::version_root, merkle::EMPTY_ROOT};
+use openledger_primitives::{
+	datanet::file::VersionFiles,
+	merkle::{Frontier, EMPTY_ROOT},
+};
 use sp_runtime::traits::Saturating;
 
 impl<T: Config> Pallet<T> {
@@ -13,9 +16,11 @@ impl<T: Config> Pallet<T> {
 	/// - each account's held contribution bonds equal the bonds of its pending contributions;
 	/// - each account's held creation deposits equal the deposits of its open Datanets;
 	/// - each Datanet's `pending`, `curator_count` and `allow_list_count` match storage;
-	/// - unpublished ids are accepted, unversioned contributions of that Datanet;
+	/// - exactly the accepted files are placed, at positions `0..files` of their Datanet's file
+	///   tree, laid end to end; the stored frontier and totals are those of these files;
 	/// - versions run 1..=latest, each `prev_root` is the previous root (zero for the first),
-	///   `latest_root` is the newest root, and each root recomputes from its items;
+	///   `latest_root` is the newest root, and each version's root, counts and bytes recompute
+	///   from the first `file_count` placed files;
 	/// - the content index holds exactly the pending and accepted contributions;
 	/// - ids are below the next id; contributor paging matches the contributor counts.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
@@ -27,21 +32,20 @@ impl<T: Config> Pallet<T> {
 		let mut pending: BTreeMap<DatanetId, u32> = BTreeMap::new();
 		let mut indexed = 0usize;
 		let mut per_contributor: BTreeMap<T::AccountId, u32> = BTreeMap::new();
-		// Accepted contributions not yet in a version, and those in each version.
-		let mut waiting: BTreeMap<DatanetId, Vec<ContributionId>> = BTreeMap::new();
-		let mut versioned: BTreeMap<(DatanetId, VersionNumber), Vec<ContributionId>> =
-			BTreeMap::new();
+		// Accepted files per Datanet, by position.
+		let mut placed: BTreeMap<DatanetId, BTreeMap<u32, ContributionId>> = BTreeMap::new();
 		for (id, c) in Contributions::<T>::iter() {
 			ensure!(id < next_id, "contribution id at or above NextContributionId");
 			*per_contributor.entry(c.contributor.clone()).or_default() += 1;
-			match (c.status, c.version) {
+			match (c.status, c.placement) {
+				(ContributionStatus::Accepted, Some(p)) => {
+					let earlier = placed.entry(c.datanet).or_default().insert(p.position, id);
+					ensure!(earlier.is_none(), "two files share a position");
+				},
 				(ContributionStatus::Accepted, None) => {
-					waiting.entry(c.datanet).or_default().push(id)
+					return Err("an accepted file is not placed".into())
 				},
-				(ContributionStatus::Accepted, Some(v)) => {
-					versioned.entry((c.datanet, v)).or_default().push(id)
-				},
-				(_, Some(_)) => return Err("only accepted contributions are in versions".into()),
+				(_, Some(_)) => return Err("only accepted files are placed".into()),
 				_ => {},
 			}
 			if c.status == ContributionStatus::Pending {
@@ -50,10 +54,7 @@ impl<T: Config> Pallet<T> {
 				*pending.entry(c.datanet).or_default() += 1;
 			}
 			if matches!(c.status, ContributionStatus::Rejected | ContributionStatus::Withdrawn) {
-				ensure!(
-					c.version.is_none(),
-					"a rejected or withdrawn contribution is in a version"
-				);
+				ensure!(c.placement.is_none(), "a rejected or withdrawn contribution is placed");
 			} else {
 				indexed += 1;
 				ensure!(
@@ -96,32 +97,57 @@ impl<T: Config> Pallet<T> {
 				info.allow_list_count as usize == AllowList::<T>::iter_prefix(datanet).count(),
 				"allow-list count is wrong"
 			);
-			let mut unpublished = Unpublished::<T>::get(datanet).into_inner();
-			unpublished.sort_unstable();
-			let mut accepted = waiting.remove(&datanet).unwrap_or_default();
-			accepted.sort_unstable();
+			let files = placed.remove(&datanet).unwrap_or_default();
+			let mut leaves = Vec::with_capacity(files.len());
+			for (n, (position, id)) in files.iter().enumerate() {
+				ensure!(*position == n as u32, "placed positions have a gap");
+				ensure!(Placed::<T>::get(datanet, position) == Some(*id), "Placed is wrong");
+				let c = Contributions::<T>::get(id).ok_or("a placed file is unknown")?;
+				leaves.push(Self::file_leaf(*id, &c).ok_or("a placed file has no placement")?);
+			}
 			ensure!(
-				unpublished == accepted,
-				"Unpublished is not exactly the accepted, unversioned contributions"
+				Placed::<T>::iter_prefix(datanet).count() == files.len(),
+				"Placed names files that are not accepted"
+			);
+			let tree = FileTrees::<T>::get(datanet);
+			let mut frontier = Frontier::default();
+			let mut bytes = 0u64;
+			for (leaf, id) in leaves.iter().zip(files.values()) {
+				frontier.push(leaf.hash()).ok_or("too many files")?;
+				bytes += Contributions::<T>::get(id).map_or(0, |c| c.size);
+			}
+			ensure!(tree.frontier == frontier, "the stored frontier is not the files'");
+			let all = VersionFiles::new(leaves.clone()).map_err(|_| "files are not end to end")?;
+			ensure!(
+				tree.item_count == all.commitment().item_count && tree.bytes == bytes,
+				"file tree totals are wrong"
 			);
 			let mut prev_root = EMPTY_ROOT;
+			let mut prev_files = 0;
 			for v in 1..=info.latest_version {
 				let version = Versions::<T>::get(datanet, v).ok_or("a version is missing")?;
 				ensure!(version.prev_root == prev_root, "version roots do not chain");
-				let ids = VersionItems::<T>::get(datanet, v);
-				ensure!(ids.len() as u32 == version.item_count, "version item count is wrong");
-				let mut marked = versioned.remove(&(datanet, v)).unwrap_or_default();
-				marked.sort_unstable();
 				ensure!(
-					ids.to_vec() == marked,
-					"VersionItems is not exactly the contributions marked with that version"
+					version.file_count > prev_files && version.file_count as usize <= leaves.len(),
+					"version file counts do not grow within the file tree"
 				);
-				let mut leaves = Self::leaves_of(&ids).ok_or("a version item is unknown")?;
+				let covered = &leaves[..version.file_count as usize];
+				let c = VersionFiles::new(covered.to_vec())
+					.map_err(|_| "a version's files are not end to end")?
+					.commitment();
 				ensure!(
-					version_root(&mut leaves) == version.root,
-					"a version root does not recompute"
+					c.root == version.root && c.item_count == version.item_count,
+					"a version root or item count does not recompute"
 				);
+				let version_bytes: u64 = files
+					.values()
+					.take(version.file_count as usize)
+					.filter_map(|id| Contributions::<T>::get(id))
+					.map(|c| c.size)
+					.sum();
+				ensure!(version_bytes == version.bytes, "a version's bytes are wrong");
 				prev_root = version.root;
+				prev_files = version.file_count;
 			}
 			ensure!(info.latest_root == prev_root, "latest_root is not the newest root");
 			ensure!(
@@ -129,8 +155,7 @@ impl<T: Config> Pallet<T> {
 				"a version beyond latest_version exists"
 			);
 		}
-		ensure!(waiting.is_empty(), "accepted contributions of an unknown Datanet");
-		ensure!(versioned.is_empty(), "contributions marked with a version that does not exist");
+		ensure!(placed.is_empty(), "accepted files of an unknown Datanet");
 		for (who, deposit) in deposits.iter() {
 			ensure!(
 				funds::deposits_held::<T>(who) == *deposit,

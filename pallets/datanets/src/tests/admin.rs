@@ -62,9 +62,9 @@ fn create_checks_its_arguments() {
 		assert_ok!(create_with(1024, caps(), b"x", OWNER));
 		assert_ok!(create_with(4, caps(), b"x", OWNER));
 		let zeroed = [
-			DailyCaps { items_per_contributor: 0, ..caps() },
+			DailyCaps { files_per_contributor: 0, ..caps() },
 			DailyCaps { bytes_per_contributor: 0, ..caps() },
-			DailyCaps { items_per_datanet: 0, ..caps() },
+			DailyCaps { files_per_datanet: 0, ..caps() },
 			DailyCaps { bytes_per_datanet: 0, ..caps() },
 		];
 		for c in zeroed {
@@ -296,9 +296,9 @@ fn close_releases_the_deposit_and_freezes_the_datanet() {
 				RuntimeOrigin::signed(ALICE),
 				d,
 				content(1),
-				content(2),
-				0,
-				1,
+				item_root_of(1),
+				items_of(1),
+				size_of(items_of(1)),
 				bounded(b"")
 			),
 			Error::<Test>::DatanetClosed
@@ -315,7 +315,7 @@ fn close_releases_the_deposit_and_freezes_the_datanet() {
 }
 
 #[test]
-fn close_waits_for_pending_and_unpublished_items() {
+fn close_waits_for_pending_and_unpublished_files() {
 	build_and_execute(|| {
 		let d = create(Permission::Open);
 		let a = contribute(ALICE, d, 1);
@@ -329,8 +329,20 @@ fn close_waits_for_pending_and_unpublished_items() {
 			Error::<Test>::UnpublishedContributions
 		);
 		assert_ok!(Datanets::publish_version(RuntimeOrigin::signed(OWNER), d));
+		// A file accepted after the latest version must be published too.
+		let b = contribute(BOB, d, 2);
+		assert_ok!(Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[b]), Verdict::Accept));
+		assert_noop!(
+			Datanets::close_datanet(RuntimeOrigin::signed(OWNER), d),
+			Error::<Test>::UnpublishedContributions
+		);
+		assert_ok!(Datanets::publish_version(RuntimeOrigin::signed(OWNER), d));
+		// A rejected file leaves nothing to publish.
+		let c = contribute(BOB, d, 3);
+		assert_ok!(Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[c]), Verdict::Reject));
 		assert_ok!(Datanets::close_datanet(RuntimeOrigin::signed(OWNER), d));
 		assert!(Versions::<Test>::get(d, 1).is_some(), "versions outlive the Datanet");
+		assert_eq!(Versions::<Test>::get(d, 2).unwrap().file_count, 2);
 	});
 }
 
@@ -340,6 +352,7 @@ fn root_sets_params_and_new_datanets_use_them() {
 		let params = Params {
 			creation_deposit: 42,
 			reject_slash: Perbill::from_percent(50),
+			bond_per_mib: 10,
 			publish_base_fee: 1,
 			publish_fee_per_kib: 1,
 		};
@@ -352,8 +365,10 @@ fn root_sets_params_and_new_datanets_use_them() {
 		assert_eq!(Datanets::params(), params);
 		let d = create(Permission::Open);
 		assert_eq!(crate::Datanets::<Test>::get(d).unwrap().deposit, 42);
-		// The new slash applies to the next rejection: 50% of the bond.
+		// The next file holds the bond plus 10 for its started MiB, and the new slash applies
+		// to its rejection: 50% of 110.
 		let a = contribute(ALICE, d, 1);
+		assert_eq!(Contributions::<Test>::get(a).unwrap().bond, BOND + 10);
 		assert_ok!(Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[a]), Verdict::Reject));
 		assert_eq!(
 			last_event(),
@@ -361,8 +376,8 @@ fn root_sets_params_and_new_datanets_use_them() {
 				datanet: d,
 				id: a,
 				contributor: ALICE,
-				slashed: 50,
-				bond_released: 50
+				slashed: 55,
+				bond_released: 55
 			}
 		);
 	});

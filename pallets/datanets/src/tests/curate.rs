@@ -8,6 +8,7 @@ use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
 };
+use openledger_primitives::datanet::file::VersionFiles;
 use pallet_reputation::{Role, NEUTRAL_SCORE};
 
 fn bond_held(who: AccountId) -> Balance {
@@ -18,8 +19,8 @@ fn bond_held(who: AccountId) -> Balance {
 fn accept_releases_the_bond_and_raises_reputation() {
 	build_and_execute(|| {
 		let d = create(Permission::Open);
-		let a = contribute(ALICE, d, 1);
-		let b = contribute(ALICE, d, 2);
+		let a = contribute(ALICE, d, 1); // 2 items
+		let b = contribute(ALICE, d, 2); // 3 items
 		let free = Balances::balance(&ALICE);
 		assert_ok!(Datanets::curate(
 			RuntimeOrigin::signed(OWNER),
@@ -29,6 +30,7 @@ fn accept_releases_the_bond_and_raises_reputation() {
 		));
 		assert_eq!(bond_held(ALICE), 0);
 		assert_eq!(Balances::balance(&ALICE), free + 2 * BOND);
+		// Files are placed in the order they were accepted, each after the items before it.
 		assert_eq!(
 			events()[events().len() - 2..],
 			[
@@ -36,18 +38,42 @@ fn accept_releases_the_bond_and_raises_reputation() {
 					datanet: d,
 					id: b,
 					contributor: ALICE,
+					position: 0,
+					first: 0,
 					bond_released: BOND
 				},
 				Event::ContributionAccepted {
 					datanet: d,
 					id: a,
 					contributor: ALICE,
+					position: 1,
+					first: 3,
 					bond_released: BOND
 				},
 			]
 		);
-		assert_eq!(Contributions::<Test>::get(a).unwrap().status, ContributionStatus::Accepted);
-		assert_eq!(Unpublished::<Test>::get(d).to_vec(), vec![b, a]);
+		let accepted = Contributions::<Test>::get(a).unwrap();
+		assert_eq!(accepted.status, ContributionStatus::Accepted);
+		assert_eq!(accepted.placement, Some(Placement { position: 1, first: 3 }));
+		assert_eq!(
+			Contributions::<Test>::get(b).unwrap().placement,
+			Some(Placement { position: 0, first: 0 })
+		);
+		assert_eq!(Placed::<Test>::get(d, 0), Some(b));
+		assert_eq!(Placed::<Test>::get(d, 1), Some(a));
+		assert_eq!(Placed::<Test>::get(d, 2), None);
+		let tree = FileTrees::<Test>::get(d);
+		assert_eq!((tree.frontier.leaf_count, tree.item_count), (2, 5));
+		assert_eq!(tree.bytes, size_of(3) + size_of(2));
+		let leaves = vec![
+			Datanets::file_leaf(b, &Contributions::<Test>::get(b).unwrap()).unwrap(),
+			Datanets::file_leaf(a, &accepted).unwrap(),
+		];
+		assert_eq!(
+			tree.frontier.root(),
+			VersionFiles::new(leaves).unwrap().commitment().root,
+			"the frontier holds the files in acceptance order"
+		);
 		assert_eq!(crate::Datanets::<Test>::get(d).unwrap().pending, 0);
 		assert_eq!(Reputation::score(&ALICE, Role::Contributor), NEUTRAL_SCORE + 20_000);
 	});
@@ -76,7 +102,9 @@ fn reject_slashes_to_the_treasury_and_lowers_reputation() {
 		assert_eq!(Balances::balance(&ALICE), free + 80);
 		assert_eq!(bond_held(ALICE), 0);
 		assert_eq!(Contributions::<Test>::get(a).unwrap().status, ContributionStatus::Rejected);
-		assert!(Unpublished::<Test>::get(d).is_empty());
+		assert_eq!(Contributions::<Test>::get(a).unwrap().placement, None);
+		assert_eq!(FileTrees::<Test>::get(d), FileTree::default(), "nothing is placed");
+		assert_eq!(Placed::<Test>::get(d, 0), None);
 		assert_eq!(Reputation::score(&ALICE, Role::Contributor), NEUTRAL_SCORE - 50_000);
 		assert!(System::events().iter().any(|r| matches!(
 			r.event,
@@ -161,37 +189,64 @@ fn curate_refuses_bad_ids_and_changes_nothing() {
 }
 
 #[test]
-fn accepting_beyond_a_full_version_is_refused_until_published() {
+fn accepting_past_max_version_items_is_refused_for_good() {
 	build_and_execute(|| {
-		let d = create(Permission::Open);
-		let mut all = vec![];
-		for (who, n) in [(ALICE, 1), (ALICE, 2), (ALICE, 3), (BOB, 4), (BOB, 5)] {
-			all.push(contribute(who, d, n));
+		let d = create(Permission::Open); // MaxVersionItems: 20 items in all versions together
+									// Day 0: files of 4, 4, 4, 4 and 3 items.
+		let mut day0 = vec![];
+		for (who, n) in [(ALICE, 3), (ALICE, 7), (ALICE, 11), (BOB, 15), (BOB, 2)] {
+			day0.push(contribute(who, d, n));
 		}
 		System::set_block_number(BLOCKS_PER_DAY + 1);
-		let sixth = contribute(BOB, d, 6);
+		let four = contribute(BOB, d, 19); // 4 items
+		let one = contribute(CURATOR, d, 4); // 1 item
 		assert_ok!(Datanets::curate(
 			RuntimeOrigin::signed(OWNER),
 			d,
-			ids(&all[..4]),
+			ids(&day0[..4]),
 			Verdict::Accept
 		));
 		assert_ok!(Datanets::curate(
 			RuntimeOrigin::signed(OWNER),
 			d,
-			ids(&all[4..]),
+			ids(&day0[4..]),
 			Verdict::Accept
 		));
+		assert_eq!(FileTrees::<Test>::get(d).item_count, 19);
 		assert_noop!(
-			Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[sixth]), Verdict::Accept),
+			Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[four]), Verdict::Accept),
 			Error::<Test>::VersionFull
 		);
+		// A batch is all or nothing: the file that fits is not accepted either.
+		assert_noop!(
+			Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[one, four]), Verdict::Accept),
+			Error::<Test>::VersionFull
+		);
+		// Versions are cumulative: publishing makes no room.
 		assert_ok!(Datanets::publish_version(RuntimeOrigin::signed(OWNER), d));
+		assert_noop!(
+			Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[four]), Verdict::Accept),
+			Error::<Test>::VersionFull
+		);
+		// Exactly MaxVersionItems fit.
+		assert_ok!(Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[one]), Verdict::Accept));
+		assert_eq!(
+			Contributions::<Test>::get(one).unwrap().placement,
+			Some(Placement { position: 5, first: 19 })
+		);
+		assert_eq!(FileTrees::<Test>::get(d).item_count, 20);
+		assert_noop!(
+			Datanets::curate(RuntimeOrigin::signed(OWNER), d, ids(&[four]), Verdict::Accept),
+			Error::<Test>::VersionFull
+		);
+		// Rejecting is still possible, and the Datanet can be wound up.
 		assert_ok!(Datanets::curate(
 			RuntimeOrigin::signed(OWNER),
 			d,
-			ids(&[sixth]),
-			Verdict::Accept
+			ids(&[four]),
+			Verdict::Reject
 		));
+		assert_ok!(Datanets::publish_version(RuntimeOrigin::signed(OWNER), d));
+		assert_ok!(Datanets::close_datanet(RuntimeOrigin::signed(OWNER), d));
 	});
 }

@@ -40,8 +40,20 @@ fn create_contribute_curate_publish_close() {
 		assert_eq!(Balances::balance(&ALICE), start_alice - 20);
 		assert_eq!(Balances::balance(&BOB), start_bob);
 		assert_eq!(Balances::total_balance_on_hold(&OWNER), 0);
+		// The version holds Alice's first file and Bob's, in the order they were accepted.
 		let v = Versions::<Test>::get(d, 1).unwrap();
-		assert_eq!(v.item_count, 2);
+		assert_eq!((v.file_count, v.item_count), (2, items_of(1) + items_of(3)));
+		assert_eq!(v.bytes, size_of(items_of(1)) + size_of(items_of(3)));
+		assert_eq!((Placed::<Test>::get(d, 0), Placed::<Test>::get(d, 1)), (Some(a1), Some(b1)));
+		let last = v.item_count - 1;
+		assert_eq!(
+			<Datanets as openledger_primitives::datanet::ContributorSource<AccountId>>::contributors(
+				d,
+				1,
+				&[0, last, v.item_count]
+			),
+			vec![Some(ALICE), Some(BOB), None]
+		);
 		assert_eq!(crate::Datanets::<Test>::get(d).unwrap().status, DatanetStatus::Closed);
 		let kinds: Vec<&str> = events()
 			.iter()

@@ -47,9 +47,60 @@ fn try_state_catches_a_broken_version_chain() {
 fn try_state_catches_a_root_that_does_not_recompute() {
 	new_test_ext().execute_with(|| {
 		let d = populated();
-		let id = VersionItems::<Test>::get(d, 1)[0];
-		Contributions::<Test>::mutate(id, |c| c.as_mut().unwrap().label = 2);
-		assert_eq!(Datanets::do_try_state(), Err("a version root does not recompute".into()));
+		Versions::<Test>::mutate(d, 1, |v| v.as_mut().unwrap().root = [7; 32]);
+		crate::Datanets::<Test>::mutate(d, |i| i.as_mut().unwrap().latest_root = [7; 32]);
+		assert_eq!(
+			Datanets::do_try_state(),
+			Err("a version root or item count does not recompute".into())
+		);
+	});
+}
+
+#[test]
+fn try_state_catches_a_file_changed_after_it_was_placed() {
+	new_test_ext().execute_with(|| {
+		let d = populated();
+		let id = Placed::<Test>::get(d, 0).unwrap();
+		Contributions::<Test>::mutate(id, |c| c.as_mut().unwrap().item_root = [7; 32]);
+		assert_eq!(Datanets::do_try_state(), Err("the stored frontier is not the files'".into()));
+	});
+}
+
+#[test]
+fn try_state_catches_wrong_file_tree_totals() {
+	new_test_ext().execute_with(|| {
+		let d = populated();
+		FileTrees::<Test>::mutate(d, |t| t.bytes += 1);
+		assert_eq!(Datanets::do_try_state(), Err("file tree totals are wrong".into()));
+	});
+}
+
+#[test]
+fn try_state_catches_a_wrong_placement() {
+	new_test_ext().execute_with(|| {
+		let d = populated();
+		let pending = NextContributionId::<Test>::get() - 1;
+		Placed::<Test>::insert(d, 0, pending);
+		assert_eq!(Datanets::do_try_state(), Err("Placed is wrong".into()));
+	});
+}
+
+#[test]
+fn try_state_catches_an_accepted_file_that_is_not_placed() {
+	new_test_ext().execute_with(|| {
+		let d = populated();
+		let id = Placed::<Test>::get(d, 0).unwrap();
+		Contributions::<Test>::mutate(id, |c| c.as_mut().unwrap().placement = None);
+		assert_eq!(Datanets::do_try_state(), Err("an accepted file is not placed".into()));
+	});
+}
+
+#[test]
+fn try_state_catches_wrong_version_bytes() {
+	new_test_ext().execute_with(|| {
+		let d = populated();
+		Versions::<Test>::mutate(d, 1, |v| v.as_mut().unwrap().bytes = 1);
+		assert_eq!(Datanets::do_try_state(), Err("a version's bytes are wrong".into()));
 	});
 }
 
