@@ -111,18 +111,25 @@ pub struct Validation<'a> {
 	pub labels: &'a [u32],
 }
 
-/// Audits `pending` against the published items (`published_hashes`: each published item's
-/// embedding hash, in version order) with KNN-Shapley of `k` over `validation`.
+/// The published version a file is audited against.
+pub struct Published<'a> {
+	/// The Datanet's embedding dimension and label count.
+	pub dimension: u32,
+	pub num_labels: u32,
+	/// Each published item's embedding hash, in version order.
+	pub hashes: &'a [Hash],
+}
+
+/// Audits `pending` against the `published` items with KNN-Shapley of `k` over `validation`.
 pub fn audit(
 	engine: &Engine,
 	k: u32,
-	dimension: u32,
-	num_labels: u32,
-	published_hashes: &[Hash],
+	published: Published,
 	validation: Validation,
 	pending: &[Pending],
 	progress: &dyn Fn(usize),
 ) -> Result<Vec<FileReport>> {
+	let Published { dimension, num_labels, hashes: published_hashes } = published;
 	let mut reports = Vec::with_capacity(pending.len());
 	let mut accepted: Vec<(usize, StoredFile)> = Vec::new();
 	for (f, p) in pending.iter().enumerate() {
@@ -258,9 +265,7 @@ mod tests {
 		let reports = audit(
 			&Engine::Cpu(Cpu::default()),
 			1,
-			4,
-			2,
-			&hashes(&published.embeddings, 4),
+			Published { dimension: 4, num_labels: 2, hashes: &hashes(&published.embeddings, 4) },
 			Validation { embeddings: &validation, labels: &published.labels },
 			&pending,
 			&|_| {},

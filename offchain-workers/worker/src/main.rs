@@ -262,7 +262,7 @@ fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
 }
 
 fn run_audit(args: AuditArgs) -> anyhow::Result<()> {
-	use openledger_worker::audit::{audit, hashes, Pending, Validation};
+	use openledger_worker::audit::{audit, hashes, Pending, Published, Validation};
 	let export = DatanetExport::load(&args.datanet)?;
 	let m = &export.manifest;
 	tracing::info!(
@@ -305,9 +305,11 @@ fn run_audit(args: AuditArgs) -> anyhow::Result<()> {
 	let reports = audit(
 		&engine,
 		args.k,
-		m.dimension,
-		m.num_labels,
-		&hashes(&export.version.embeddings, m.dimension),
+		Published {
+			dimension: m.dimension,
+			num_labels: m.num_labels,
+			hashes: &hashes(&export.version.embeddings, m.dimension),
+		},
 		Validation { embeddings: &validation, labels: &labels },
 		&pending,
 		&|done| bar.set_position(done as u64),

@@ -2,7 +2,7 @@
 //! at `metadata/openledger.scale`; the runtime's tests fail if it goes stale), over a
 //! reconnecting RPC client, and what the daemon reads and submits.
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};
 use openledger_primitives::{
 	attribution::{check::ProvenEntry, witness::Witness, Entry, Method},
@@ -163,18 +163,14 @@ pub async fn open_jobs(at: &AtBlock) -> Result<Vec<JobView>> {
 
 /// Whether `who` committed in the job's current round.
 pub async fn has_committed(at: &AtBlock, job: u64, who: &AccountId) -> Result<bool> {
-	Ok(at
-		.storage()
-		.try_fetch(api::storage().attribution().commits(), (job, who.clone()))
-		.await?
-		.is_some())
+	Ok(at.storage().try_fetch(api::storage().attribution().commits(), (job, *who)).await?.is_some())
 }
 
 /// Whether `who` revealed in the job's current round.
 pub async fn has_revealed(at: &AtBlock, job: u64, who: &AccountId) -> Result<bool> {
 	Ok(at
 		.storage()
-		.try_fetch(api::storage().attribution().reveal_of(), (job, who.clone()))
+		.try_fetch(api::storage().attribution().reveal_of(), (job, *who))
 		.await?
 		.is_some())
 }
@@ -220,8 +216,12 @@ pub async fn disputes(at: &AtBlock, job: u64, result: Hash) -> Result<Vec<Disput
 	Ok(out)
 }
 
-/// The file leaves of a published version, read from the Datanets pallet's storage: the
-/// version's file count, then each placed file (`O(files)` reads, none per item).
+/// How many file leaves one `DatanetsApi::version_files` call returns at most (the runtime's cap).
+const FILES_PER_CALL: u32 = 1_000;
+
+/// The file leaves of a published version, through the `DatanetsApi::version_files` runtime
+/// API, a page of 1,000 leaves per call: `ceil(files / 1,000)` round trips, none per item. (It
+/// read two storage entries per file before, one after the other: 9.5 s for 100 files.)
 pub async fn version_files(at: &AtBlock, datanet: u32, version: u32) -> Result<VersionFiles> {
 	let info = at
 		.storage()
@@ -235,30 +235,27 @@ pub async fn version_files(at: &AtBlock, datanet: u32, version: u32) -> Result<V
 		.await?
 		.with_context(|| format!("version {version} of Datanet {datanet} does not exist"))?
 		.decode()?;
-	let mut files = Vec::with_capacity(v.file_count as usize);
-	for position in 0..v.file_count {
-		let id = at
-			.storage()
-			.try_fetch(api::storage().datanets().placed(), (datanet, position))
-			.await?
-			.with_context(|| format!("no file at position {position} of Datanet {datanet}"))?
-			.decode()?;
-		let c = at
-			.storage()
-			.try_fetch(api::storage().datanets().contributions(), (id,))
-			.await?
-			.with_context(|| format!("contribution {id} is missing"))?
-			.decode()?;
-		let first =
-			c.placement.with_context(|| format!("file {id} is placed but has no placement"))?.first;
-		files.push(FileLeaf {
-			file: id,
-			contributor: c.contributor,
-			content_hash: c.content_hash,
-			item_root: c.item_root,
-			first,
-			item_count: c.item_count,
-		});
+	let mut files: Vec<FileLeaf<AccountId>> = Vec::with_capacity(v.file_count as usize);
+	while (files.len() as u32) < v.file_count {
+		let start = files.len() as u32;
+		let call = api::runtime_apis().datanets_api().version_files(
+			datanet,
+			version,
+			start,
+			FILES_PER_CALL,
+		);
+		let page = at.runtime_apis().call(call).await.with_context(|| {
+			format!("reading the file leaves of version {version} from {start}")
+		})?;
+		if page.is_empty() {
+			bail!(
+				"version {version} of Datanet {datanet} lists {} files but the node returned none from position {start}",
+				v.file_count
+			);
+		}
+		for leaf in &page {
+			files.push(recode(leaf)?);
+		}
 	}
 	Ok(VersionFiles { files, num_labels: info.num_labels })
 }
@@ -269,7 +266,7 @@ pub enum Call {
 	Reveal { job: u64, commitment: Hash, paid: Vec<Entry>, salt: [u8; 32] },
 	RequestOpening { job: u64, result: Hash, position: u32 },
 	OpenEntry { job: u64, result: Hash, requester: AccountId, entry: ProvenEntry },
-	Challenge { job: u64, result: Hash, witness: Witness<AccountId>, query: Vec<i8> },
+	Challenge { job: u64, result: Hash, witness: Box<Witness<AccountId>>, query: Vec<i8> },
 }
 
 impl Call {

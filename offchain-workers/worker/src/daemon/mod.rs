@@ -32,6 +32,7 @@ use crate::{
 use anyhow::{bail, Context, Result};
 use chain::{AccountId, AtBlock, Call, JobView, Phase, Submitter};
 use codec::Encode;
+use futures::FutureExt;
 use metrics::Metrics;
 use openledger_primitives::{
 	attribution::{
@@ -237,13 +238,31 @@ impl Worker {
 	async fn follow(&mut self, client: &chain::Client) -> Result<()> {
 		let mut blocks = client.stream_best_blocks().await?;
 		while let Some(block) = blocks.next().await {
-			let block = block?;
-			let n = block.number();
-			self.metrics.best_block.store(n, Ordering::Relaxed);
-			let at = block.at().await?;
-			if let Err(e) = self.on_block(&at, n).await {
-				Metrics::inc(&self.metrics.errors);
-				tracing::warn!(block = n, error = %format!("{e:#}"), "could not process a block");
+			// The blocks that arrived while the last one was processed (loading a large version
+			// takes several). Each one's events are read, for the entries opened in it, but jobs
+			// are stepped at the newest only: acting on an older view would resend what is
+			// already on chain, e.g. a commit it cannot see yet (refused `AlreadyCommitted`,
+			// and a fee lost).
+			let mut batch = vec![block];
+			while let Some(Some(next)) = blocks.next().now_or_never() {
+				batch.push(next);
+			}
+			let newest = batch.len() - 1;
+			for (i, block) in batch.into_iter().enumerate() {
+				let block = block?;
+				let n = block.number();
+				self.metrics.best_block.store(n, Ordering::Relaxed);
+				let at = block.at().await?;
+				let stepped = if i == newest {
+					self.on_block(&at, n).await
+				} else {
+					tracing::debug!(block = n, "behind the best block: reading its events only");
+					self.on_events(&at).await
+				};
+				if let Err(e) = stepped {
+					Metrics::inc(&self.metrics.errors);
+					tracing::warn!(block = n, error = %format!("{e:#}"), "could not process a block");
+				}
 			}
 		}
 		bail!("the block stream ended")
@@ -355,7 +374,7 @@ impl Worker {
 	async fn work(&mut self, at: &AtBlock, n: u64, job: &JobView) -> Result<()> {
 		let Phase::Working { commit_end, reveal_end } = job.phase else { return Ok(()) };
 		let (commit_end, reveal_end) = (commit_end as u64, reveal_end as u64);
-		let fresh = !self.jobs.get(&job.id).is_some_and(|s| s.round == job.round);
+		let fresh = self.jobs.get(&job.id).is_none_or(|s| s.round != job.round);
 		if fresh {
 			if n >= commit_end {
 				return Ok(());
@@ -379,7 +398,7 @@ impl Worker {
 			self.computed.insert(job.id, computed);
 		}
 		let state = self.jobs.get(&job.id).expect("saved above").clone();
-		let me = self.me().clone();
+		let me = *self.me();
 		if !chain::has_committed(at, job.id, &me).await? {
 			if n < commit_end && self.due(job.id, [0; 32], "commit", n) {
 				let hash = commit_hash(job.id, &me, &state.commitment, &state.paid(), &state.salt);
@@ -467,7 +486,7 @@ impl Worker {
 		let query = self.query(job).await?;
 		let mine = &self.computed[&job.id];
 		let my_result = mine.result_hash();
-		let me = self.me().clone();
+		let me = *self.me();
 		let challenger = Challenger {
 			version: VersionData { items: &version.items, embeddings: &version.embeddings },
 			query: &query,
@@ -517,7 +536,7 @@ impl Worker {
 					calls.push(Call::Challenge {
 						job: job.id,
 						result,
-						witness,
+						witness: Box::new(witness),
 						query: query.clone(),
 					});
 				},

@@ -188,7 +188,7 @@ mod tests {
 				siblings: vec![[9; 32]],
 			},
 		};
-		reopened.save_opened(4, &[6; 32], &[opened.clone()]).unwrap();
+		reopened.save_opened(4, &[6; 32], std::slice::from_ref(&opened)).unwrap();
 		assert_eq!(StateDir::open(&dir).unwrap().load_opened(4, &[6; 32]), vec![opened]);
 		std::fs::write(reopened.opened_path(4, &[8; 32]), b"\xff").unwrap();
 		assert!(reopened.load_opened(4, &[8; 32]).is_empty(), "a bad file is ignored");
