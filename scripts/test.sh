@@ -10,6 +10,10 @@ bash scripts/setup.sh
 # House style first: it fails in seconds (rustfmt.toml).
 cargo fmt --all --check
 (cd offchain-workers && cargo fmt --all --check)
+# Lints, warnings as errors, every target of both workspaces. In release, like the build below,
+# so they share its build scripts and proc macros; only the crates' checks are clippy's own.
+cargo clippy --release --locked --workspace --all-targets -- -D warnings
+(cd offchain-workers && cargo clippy --release --locked --all-targets -- -D warnings)
 
 cargo build --release --locked --workspace
 cargo test --release --locked --workspace

@@ -29,6 +29,8 @@ impl CliConfig for Cli {
 	}
 }
 
+// `sc_cli::Error` is large; it is returned once, at exit.
+#[allow(clippy::result_large_err)]
 fn main() -> sc_cli::Result<()> {
 	let config = RunConfig::new(Box::new(DefaultRuntimeResolver), Box::new(chain_spec::Loader));
 	run::<Cli>(config)

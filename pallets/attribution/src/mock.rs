@@ -100,8 +100,8 @@ pub fn default_params() -> Params<Balance, u64> {
 }
 
 thread_local! {
-	static VERSIONS: RefCell<BTreeMap<(u32, u32), VersionInfo>> = RefCell::new(BTreeMap::new());
-	static ENDED: RefCell<Vec<(JobId, Option<Vec<Entry>>)>> = RefCell::new(Vec::new());
+	static VERSIONS: RefCell<BTreeMap<(u32, u32), VersionInfo>> = const { RefCell::new(BTreeMap::new()) };
+	static ENDED: RefCell<Vec<(JobId, Option<Vec<Entry>>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Versions the tests publish.

@@ -212,13 +212,14 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn contribute() {
+	fn contribute(i: Linear<1, { T::MaxFileItems::get() }>) {
 		let (owner, d) = datanet::<T>();
 		// One earlier contribution, so today's usage is read and updated, not created. The
-		// file is as large as files get: the call does not look at its items.
+		// file has `i` items, up to the largest files: the call never looks at them, and the
+		// measured slope in `i` shows it.
 		pending::<T>(&owner, d, 1, 1);
 		let who = funded::<T>("contributor", 0);
-		let f = file(u64::MAX, T::MaxFileItems::get());
+		let f = file(u64::MAX, i);
 
 		#[extrinsic_call]
 		_(

@@ -52,6 +52,10 @@ mod tests;
 pub use types::*;
 pub use weights::WeightInfo;
 
+// `create_datanet` takes a Datanet's whole description as arguments (seven, with the origin
+// eight, and nine in the call constructor FRAME generates): the lint is allowed for the pallet
+// module, as polkadot-sdk's own pallets do for their larger calls.
+#[allow(clippy::too_many_arguments)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -574,7 +578,7 @@ pub mod pallet {
 		///   free balance covers the bond.
 		/// - Emits [`Event::Contributed`] with the contribution's id.
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::contribute())]
+		#[pallet::weight(T::WeightInfo::contribute((*item_count).min(T::MaxFileItems::get())))]
 		pub fn contribute(
 			origin: OriginFor<T>,
 			datanet: DatanetId,

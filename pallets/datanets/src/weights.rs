@@ -44,7 +44,7 @@ pub trait WeightInfo {
 	fn disallow() -> Weight;
 	fn set_metadata() -> Weight;
 	fn close_datanet() -> Weight;
-	fn contribute() -> Weight;
+	fn contribute(_i: u32, ) -> Weight;
 	fn curate_accept(n: u32, ) -> Weight;
 	fn curate_reject(n: u32, ) -> Weight;
 	fn publish_version() -> Weight;
@@ -176,7 +176,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Datanets::Contributions` (`max_values`: None, `max_size`: Some(412), added: 2887, mode: `MaxEncodedLen`)
 	/// Storage: `Datanets::ContributorItems` (r:0 w:1)
 	/// Proof: `Datanets::ContributorItems` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	fn contribute() -> Weight {
+	fn contribute(_i: u32, ) -> Weight {
 		// Proof size summary in bytes:
 		//  Measured:  `1601`
 		//  Estimated: `4214`
@@ -344,7 +344,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
-	fn contribute() -> Weight {
+	fn contribute(_i: u32, ) -> Weight {
 		Weight::from_parts(230_450_000, 4214)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))

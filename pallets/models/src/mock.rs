@@ -50,7 +50,7 @@ impl pallet_balances::Config for Test {
 }
 
 thread_local! {
-	static VERSIONS: RefCell<BTreeMap<(u32, u32), VersionInfo>> = RefCell::new(BTreeMap::new());
+	static VERSIONS: RefCell<BTreeMap<(u32, u32), VersionInfo>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Versions from a table the tests fill.

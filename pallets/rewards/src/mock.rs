@@ -105,10 +105,10 @@ impl pallet_reputation::Config for Test {
 }
 
 thread_local! {
-	static MODELS: RefCell<BTreeMap<ModelId, ModelView<AccountId, Balance>>> = RefCell::new(BTreeMap::new());
-	static JOBS: RefCell<Vec<(AccountId, JobSpec<u64>)>> = RefCell::new(Vec::new());
-	static JOBS_REFUSED: RefCell<bool> = RefCell::new(false);
-	static VERSIONS: RefCell<BTreeMap<(u32, u32), Vec<AccountId>>> = RefCell::new(BTreeMap::new());
+	static MODELS: RefCell<BTreeMap<ModelId, ModelView<AccountId, Balance>>> = const { RefCell::new(BTreeMap::new()) };
+	static JOBS: RefCell<Vec<(AccountId, JobSpec<u64>)>> = const { RefCell::new(Vec::new()) };
+	static JOBS_REFUSED: RefCell<bool> = const { RefCell::new(false) };
+	static VERSIONS: RefCell<BTreeMap<(u32, u32), Vec<AccountId>>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Models from a table.

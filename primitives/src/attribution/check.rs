@@ -484,7 +484,7 @@ mod tests {
 	}
 
 	/// Each kind of corruption a worker could post, applied to one field of one entry.
-	fn corrupt(w: &World, entries: &mut Vec<Entry>, kind: u8, position: usize) {
+	fn corrupt(w: &World, entries: &mut [Entry], kind: u8, position: usize) {
 		let n = entries.len();
 		let e = &mut entries[position];
 		match kind {

@@ -105,7 +105,7 @@ pub enum ShapeError {
 
 /// Checks `d`, `n` and `k` against the limits of the spec.
 pub fn check_shape(dimension: u32, items: u64, k: u32) -> Result<(), ShapeError> {
-	if dimension == 0 || dimension % 4 != 0 || dimension > MAX_DIMENSION {
+	if dimension == 0 || !dimension.is_multiple_of(4) || dimension > MAX_DIMENSION {
 		return Err(ShapeError::Dimension(dimension));
 	}
 	if items == 0 || items > MAX_ITEMS as u64 {
@@ -352,7 +352,7 @@ mod tests {
 		let mut rng = Rng(7);
 		let fine: i128 = (KNN_SCALE as i128) << 40;
 		for (n, k) in [(1usize, 1u32), (2, 5), (9, 3), (200, 10), (57, 57), (40, 100), (5000, 7)] {
-			let matches: Vec<bool> = (0..n).map(|_| rng.next() % 3 == 0).collect();
+			let matches: Vec<bool> = (0..n).map(|_| rng.next().is_multiple_of(3)).collect();
 			let values = knn_values(k, &matches);
 			let mut real = vec![0i128; n];
 			real[n - 1] = if matches[n - 1] { fine / n as i128 } else { 0 };

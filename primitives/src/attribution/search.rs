@@ -29,7 +29,7 @@ use super::{
 	Entry, Method,
 };
 use crate::merkle::{self, Hash, Levels, MerkleProof};
-use alloc::{collections::BTreeMap, vec::Vec};
+use alloc::{boxed::Box, collections::BTreeMap, vec::Vec};
 use codec::Encode;
 use core::cmp::Ordering;
 
@@ -37,7 +37,7 @@ use core::cmp::Ordering;
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Move<AccountId> {
 	/// Submit this challenge: [`Witness::check`] proves a fault with it.
-	Challenge(Witness<AccountId>),
+	Challenge(Box<Witness<AccountId>>),
 	/// Ask for the committed entry at this position.
 	Open(u32),
 	/// Nothing is wrong with the result, as far as the challenger's reference goes.
@@ -162,7 +162,7 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 		};
 		match found {
 			Ok(witness) if matches!(witness.check(job, self.query), Ok(Some(_))) => {
-				Move::Challenge(witness)
+				Move::Challenge(Box::new(witness))
 			},
 			// A witness that does not hold would be a gap in the argument; never post it.
 			Ok(_) => Move::Nothing,

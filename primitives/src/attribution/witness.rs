@@ -19,7 +19,9 @@ use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
 
 /// The inputs of one single-entry check, ready to submit: the attribution pallet's
-/// `challenge` call takes one.
+/// `challenge` call takes one. Its variants differ in size as a call's arguments do (the call
+/// boxes it, as FRAME boxes calls), hence the allowed lint.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub enum Witness<AccountId> {
 	/// For [`Job::rank_mismatch`].

@@ -20,6 +20,8 @@ enum Command {
 	Pallet(PalletCmd),
 }
 
+// `sc_cli::Error` is large; it is returned once, at exit.
+#[allow(clippy::result_large_err)]
 fn main() -> sc_cli::Result<()> {
 	// The benchmark CLI reports progress and warnings through `log`.
 	sc_cli::LoggerBuilder::new("").init()?;

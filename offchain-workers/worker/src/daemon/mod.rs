@@ -536,7 +536,7 @@ impl Worker {
 					calls.push(Call::Challenge {
 						job: job.id,
 						result,
-						witness: Box::new(witness),
+						witness,
 						query: query.clone(),
 					});
 				},

@@ -248,7 +248,7 @@ impl<T: Config> Pallet<T> {
 					Some((worker, Outcome::Positive))
 				} else {
 					let refuted =
-						Results::<T>::get(id, theirs).map_or(true, |r| r.refuted_by.is_some());
+						Results::<T>::get(id, theirs).is_none_or(|r| r.refuted_by.is_some());
 					(!refuted).then_some((worker, Outcome::Negative))
 				}
 			})
@@ -438,7 +438,7 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::Revealed { job: id, worker: who.clone(), result, commitment });
 		// Revealing a result already proven wrong costs what its first supporters paid.
 		if let Some(challenger) = revealed.refuted_by.clone() {
-			Self::slash_supporters(id, &[who.clone()], &challenger);
+			Self::slash_supporters(id, core::slice::from_ref(who), &challenger);
 		}
 		Results::<T>::insert(id, result, revealed);
 		Ok(())

@@ -45,7 +45,7 @@ impl<T: Config> Pallet<T> {
 		let committed = job.spec.method.committed_count(job.item_count);
 		ensure!(position < committed, Error::<T>::PositionOutOfRange);
 		let previous = Openings::<T>::get((id, result, who));
-		ensure!(!previous.as_ref().is_some_and(|o| !o.answered), Error::<T>::OpeningPending);
+		ensure!(previous.as_ref().is_none_or(|o| o.answered), Error::<T>::OpeningPending);
 		let made = previous.map_or(0, |o| o.made);
 		ensure!(made < max_openings(committed), Error::<T>::TooManyOpenings);
 		let p = Self::params();

@@ -47,8 +47,11 @@ fn treasury() -> Balance {
 	free(TREASURY)
 }
 
+/// Corrupts a worker's entries.
+type Corrupt = fn(&World, &mut Vec<Entry>);
+
 /// Each corruption, the fault its witness proves, and the method it needs.
-fn corruptions() -> Vec<(Fault, Method, fn(&World, &mut Vec<Entry>))> {
+fn corruptions() -> Vec<(Fault, Method, Corrupt)> {
 	vec![
 		(Fault::RankMismatch, KNN, |_, e| e[5].rank += 1),
 		(Fault::IndexOutOfRange, KNN, |_, e| e[5].index = 50),

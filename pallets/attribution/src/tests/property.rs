@@ -204,7 +204,7 @@ proptest! {
 							match challenger.next_move(&check_job, &opened(job, result)) {
 								Move::Challenge(witness) => {
 									assert_ok!(Attribution::challenge(
-										RuntimeOrigin::signed(watcher), job, result, Box::new(witness), w.query()
+										RuntimeOrigin::signed(watcher), job, result, witness, w.query()
 									));
 								},
 								Move::Open(position) => {

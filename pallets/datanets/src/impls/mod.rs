@@ -73,7 +73,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(!name.is_empty(), Error::<T>::EmptyName);
 		ensure!(
-			embedding_dim >= 4 && embedding_dim <= MAX_EMBEDDING_DIM && embedding_dim % 4 == 0,
+			(4..=MAX_EMBEDDING_DIM).contains(&embedding_dim) && embedding_dim.is_multiple_of(4),
 			Error::<T>::BadEmbeddingDimension
 		);
 		ensure!(

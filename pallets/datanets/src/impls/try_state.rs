@@ -142,7 +142,7 @@ impl<T: Config> Pallet<T> {
 				let version_bytes: u64 = files
 					.values()
 					.take(version.file_count as usize)
-					.filter_map(|id| Contributions::<T>::get(id))
+					.filter_map(Contributions::<T>::get)
 					.map(|c| c.size)
 					.sum();
 				ensure!(version_bytes == version.bytes, "a version's bytes are wrong");

@@ -48,7 +48,7 @@ fn accounts() -> Vec<AccountId> {
 }
 
 fn total_held() -> Balance {
-	accounts().iter().map(|a| Balances::total_balance(a)).sum()
+	accounts().iter().map(Balances::total_balance).sum()
 }
 
 proptest! {
