@@ -188,7 +188,12 @@ test('paid inference: three worker daemons, one lying; the honest result settles
     await startDaemon('dave', '//Dave', ['--store', storeDir, '--device', 'cpu'], node.url);
     await startDaemon('eve', '//Eve', ['--store', httpStore, '--device', 'gpu'], node.url);
     await startDaemon('ferdie', '//Ferdie', ['--store', storeDir, '--device', 'cpu', '--corrupt-one-entry'], node.url);
-    for (const d of daemons.values()) assert.equal((await metrics(d)).get('openledger_worker_connections_total'), 1);
+    // A daemon serves its metrics before it has connected: wait for the connection, then check
+    // that there was exactly one.
+    for (const d of daemons.values()) {
+      await until(`${d.name} to connect`, async () => (await metrics(d)).get('openledger_worker_connections_total') >= 1, 30_000);
+      assert.equal((await metrics(d)).get('openledger_worker_connections_total'), 1);
+    }
   });
 
   let job;
