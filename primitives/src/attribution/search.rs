@@ -315,19 +315,11 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 		widths: &[u32],
 		hi: u32,
 	) -> Result<Witness<AccountId>, Move<AccountId>> {
-		let (mut lo, mut hi) = (-1i64, hi as i64);
-		while hi - lo > 1 {
-			let mid = (lo + hi) / 2;
-			let e = self.proven(job, known, widths, mid as u32).ok_or(Move::Open(mid as u32))?;
-			if let Some(w) = self.alone(job, &e) {
-				return Ok(w);
-			}
-			if e.entry.key() < self.reference[mid as usize].key() {
-				hi = mid;
-			} else {
-				lo = mid;
-			}
-		}
+		let nearer = |e: &Entry, p: i64| e.key() < self.reference[p as usize].key();
+		let (lo, hi) = match self.bisection(job, known, widths, hi, nearer)? {
+			Ok(pair) => pair,
+			Err(witness) => return Ok(witness),
+		};
 		// No real item is nearer than the nearest, so an entry at 0 that checks alone is never
 		// nearer than the reference's: `lo` is a position.
 		let first = self
@@ -335,6 +327,34 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 			.ok_or(Move::Nothing)?;
 		let second = self.proven(job, known, widths, hi as u32).ok_or(Move::Nothing)?;
 		Ok(Witness::OutOfOrder { first, second })
+	}
+
+	/// Bisects the positions `(-1, hi]` until two are adjacent, keeping `hi` where `high` holds
+	/// of the prover's entry (at `hi` itself it must) and `lo` where it does not (-1 if never).
+	/// Each probe is an opening unless the position is provable, and is checked alone first:
+	/// `Err(witness)` if one is wrong by itself, else `Ok((lo, hi))`.
+	fn bisection(
+		&self,
+		job: &Job,
+		known: &Known,
+		widths: &[u32],
+		hi: u32,
+		high: impl Fn(&Entry, i64) -> bool,
+	) -> Result<Result<(i64, i64), Witness<AccountId>>, Move<AccountId>> {
+		let (mut lo, mut hi) = (-1i64, hi as i64);
+		while hi - lo > 1 {
+			let mid = (lo + hi) / 2;
+			let e = self.proven(job, known, widths, mid as u32).ok_or(Move::Open(mid as u32))?;
+			if let Some(w) = self.alone(job, &e) {
+				return Ok(Err(w));
+			}
+			if high(&e.entry, mid) {
+				hi = mid;
+			} else {
+				lo = mid;
+			}
+		}
+		Ok(Ok((lo, hi)))
 	}
 
 	/// How many reference items lie below `key`: the position an honest list gives an item of
@@ -356,19 +376,11 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 		widths: &[u32],
 		hi: u32,
 	) -> Result<Witness<AccountId>, Move<AccountId>> {
-		let (mut lo, mut hi) = (-1i64, hi as i64);
-		while hi - lo > 1 {
-			let mid = (lo + hi) / 2;
-			let e = self.proven(job, known, widths, mid as u32).ok_or(Move::Open(mid as u32))?;
-			if let Some(w) = self.alone(job, &e) {
-				return Ok(w);
-			}
-			if self.below(e.entry.key()) > mid {
-				hi = mid;
-			} else {
-				lo = mid;
-			}
-		}
+		let defective = |e: &Entry, p: i64| self.below(e.key()) > p;
+		let (lo, hi) = match self.bisection(job, known, widths, hi, defective)? {
+			Ok(pair) => pair,
+			Err(witness) => return Ok(witness),
+		};
 		let after = self.proven(job, known, widths, hi as u32).ok_or(Move::Nothing)?;
 		let before = match u32::try_from(lo) {
 			Ok(lo) => Some(self.proven(job, known, widths, lo).ok_or(Move::Nothing)?),
