@@ -288,7 +288,9 @@ fn attribute_in_groups(
 
 /// [`attribute`] on the CPU with the items read from `source` a chunk at a time (a Datanet
 /// export file by file, say): each group of queries takes one pass over the source, and no
-/// more than one chunk of items is held at once.
+/// more than one chunk of items is held at once. (It takes [`attribute`]'s arguments with its
+/// `Inputs` split into the source and the queries, hence the allowed lint.)
+#[allow(clippy::too_many_arguments)]
 pub fn attribute_source(
 	cpu: &Cpu,
 	method: Method,

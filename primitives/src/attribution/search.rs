@@ -99,6 +99,14 @@ impl Known {
 	}
 }
 
+/// How a bisection ended.
+enum Bisected<AccountId> {
+	/// At two adjacent positions `lo` (-1 if no probe stayed low) and `hi`.
+	Adjacent(i64, i64),
+	/// At a probed entry that is wrong by itself.
+	Wrong(Box<Witness<AccountId>>),
+}
+
 /// Where a descent ended: at a leaf whose entry differs, or at a subtree nothing is known about.
 enum Descent {
 	Leaf(u32),
@@ -317,8 +325,8 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 	) -> Result<Witness<AccountId>, Move<AccountId>> {
 		let nearer = |e: &Entry, p: i64| e.key() < self.reference[p as usize].key();
 		let (lo, hi) = match self.bisection(job, known, widths, hi, nearer)? {
-			Ok(pair) => pair,
-			Err(witness) => return Ok(witness),
+			Bisected::Adjacent(lo, hi) => (lo, hi),
+			Bisected::Wrong(witness) => return Ok(*witness),
 		};
 		// No real item is nearer than the nearest, so an entry at 0 that checks alone is never
 		// nearer than the reference's: `lo` is a position.
@@ -331,8 +339,7 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 
 	/// Bisects the positions `(-1, hi]` until two are adjacent, keeping `hi` where `high` holds
 	/// of the prover's entry (at `hi` itself it must) and `lo` where it does not (-1 if never).
-	/// Each probe is an opening unless the position is provable, and is checked alone first:
-	/// `Err(witness)` if one is wrong by itself, else `Ok((lo, hi))`.
+	/// Each probe is an opening unless the position is provable, and is checked alone first.
 	fn bisection(
 		&self,
 		job: &Job,
@@ -340,13 +347,13 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 		widths: &[u32],
 		hi: u32,
 		high: impl Fn(&Entry, i64) -> bool,
-	) -> Result<Result<(i64, i64), Witness<AccountId>>, Move<AccountId>> {
+	) -> Result<Bisected<AccountId>, Move<AccountId>> {
 		let (mut lo, mut hi) = (-1i64, hi as i64);
 		while hi - lo > 1 {
 			let mid = (lo + hi) / 2;
 			let e = self.proven(job, known, widths, mid as u32).ok_or(Move::Open(mid as u32))?;
 			if let Some(w) = self.alone(job, &e) {
-				return Ok(Err(w));
+				return Ok(Bisected::Wrong(Box::new(w)));
 			}
 			if high(&e.entry, mid) {
 				hi = mid;
@@ -354,7 +361,7 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 				lo = mid;
 			}
 		}
-		Ok(Ok((lo, hi)))
+		Ok(Bisected::Adjacent(lo, hi))
 	}
 
 	/// How many reference items lie below `key`: the position an honest list gives an item of
@@ -378,8 +385,8 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 	) -> Result<Witness<AccountId>, Move<AccountId>> {
 		let defective = |e: &Entry, p: i64| self.below(e.key()) > p;
 		let (lo, hi) = match self.bisection(job, known, widths, hi, defective)? {
-			Ok(pair) => pair,
-			Err(witness) => return Ok(witness),
+			Bisected::Adjacent(lo, hi) => (lo, hi),
+			Bisected::Wrong(witness) => return Ok(*witness),
 		};
 		let after = self.proven(job, known, widths, hi as u32).ok_or(Move::Nothing)?;
 		let before = match u32::try_from(lo) {
