@@ -35,6 +35,8 @@ const MILLI = OPEN / 1000n;
 const BOND = OPEN;
 const FILE_BOND = BOND + OPEN / 100n;
 const ZERO = `0x${'00'.repeat(32)}`;
+// KNN-Shapley values and commits to the 30 nearest of version 1's 100 items.
+const KNN_T = 30;
 // The treasury's account: "modl" ++ its pallet id "py/trsry", zero-padded to 32 bytes.
 const TREASURY = u8aToHex(u8aConcat(stringToU8a('modlpy/trsry'), new Uint8Array(20)));
 const dir = mkdtempSync(join(tmpdir(), 'openledger-e2e-datanets-'));
@@ -298,14 +300,16 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
   let summary;
   await t.test('version 1, exported off-chain, is attributed by openledger-worker over its version indices', async () => {
     writeExport(dir, { datanet, version: 1, root: root1, dimension: 8, numLabels: 2, files: v1, query, queryLabel });
-    summary = attributeExport(dir, { k: 1, top: 1, name: 'v' });
+    summary = attributeExport(dir, { k: 1, t: KNN_T, top: 1, name: 'v' });
     assert.equal(summary.datanet.root, root1, 'the export was checked against the root on chain');
     assert.equal(summary.items, 100);
 
-    // KNN-Shapley with K = 1 over the items laid end to end in acceptance order (Charlie's 40,
-    // then Bob's 60), from docs/attribution.md's recursion.
+    // KNN-Shapley with K = 1 over the 30 nearest of the items laid end to end in acceptance
+    // order (Charlie's 40, then Bob's 60), from docs/attribution.md's recursion; the other 70
+    // are valued 0.
     const items = v1.flatMap((f) => f.items);
-    const { values, ranked } = knnShapley(items, query, queryLabel, 1);
+    const { values, ranked } = knnShapley(items, query, queryLabel, 1, KNN_T);
+    assert.ok(values.filter((v) => v === 0n).length >= 70, 'nothing beyond the 30 nearest is valued');
     assert.deepEqual(ranked.slice(0, 2), [{ index: 7, d: 1 }, { index: 40 + 11, d: 4 }], 'the planted items, at their version indices');
     const raw = readFileSync(join(dir, 'v.npy'));
     const data = Buffer.from(raw.subarray(raw.length - 8 * items.length));
@@ -331,7 +335,7 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
 
     const now = (await api.rpc.chain.getHeader()).number.toNumber();
     const spec = {
-      datanet, version: 1, method: { KnnShapley: { k: 1 } }, top: 1,
+      datanet, version: 1, method: { KnnShapley: { k: 1, t: KNN_T } }, top: 1,
       queryHash: blake2AsHex(new Uint8Array(query.buffer), 256), queryLabel: 1, deadline: now + 40,
     };
     const opened = await sendAndWait(api, api.tx.attribution.openJob(spec), alice);
@@ -369,7 +373,7 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
   await t.test('Alice registers a model trained on the version; its deposit is held', async () => {
     const tx = api.tx.models.registerModel(
       'llama-pets', blake2AsHex('base weights'), blake2AsHex('adapter weights'), 'Lora',
-      { KnnShapley: { k: 1 } }, [[datanet, 1]], { inputPer1k: OPEN / 1000n, outputPer1k: OPEN / 500n },
+      { KnnShapley: { k: 1, t: KNN_T } }, [[datanet, 1]], { inputPer1k: OPEN / 1000n, outputPer1k: OPEN / 500n },
       [{ hash: blake2AsHex('checkpoint 1'), validationScore: 910_000, recordedAt: 0 }],
     );
     const { events, blockHash } = await sendAndWait(api, tx, alice);
@@ -391,7 +395,7 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     // A version that was never published is refused.
     await assert.rejects(
       sendAndWait(api, api.tx.models.registerModel('x', blake2AsHex('b'), blake2AsHex('a'), 'Qlora',
-        { KnnShapley: { k: 1 } }, [[datanet, 3]], { inputPer1k: 1, outputPer1k: 1 }, []), alice),
+        { KnnShapley: { k: 1, t: KNN_T } }, [[datanet, 3]], { inputPer1k: 1, outputPer1k: 1 }, []), alice),
       /models.UnknownVersion/,
     );
   });
@@ -461,7 +465,7 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     const assignedEv = eventOf(api, recorded.events, api.events.attribution.WorkersAssigned);
 
     // The workers compute the job's result (the 2 nearest entries paid) and post it.
-    const result = attributeExport(dir, { k: 1, top: 2, name: 'v2' });
+    const result = attributeExport(dir, { k: 1, t: KNN_T, top: 2, name: 'v2' });
     const paid = paidOf(result);
     await commitAndReveal(api, job, workers, assignedEv, result.queries[0].root, paid);
 

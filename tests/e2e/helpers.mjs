@@ -197,15 +197,17 @@ export function distance(a, b) {
 }
 
 /// KNN-Shapley values (BigInt, scale 2^30) of `items` (`{ embedding, label }`, in version order)
-/// for `query` and `queryLabel` with `k`, by docs/attribution.md's fixed-point recursion; also
-/// the ranking (`{ index, d }`, nearest first).
-export function knnShapley(items, query, queryLabel, k) {
+/// for `query` and `queryLabel` with `k`, over the `t` nearest, by docs/attribution.md's
+/// fixed-point recursion (every farther item's value is 0); also the ranking of those
+/// (`{ index, d }`, nearest first).
+export function knnShapley(items, query, queryLabel, k, t) {
   const S = 2n ** 30n;
-  const n = items.length;
   const ranked = items
     .map((it, index) => ({ index, d: distance(query, it.embedding), m: it.label === queryLabel ? 1n : 0n }))
-    .sort((a, b) => a.d - b.d || a.index - b.index);
-  const values = new Array(n).fill(0n);
+    .sort((a, b) => a.d - b.d || a.index - b.index)
+    .slice(0, t);
+  const n = ranked.length;
+  const values = new Array(items.length).fill(0n);
   let v = ranked[n - 1].m * (S / BigInt(n));
   values[ranked[n - 1].index] = v;
   for (let r = n - 2; r >= 0; r--) {
@@ -239,13 +241,13 @@ export function writeExport(dir, { datanet, version = 1, root, dimension, numLab
   return manifest;
 }
 
-/// Runs `openledger-worker attribute` with KNN-Shapley (`k`, paying `top`) on the CPU over the
-/// export and query `writeExport` left in `dir`; the values go to `{name}.npy`, and the parsed
-/// summary is returned.
-export function attributeExport(dir, { k, top, name }) {
+/// Runs `openledger-worker attribute` with KNN-Shapley (`k` over the `t` nearest, paying `top`)
+/// on the CPU over the export and query `writeExport` left in `dir`; the values go to
+/// `{name}.npy`, and the parsed summary is returned.
+export function attributeExport(dir, { k, t, top, name }) {
   execFileSync(releaseBinary('openledger-worker'), [
     'attribute', '--datanet', join(dir, 'export'), '--queries', join(dir, 'q.npy'), '--query-labels', join(dir, 'ql.npy'),
-    '--method', 'knn-shapley', '--k', String(k), '--top', String(top), '--device', 'cpu', '--quiet',
+    '--method', 'knn-shapley', '--k', String(k), '--top-t', String(t), '--top', String(top), '--device', 'cpu', '--quiet',
     '--out', join(dir, `${name}.npy`), '--summary', join(dir, `${name}.json`),
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   return JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));

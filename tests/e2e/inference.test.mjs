@@ -174,7 +174,7 @@ test('paid inference: three worker daemons, one lying; the honest result settles
   assert.equal((await api.query.rewards.currentParams()).unwrap().knnPaid.toNumber(), 3);
   const rates = { inputPer1k: OPEN / 1000n, outputPer1k: OPEN / 500n };
   const registered = await sendAndWait(api, api.tx.models.registerModel(
-    'pets-lora', blake2AsHex('base'), blake2AsHex('adapter'), 'Lora', { KnnShapley: { k: 3 } }, [[datanet, 1]], rates, [],
+    'pets-lora', blake2AsHex('base'), blake2AsHex('adapter'), 'Lora', { KnnShapley: { k: 3, t: 4 } }, [[datanet, 1]], rates, [],
   ), alice);
   const model = eventOf(api, registered.events, api.events.models.ModelRegistered).data.model.toNumber();
   await sendAndWait(api, api.tx.balances.transferKeepAlive(payer.address, 1000n * OPEN), alice);
@@ -182,7 +182,7 @@ test('paid inference: three worker daemons, one lying; the honest result settles
 
   // What an honest worker computes, from the worker binary's CLI on an export of the version.
   writeExport(dir, { datanet, version: 1, root, dimension: 8, numLabels: 2, files: accepted, query, queryLabel: 1 });
-  const reference = attributeExport(dir, { k: 3, top: 3, name: 'v' }).queries[0];
+  const reference = attributeExport(dir, { k: 3, t: 4, top: 3, name: 'v' }).queries[0];
 
   await t.test('three daemons start: Dave from the store directory, Eve over HTTP on the GPU adapter, Ferdie lying', async () => {
     await startDaemon('dave', '//Dave', ['--store', storeDir, '--device', 'cpu'], node.url);

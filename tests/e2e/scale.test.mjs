@@ -228,6 +228,8 @@ test('scale: 100,000 items in 100 files, one version, a paid inference settled b
   const shares = { contributors: 400_000_000, owner: 350_000_000, workers: 150_000_000, treasury: 100_000_000 };
   const rates = { inputPer1k: OPEN / 1000n, outputPer1k: OPEN / 500n };
   const k = 5;
+  // The nearest 1,024 of 100,000 are valued and committed (the tools' default T).
+  const topT = 1024;
   const paidCount = 16;
   let model;
   await t.test('parameters by referendum, a model trained on the version, three staked workers', async () => {
@@ -242,7 +244,7 @@ test('scale: 100,000 items in 100 files, one version, a paid inference settled b
     ]), TRACK.parameters);
     phase('governance (parameters referendum)', started);
     const registered = await sendAndWait(api, api.tx.models.registerModel(
-      'scale-lora', blake2AsHex('base'), blake2AsHex('adapter'), 'Lora', { KnnShapley: { k } }, [[datanet, 1]], rates, [],
+      'scale-lora', blake2AsHex('base'), blake2AsHex('adapter'), 'Lora', { KnnShapley: { k, t: topT } }, [[datanet, 1]], rates, [],
     ), alice);
     model = eventOf(api, registered.events, api.events.models.ModelRegistered).data.model.toNumber();
     await Promise.all(workers.map((seed) => sendAndWait(api, api.tx.attribution.registerWorker(100n * OPEN), keyring.addFromUri(seed))));
@@ -257,7 +259,7 @@ test('scale: 100,000 items in 100 files, one version, a paid inference settled b
   await t.test('the version\'s export is attributed by openledger-worker exactly as computed here', async () => {
     started = Date.now();
     writeExport(dir, { datanet, version: 1, root, dimension: DIM, numLabels: LABELS, files, query, queryLabel });
-    const summary = attributeExport(dir, { k, top: paidCount, name: 'v' });
+    const summary = attributeExport(dir, { k, t: topT, top: paidCount, name: 'v' });
     phase('attribute the export (worker CLI, CPU)', started);
     assert.equal(summary.datanet.root, root);
     assert.equal(summary.items, FILES * ITEMS);
@@ -265,7 +267,7 @@ test('scale: 100,000 items in 100 files, one version, a paid inference settled b
 
     started = Date.now();
     const items = files.flatMap((f) => f.items);
-    const { values, ranked } = knnShapley(items, query, queryLabel, k);
+    const { values, ranked } = knnShapley(items, query, queryLabel, k, topT);
     const raw = readFileSync(join(dir, 'v.npy'));
     const data = Buffer.from(raw.subarray(raw.length - 8 * items.length));
     for (let i = 0; i < items.length; i++) {

@@ -6,12 +6,14 @@ labels uniform in 0..9 (int32). Uniform data has no cluster structure, so every 
 plausible neighbour; nothing is pruned, which suits the brute-force paths compared here.
 
 Runs, each --repeat times, best time per stage kept:
-- the worker: knn-shapley and similarity (k = --k), on cpu and gpu (--skip-gpu leaves gpu out;
+- the worker: knn-shapley (K = --k over the T = --top-t nearest) and similarity (k = --k), on cpu
+  and gpu (--skip-gpu leaves gpu out;
   without a GPU, wgpu may fall back to lavapipe and be slow). Its internal stage timings come
   from the summary JSON; the process's wall time (start-up and .npy loading included) is also
   measured.
-- NumPy: a float64 KNN-Shapley of the same formula (distances as ||q||^2 + ||x||^2 - 2 q.x,
-  a stable argsort per query, the recursion as a cumulative sum from the end).
+- NumPy: a float64 KNN-Shapley of the same formula over the same T nearest (distances as
+  ||q||^2 + ||x||^2 - 2 q.x, the T nearest by argpartition then sorted by (distance, index), the
+  recursion as a cumulative sum from the end).
 - FAISS: IndexFlatL2 on float32 copies of the items, searching the queries for k neighbours.
 
 Checks (nonzero exit if any fails): cpu and gpu give identical values and roots, as do repeats;
@@ -19,7 +21,7 @@ the worker's ranked entries match the exact ranking by (distance, index); its KN
 values match NumPy's within the fixed point's rounding; its similarity values are exact; FAISS
 finds the same top-k distances (ties may pick other indices).
 
-    python3 bench.py [--n 100000 --d 256 --m 64 --k 10] [--skip-gpu] [--json PATH]
+    python3 bench.py [--n 100000 --d 256 --m 64 --k 10 --top-t 1024] [--skip-gpu] [--json PATH]
 Requirements: requirements.txt (numpy, faiss-cpu) and the release worker binary.
 """
 
@@ -77,36 +79,45 @@ def machine_info():
     }
 
 
-def rank(items, queries):
-    """Float64 distances and, per query, item indices ordered by (distance, index).
-    Exact for int8 inputs: every partial sum is an integer far below 2^53."""
+def rank(items, queries, t):
+    """Float64 distances and, per query, the indices of the min(t, N) nearest items ordered by
+    (distance, index). Exact for int8 inputs: every partial sum is an integer far below 2^53."""
     x = items.astype(np.float64)
     q = queries.astype(np.float64)
     dist = (q * q).sum(axis=1)[:, None] + (x * x).sum(axis=1)[None, :] - 2.0 * q @ x.T
-    return dist, np.argsort(dist, axis=1, kind="stable")  # stable: ties go to the smaller index
+    t = min(t, dist.shape[1])
+    # The t-th smallest distance of each row; every item at or below it is a candidate, and ties
+    # at the boundary go to the smaller index, as the spec ranks them.
+    bound = np.partition(dist, t - 1, axis=1)[:, t - 1]
+    order = np.empty((dist.shape[0], t), dtype=np.int64)
+    for row, (d, b) in enumerate(zip(dist, bound)):
+        candidates = np.flatnonzero(d <= b)
+        order[row] = candidates[np.lexsort((candidates, d[candidates]))][:t]
+    return dist, order
 
 
-def knn_shapley(order, labels, query_labels, k):
-    """Float64 KNN-Shapley values (Jia et al., PVLDB 2019) summed over queries, and the per-rank
-    steps. With m_r = [label at rank r == query label]:
-    s_{N-1} = m_{N-1} / N, s_r = s_{r+1} + (m_r - m_{r+1}) / max(K, r + 1)."""
+def knn_shapley(order, labels, query_labels, k, n_all):
+    """Float64 KNN-Shapley values (Jia et al., PVLDB 2019) over each query's T nearest (`order`,
+    T columns) summed over queries, every other item valued 0, and the per-rank steps. With
+    m_r = [label at rank r == query label]:
+    s_{T-1} = m_{T-1} / T, s_r = s_{r+1} + (m_r - m_{r+1}) / max(K, r + 1)."""
     n = order.shape[1]
     match = (labels[order] == query_labels[:, None]).astype(np.float64)
     steps = np.empty_like(match)
     steps[:, :-1] = (match[:, :-1] - match[:, 1:]) / np.maximum(k, np.arange(1, n))
     steps[:, -1] = match[:, -1] / n
     per_rank = np.cumsum(steps[:, ::-1], axis=1)[:, ::-1]  # s_r: the steps from r to the end
-    return np.bincount(order.ravel(), weights=per_rank.ravel(), minlength=n), steps
+    return np.bincount(order.ravel(), weights=per_rank.ravel(), minlength=n_all), steps
 
 
 def check_fixed_point(worker_values, reference, order, steps):
     """The worker sums the same steps with each nonzero one floored, (m_r - m_{r+1}) *
-    floor(SCALE / max(K, r+1)) and m_{N-1} * floor(SCALE / N); each floor loses less than one
+    floor(SCALE / max(K, r+1)) and m_{T-1} * floor(SCALE / T); each floor loses less than one
     unit, so |worker - SCALE * reference| < the number of nonzero steps summed into the item
-    (at most N per query, N * M in all). Float64 rounding adds at most about N * M * eps."""
+    (at most T per query, T * M in all). Float64 rounding adds at most about T * M * eps."""
     m, n = order.shape
     floors = np.cumsum((steps != 0)[:, ::-1], axis=1)[:, ::-1]
-    floor_counts = np.bincount(order.ravel(), weights=floors.ravel(), minlength=n)
+    floor_counts = np.bincount(order.ravel(), weights=floors.ravel(), minlength=len(worker_values))
     error = np.abs(worker_values / SCALE - reference)
     tolerance = floor_counts / SCALE + n * m * np.finfo(np.float64).eps
     return {
@@ -133,7 +144,7 @@ class Worker:
         self.binary = binary
         self.data = data_dir
 
-    def run(self, method, device, k, repeat):
+    def run(self, method, device, k, t, repeat):
         """Runs the worker `repeat` times. Returns the values, summary, best time per stage
         (with the process's wall time as "wall") and whether every repeat gave the same output."""
         best = {}
@@ -144,7 +155,7 @@ class Worker:
                 str(self.binary), "attribute",
                 "--items", str(self.data / "items.npy"), "--labels", str(self.data / "labels.npy"),
                 "--queries", str(self.data / "queries.npy"), "--query-labels", str(self.data / "query_labels.npy"),
-                "--method", method, "--k", str(k), "--device", device,
+                "--method", method, "--k", str(k), "--top-t", str(t), "--device", device,
                 "--out", str(out), "--summary", str(summary_path),
             ]  # fmt: skip
             start = time.perf_counter()
@@ -232,6 +243,7 @@ def main():
     parser.add_argument("--d", type=int, default=256, help="dimension, a multiple of 4")
     parser.add_argument("--m", type=int, default=64, help="queries")
     parser.add_argument("--k", type=int, default=10, help="K of KNN-Shapley and k of similarity")
+    parser.add_argument("--top-t", type=int, default=1024, help="T: how many nearest KNN-Shapley values")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each path; the best time is kept")
     parser.add_argument("--skip-gpu", action="store_true")
@@ -259,13 +271,13 @@ def main():
         for method in ["knn-shapley", "similarity"]:
             for device in devices:
                 print(f"worker {method} on {device} ...", flush=True)
-                runs[method, device] = worker.run(method, device, args.k, args.repeat)
+                runs[method, device] = worker.run(method, device, args.k, args.top_t, args.repeat)
 
     print("NumPy float64 KNN-Shapley ...", flush=True)
 
     def numpy_knn_shapley():
-        dist, order = rank(items, queries)
-        values, steps = knn_shapley(order, labels, query_labels, args.k)
+        dist, order = rank(items, queries, max(args.top_t, args.k))
+        values, steps = knn_shapley(order[:, : args.top_t], labels, query_labels, args.k, args.n)
         return dist, order, values, steps
 
     (dist, order, numpy_values, steps), numpy_ms = best_of(args.repeat, numpy_knn_shapley)
@@ -288,7 +300,7 @@ def main():
                 checks[f"{method}: {device} roots identical to cpu"] = roots(summary) == roots(cpu_summary)
     knn_values, knn_summary = runs["knn-shapley", "cpu"][:2]
     sim_values, sim_summary = runs["similarity", "cpu"][:2]
-    fixed_point = check_fixed_point(knn_values, numpy_values, order, steps)
+    fixed_point = check_fixed_point(knn_values, numpy_values, order[:, : args.top_t], steps)
     checks["knn-shapley: scale is 2^30"] = knn_summary["scale"] == SCALE
     checks["knn-shapley: cpu values = NumPy within fixed-point rounding"] = fixed_point["ok"]
     checks["similarity: cpu values exact"] = bool(np.array_equal(sim_values, similarity_values(dist, order, args.k)))
@@ -303,19 +315,19 @@ def main():
             best = runs[method, device][2]
             for stage, what in STAGE_NAMES.items():
                 if stage == "rank":
-                    what = "distance + full sort + values" if method == "knn-shapley" else "distance + top-k"
+                    what = "distance + top-T + values" if method == "knn-shapley" else "distance + top-k"
                 baseline = COMPARED.get((method, stage))
                 speedup = baselines_ms[baseline] / best[stage] if baseline else None
                 if baseline:
                     speedups[f"{device} {method} {what} vs {baseline}"] = speedup
                 rows.append((f"worker {device}", f"{method}: {what}", best[stage], speedup))
-    rows.append(("NumPy float64", "knn-shapley: distances, argsort, recursion (baseline)", numpy_ms, None))
+    rows.append(("NumPy float64", "knn-shapley: distances, top-T, recursion (baseline)", numpy_ms, None))
     faiss_path = f"FAISS IndexFlatL2, {machine['faiss_threads']} threads"
     rows.append((faiss_path, f"top-{args.k} search (baseline)", faiss_ms, None))
 
     adapters = {device: runs["knn-shapley", device][1].get("adapter") for device in devices}
     print()
-    print(f"N = {args.n} items, d = {args.d}, M = {args.m} queries, K = k = {args.k}; uniform int8 data, "
+    print(f"N = {args.n} items, d = {args.d}, M = {args.m} queries, K = k = {args.k}, T = {args.top_t}; uniform int8 data, "
           f"seed {args.seed}; best of {args.repeat}")
     print(f"machine: {machine['cpu']}, {machine['usable_cores']} usable of {machine['logical_cores']} logical cores; "
           f"FAISS {machine['faiss']} with {machine['faiss_threads']} OpenMP threads; NumPy {machine['numpy']}; "
@@ -335,7 +347,7 @@ def main():
 
     if args.json:
         args.json.write_text(json.dumps({
-            "config": {"n": args.n, "d": args.d, "m": args.m, "k": args.k, "seed": args.seed,
+            "config": {"n": args.n, "d": args.d, "m": args.m, "k": args.k, "t": args.top_t, "seed": args.seed,
                        "repeat": args.repeat, "data": "uniform int8 in [-128, 127], labels uniform in 0..9"},
             "machine": machine, "adapters": adapters,
             "worker_ms": {f"{method} {device}": run[2] for (method, device), run in runs.items()},

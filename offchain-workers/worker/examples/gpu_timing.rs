@@ -1,7 +1,7 @@
 //! Times `Gpu::rank` on one synthetic job: `cargo run --release --example gpu_timing [N d M K]`
 //! (default 100000 256 64 10), for KNN-Shapley and similarity, with both distance kernels.
 
-use openledger_primitives::attribution::Method;
+use openledger_primitives::attribution::{Method, DEFAULT_TOP};
 use openledger_worker::gpu::{Gpu, GpuOptions};
 use openledger_worker::{Embeddings, Inputs};
 use std::time::Instant;
@@ -32,7 +32,7 @@ fn main() -> anyhow::Result<()> {
 	let query_labels: Vec<u32> = (0..m).map(|_| (next() % 10) as u32).collect();
 	for portable_distance in [false, true] {
 		let gpu = Gpu::with_options(GpuOptions { portable_distance, ..Default::default() })?;
-		for method in [Method::KnnShapley { k }, Method::Similarity { k }] {
+		for method in [Method::KnnShapley { k, t: DEFAULT_TOP }, Method::Similarity { k }] {
 			let started = Instant::now();
 			let inputs = Inputs::new(&items, Some(&labels), &queries, Some(&query_labels));
 			let rankings = gpu.rank(method, inputs, &|_| {})?;

@@ -2,7 +2,12 @@
 //! each item's value summed over the queries. Shared by both engines, so the CPU and GPU paths
 //! differ only in how they rank.
 
-use crate::{cpu::Cpu, gpu::Gpu, Error, Inputs, Ranking, Result};
+use crate::{
+	cpu::Cpu,
+	gpu::Gpu,
+	stream::{InMemory, ItemSource},
+	Embeddings, Error, Inputs, Ranking, Result,
+};
 use openledger_primitives::{
 	attribution::{check::paid_count, check_shape, Entry, Method},
 	merkle::Hash,
@@ -87,17 +92,23 @@ impl Engine {
 	}
 }
 
-/// Checks that the inputs fit together and the spec's limits; returns the labels the method
-/// needs (empty slices for similarity).
-pub fn check_inputs<'a>(method: Method, inputs: Inputs<'a>) -> Result<(&'a [u32], &'a [u32])> {
-	let Inputs { items, labels, queries, query_labels } = inputs;
-	check_shape(items.dimension(), items.len() as u64, method.k())
+/// Checks a source of items and the queries against each other and the spec's limits: the
+/// method, the dimension, `N`, the number of queries, and for KNN-Shapley a labelled source and
+/// one label per query. Returns the query labels the method needs (empty for similarity).
+pub fn check_queries<'a>(
+	method: Method,
+	source: &dyn ItemSource,
+	queries: &Embeddings,
+	query_labels: Option<&'a [u32]>,
+) -> Result<&'a [u32]> {
+	check_shape(source.dimension(), source.len() as u64, method.k())
+		.and_then(|()| method.validate())
 		.map_err(|e| Error::Shape(format!("{e:?}")))?;
-	if queries.dimension() != items.dimension() {
+	if queries.dimension() != source.dimension() {
 		return Err(Error::Shape(format!(
 			"queries have dimension {}, items {}",
 			queries.dimension(),
-			items.dimension()
+			source.dimension()
 		)));
 	}
 	if queries.is_empty() || queries.len() > MAX_QUERIES {
@@ -106,6 +117,27 @@ pub fn check_inputs<'a>(method: Method, inputs: Inputs<'a>) -> Result<(&'a [u32]
 			queries.len()
 		)));
 	}
+	if !method.needs_labels() {
+		return Ok(&[]);
+	}
+	let (true, Some(query_labels)) = (source.labelled(), query_labels) else {
+		return Err(Error::Shape("KNN-Shapley needs item labels and query labels".into()));
+	};
+	if query_labels.len() != queries.len() {
+		return Err(Error::Shape(format!(
+			"{} query labels for {} queries",
+			query_labels.len(),
+			queries.len()
+		)));
+	}
+	Ok(query_labels)
+}
+
+/// Checks that the inputs fit together and the spec's limits; returns the labels the method
+/// needs (empty slices for similarity).
+pub fn check_inputs<'a>(method: Method, inputs: Inputs<'a>) -> Result<(&'a [u32], &'a [u32])> {
+	let Inputs { items, labels, queries, query_labels } = inputs;
+	check_queries(method, &InMemory::new(items, labels), queries, query_labels)?;
 	if !method.needs_labels() {
 		return Ok((&[], &[]));
 	}
@@ -148,11 +180,61 @@ pub struct Timings {
 	pub total: f64,
 }
 
+/// Each item's value summed over the queries. Only items among some query's committed entries
+/// have one (at most `M·T`), so only those are held: the memory does not grow with `N`.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Values {
+	items: usize,
+	sums: std::collections::BTreeMap<u32, i64>,
+}
+
+impl Values {
+	/// No value yet for any of `items` items.
+	pub fn new(items: usize) -> Self {
+		Values { items, sums: Default::default() }
+	}
+
+	/// Adds `value` to item `index`'s sum.
+	pub fn add(&mut self, index: u32, value: i64) {
+		*self.sums.entry(index).or_default() += value;
+	}
+
+	/// How many items there are (`N`), valued or not.
+	pub fn len(&self) -> usize {
+		self.items
+	}
+
+	/// Whether there are no items.
+	pub fn is_empty(&self) -> bool {
+		self.items == 0
+	}
+
+	/// Item `index`'s sum (0 for an item no query valued).
+	pub fn get(&self, index: u32) -> i64 {
+		self.sums.get(&index).copied().unwrap_or(0)
+	}
+
+	/// The items that have a value, by index, with it.
+	pub fn valued(&self) -> impl Iterator<Item = (u32, i64)> + '_ {
+		self.sums.iter().map(|(&i, &v)| (i, v))
+	}
+
+	/// Every item's sum, in index order: `len()` values.
+	pub fn to_vec(&self) -> Vec<i64> {
+		self.range(0..self.items)
+	}
+
+	/// The sums of the items in `range`.
+	pub fn range(&self, range: std::ops::Range<usize>) -> Vec<i64> {
+		range.map(|i| self.get(i as u32)).collect()
+	}
+}
+
 /// A whole run's output.
 #[derive(Clone, Debug)]
 pub struct Output {
 	/// Each item's value summed over the queries.
-	pub values: Vec<i64>,
+	pub values: Values,
 	/// Each query's result.
 	pub queries: Vec<QueryResult>,
 	/// Stage timings.
@@ -188,11 +270,71 @@ fn attribute_in_groups(
 ) -> Result<Output> {
 	let Inputs { items, queries, query_labels, .. } = inputs;
 	check_inputs(method, inputs)?;
+	let mut rank = |first: usize, group: &Embeddings, labels: Option<&[u32]>| {
+		let inputs = Inputs { queries: group, query_labels: labels, ..inputs };
+		engine.rank(method, inputs, &|done| progress(first + done))
+	};
+	in_groups(
+		method,
+		top,
+		items.len(),
+		queries,
+		query_labels,
+		max_held_entries,
+		&mut rank,
+		each_group,
+	)
+}
+
+/// [`attribute`] on the CPU with the items read from `source` a chunk at a time (a Datanet
+/// export file by file, say): each group of queries takes one pass over the source, and no
+/// more than one chunk of items is held at once. (It takes [`attribute`]'s arguments with its
+/// `Inputs` split into the source and the queries, hence the allowed lint.)
+#[allow(clippy::too_many_arguments)]
+pub fn attribute_source(
+	cpu: &Cpu,
+	method: Method,
+	top: u32,
+	source: &mut dyn ItemSource,
+	queries: &Embeddings,
+	query_labels: Option<&[u32]>,
+	progress: &dyn Fn(usize),
+	each_group: &mut dyn FnMut(&[Ranking]) -> Result<()>,
+) -> Result<Output> {
+	check_queries(method, source, queries, query_labels)?;
+	let n = source.len();
+	let mut rank = |first: usize, group: &Embeddings, labels: Option<&[u32]>| {
+		let labels = labels.unwrap_or_default();
+		let rankings =
+			cpu.rank_source(method, source, group, labels, &|done| progress(first + done))?;
+		Ok((rankings, None))
+	};
+	in_groups(method, top, n, queries, query_labels, MAX_HELD_ENTRIES, &mut rank, each_group)
+}
+
+/// A group's rankings (and, where the GPU hashed them, their roots), from the index of its first
+/// query, its queries and their labels.
+type RankGroup<'a> =
+	dyn FnMut(usize, &Embeddings, Option<&[u32]>) -> Result<(Vec<Ranking>, Option<Vec<Hash>>)> + 'a;
+
+/// Ranks the queries in groups of at most `max_held_entries` committed entries with `rank`, and
+/// turns each group into results and summed values before the next.
+#[allow(clippy::too_many_arguments)]
+fn in_groups(
+	method: Method,
+	top: u32,
+	n: usize,
+	queries: &Embeddings,
+	query_labels: Option<&[u32]>,
+	max_held_entries: usize,
+	rank: &mut RankGroup,
+	each_group: &mut dyn FnMut(&[Ranking]) -> Result<()>,
+) -> Result<Output> {
 	let start = Instant::now();
-	let committed_count = method.committed_count(items.len() as u32).max(1) as usize;
+	let committed_count = method.committed_count(n as u32).max(1) as usize;
 	let group = (max_held_entries / committed_count).clamp(1, queries.len());
-	let paid = paid_count(method, items.len() as u32, top) as usize;
-	let mut values = vec![0i64; items.len()];
+	let paid = paid_count(method, n as u32, top) as usize;
+	let mut values = Values::new(n);
 	let mut results = Vec::with_capacity(queries.len());
 	let mut timings = Timings::default();
 	let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
@@ -200,12 +342,7 @@ fn attribute_in_groups(
 		let last = (first + group).min(queries.len());
 		let t0 = Instant::now();
 		let group_queries = queries.rows(first..last);
-		let group = Inputs {
-			queries: &group_queries,
-			query_labels: query_labels.map(|l| &l[first..last]),
-			..inputs
-		};
-		let (rankings, roots) = engine.rank(method, group, &|done| progress(first + done))?;
+		let (rankings, roots) = rank(first, &group_queries, query_labels.map(|l| &l[first..last]))?;
 		let t1 = Instant::now();
 		results.par_extend(rankings.par_iter().enumerate().map(|(q, ranking)| QueryResult {
 			root: roots.as_ref().map_or_else(|| crate::commit::root(ranking), |roots| roots[q]),
@@ -215,7 +352,7 @@ fn attribute_in_groups(
 		let t2 = Instant::now();
 		for ranking in &rankings {
 			for (&i, &v) in ranking.index.iter().zip(&ranking.value) {
-				values[i as usize] += v;
+				values.add(i, v);
 			}
 		}
 		each_group(&rankings)?;
@@ -250,7 +387,8 @@ mod tests {
 			queries: &queries,
 			query_labels: Some(&qlabels),
 		};
-		for method in [Method::KnnShapley { k: 3 }, Method::Similarity { k: 4 }] {
+		let truncated = Method::KnnShapley { k: 3, t: 7 };
+		for method in [Method::KnnShapley { k: 3, t: 64 }, truncated, Method::Similarity { k: 4 }] {
 			// One group of all ten queries; groups of three (the last of one); one query each.
 			for held in [usize::MAX, 3 * 30, 1] {
 				let mut seen = Vec::new();
@@ -284,7 +422,46 @@ mod tests {
 					}
 				}
 				assert_eq!((out.queries.len(), seen.len()), (10, 10));
-				assert_eq!(out.values, sums);
+				assert_eq!(out.values.to_vec(), sums);
+			}
+		}
+	}
+
+	/// The same results whether the items are in memory or arrive a few rows at a time, with
+	/// the nearest spread across chunks and `T` inside, at and beyond `N`.
+	#[test]
+	fn streaming_the_items_gives_the_same_output() {
+		let d = 8;
+		let raw: Vec<i8> = (0..(97 + 6) * d).map(|i| ((i * 53 + 7) % 11) as i8 - 5).collect();
+		let items = Embeddings::from_i8(d as u32, &raw[..97 * d]).unwrap();
+		let queries = Embeddings::from_i8(d as u32, &raw[97 * d..]).unwrap();
+		let labels: Vec<u32> = (0..97).map(|i| (i * 7 % 3) as u32).collect();
+		let qlabels: Vec<u32> = (0..6).map(|i| i % 3).collect();
+		let inputs = Inputs::new(&items, Some(&labels), &queries, Some(&qlabels));
+		let cpu = Cpu::default();
+		let engine = Engine::Cpu(cpu);
+		for method in [
+			Method::KnnShapley { k: 3, t: 10 },
+			Method::KnnShapley { k: 3, t: 97 },
+			Method::KnnShapley { k: 2, t: 500 },
+			Method::Similarity { k: 5 },
+		] {
+			let whole = attribute(&engine, method, 4, inputs, &|_| {}, &mut |_| Ok(())).unwrap();
+			for rows in [1, 7, 96, 97, 1000] {
+				let mut source = InMemory::with_rows(&items, Some(&labels), rows);
+				let streamed = attribute_source(
+					&cpu,
+					method,
+					4,
+					&mut source,
+					&queries,
+					Some(&qlabels),
+					&|_| {},
+					&mut |_| Ok(()),
+				)
+				.unwrap();
+				assert_eq!(streamed.values, whole.values, "{method:?} rows {rows}");
+				assert_eq!(streamed.queries, whole.queries, "{method:?} rows {rows}");
 			}
 		}
 	}
@@ -294,7 +471,7 @@ mod tests {
 		let items = Embeddings::from_i8(4, &[0; 8]).unwrap();
 		let queries = Embeddings::from_i8(4, &[0; 4]).unwrap();
 		let other = Embeddings::from_i8(8, &[0; 8]).unwrap();
-		let knn = Method::KnnShapley { k: 1 };
+		let knn = Method::KnnShapley { k: 1, t: 4 };
 		let err = |r: Result<(&[u32], &[u32])>| r.unwrap_err().to_string();
 		let check = |method, labels, queries, query_labels| {
 			check_inputs(method, Inputs::new(&items, labels, queries, query_labels))
@@ -303,6 +480,8 @@ mod tests {
 		assert!(err(check(knn, Some(&[1]), &queries, Some(&[1]))).contains("1 labels for 2 items"));
 		assert!(err(check(knn, Some(&[1, 2]), &other, Some(&[1]))).contains("dimension 8"));
 		assert!(err(check(Method::Similarity { k: 0 }, None, &queries, None)).contains("ZeroK"));
+		let t_below_k = Method::KnnShapley { k: 2, t: 1 };
+		assert!(err(check(t_below_k, Some(&[1, 2]), &queries, Some(&[1]))).contains("Top(1)"));
 		assert!(check(Method::Similarity { k: 9 }, None, &queries, None).is_ok());
 	}
 }

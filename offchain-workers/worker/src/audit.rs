@@ -21,7 +21,7 @@ use crate::{
 	Embeddings, Inputs, Result,
 };
 use openledger_primitives::{
-	attribution::{embedding_hash, Method, KNN_SCALE},
+	attribution::{embedding_hash, Method, KNN_SCALE, MAX_TOP},
 	datanet::file::StoredFile,
 	hex::to_hex,
 	merkle::Hash,
@@ -184,12 +184,15 @@ pub fn audit(
 		queries: validation.embeddings,
 		query_labels: Some(validation.labels),
 	};
-	let output = attribute(engine, Method::KnnShapley { k }, k, inputs, progress, &mut |_| Ok(()))?;
+	// Every item within the most nearest a job may value, so that the files' means are as close
+	// to the values over all items as the spec allows.
+	let method = Method::KnnShapley { k, t: MAX_TOP.max(k) };
+	let output = attribute(engine, method, k, inputs, progress, &mut |_| Ok(()))?;
 	let unit = KNN_SCALE as f64 * validation.labels.len() as f64;
 	let mut offset = 0usize;
 	for (f, file) in &accepted {
 		let n = file.labels.len();
-		let mine = &output.values[offset..offset + n];
+		let mine = &output.values.range(offset..offset + n);
 		offset += n;
 		let report = &mut reports[*f];
 		report.mean_value = mine.iter().map(|&v| v as f64).sum::<f64>() / n as f64 / unit;

@@ -20,7 +20,7 @@ use crate::{
 	Embeddings, Error, Result,
 };
 use openledger_primitives::{
-	datanet::file::{lay_out, StoredFile, VersionCommitment, VersionFiles},
+	datanet::file::{lay_out, FileLeaf, StoredFile, VersionCommitment, VersionFiles},
 	hex::{parse_hash, to_hex},
 	merkle::Hash,
 };
@@ -78,47 +78,62 @@ pub struct DatanetExport {
 	pub version: LoadedVersion<Hash>,
 }
 
-impl DatanetExport {
-	/// Loads `dir`, checking every file and the root.
-	pub fn load(dir: &Path) -> Result<Self> {
-		let fail = |reason: String| Error::Export { path: dir.to_path_buf(), reason };
-		let manifest_path = dir.join("version.json");
-		let text = std::fs::read_to_string(&manifest_path)
-			.map_err(|source| Error::Io { path: manifest_path.clone(), source })?;
-		let manifest: Manifest =
-			serde_json::from_str(&text).map_err(|e| fail(format!("version.json: {e}")))?;
-		let hash = |field: &str, text: &str, i: usize| {
-			parse_hash(text).map_err(|e| {
-				fail(format!("file {i}: {field} {text:?} is not 32 bytes of hex ({e:?})"))
-			})
-		};
-		let mut builder =
-			VersionBuilder::<Hash>::new(manifest.dimension, manifest.num_labels).map_err(&fail)?;
-		for (i, f) in manifest.files.iter().enumerate() {
-			let leaf = openledger_primitives::datanet::file::FileLeaf {
+/// Reads `dir/version.json`: the manifest, its file leaves in order and the commitment it
+/// records. Checks the fields' form only, not the root.
+pub fn read_manifest(dir: &Path) -> Result<(Manifest, Vec<FileLeaf<Hash>>, VersionCommitment)> {
+	let fail = |reason: String| Error::Export { path: dir.to_path_buf(), reason };
+	let manifest_path = dir.join("version.json");
+	let text = std::fs::read_to_string(&manifest_path)
+		.map_err(|source| Error::Io { path: manifest_path.clone(), source })?;
+	let manifest: Manifest =
+		serde_json::from_str(&text).map_err(|e| fail(format!("version.json: {e}")))?;
+	let hash = |field: &str, text: &str, i: usize| {
+		parse_hash(text)
+			.map_err(|e| fail(format!("file {i}: {field} {text:?} is not 32 bytes of hex ({e:?})")))
+	};
+	let leaves = manifest
+		.files
+		.iter()
+		.enumerate()
+		.map(|(i, f)| {
+			Ok(FileLeaf {
 				file: f.file,
 				contributor: hash("contributor", &f.contributor, i)?,
 				content_hash: hash("content_hash", &f.content_hash, i)?,
 				item_root: hash("item_root", &f.item_root, i)?,
 				first: f.first,
 				item_count: f.item_count,
-			};
-			let path = dir.join(f.content_hash.trim_start_matches("0x"));
+			})
+		})
+		.collect::<Result<Vec<_>>>()?;
+	let expected = VersionCommitment {
+		root: hash("root", &manifest.root, 0)?,
+		file_count: manifest.file_count,
+		item_count: manifest.item_count,
+	};
+	Ok((manifest, leaves, expected))
+}
+
+impl DatanetExport {
+	/// Loads `dir`, checking every file and the root.
+	pub fn load(dir: &Path) -> Result<Self> {
+		let fail = |reason: String| Error::Export { path: dir.to_path_buf(), reason };
+		let (manifest, leaves, expected) = read_manifest(dir)?;
+		let mut builder =
+			VersionBuilder::<Hash>::new(manifest.dimension, manifest.num_labels).map_err(&fail)?;
+		for leaf in leaves {
+			let content = to_hex(&leaf.content_hash);
+			let path = dir.join(content.trim_start_matches("0x"));
 			let bytes =
 				std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
 			if content_hash(&bytes) != leaf.content_hash {
 				return Err(fail(format!(
-					"file {} ({}) does not hash to its content hash",
-					f.file, f.content_hash
+					"file {} ({content}) does not hash to its content hash",
+					leaf.file
 				)));
 			}
 			builder.push(leaf, &bytes).map_err(|e| fail(e.to_string()))?;
 		}
-		let expected = VersionCommitment {
-			root: hash("root", &manifest.root, 0)?,
-			file_count: manifest.file_count,
-			item_count: manifest.item_count,
-		};
 		let version = builder.finish(&expected).map_err(fail)?;
 		let items = Embeddings::from_i8(manifest.dimension, &version.embeddings)?;
 		let labels = version.labels.clone();

@@ -137,18 +137,23 @@ impl<A: codec::Encode + Clone> VersionBuilder<A> {
 			.map_err(|e| format!("the files do not make a version: {e:?}"))?;
 		let c = items.commitment();
 		if c != *expected {
-			return Err(format!(
-				"the files make root {} over {} files and {} items; the chain records {} over {} and {}",
-				to_hex(&c.root),
-				c.file_count,
-				c.item_count,
-				to_hex(&expected.root),
-				expected.file_count,
-				expected.item_count
-			));
+			return Err(format!("the files make {}", mismatch(&c, expected)));
 		}
 		Ok(LoadedVersion { items, embeddings: self.embeddings, labels: self.labels })
 	}
+}
+
+/// What a version's files make against what the chain records, for a refusal.
+pub fn mismatch(found: &VersionCommitment, expected: &VersionCommitment) -> String {
+	format!(
+		"root {} over {} files and {} items; the chain records {} over {} and {}",
+		to_hex(&found.root),
+		found.file_count,
+		found.item_count,
+		to_hex(&expected.root),
+		expected.file_count,
+		expected.item_count
+	)
 }
 
 /// blake2-256 of a stored file: its content-store name.

@@ -23,6 +23,7 @@ pub mod files;
 pub mod gpu;
 pub mod npy;
 pub mod ranking;
+pub mod stream;
 
 pub use data::{Embeddings, Inputs};
 pub use error::{Error, Result};

@@ -12,11 +12,12 @@ use openledger_primitives::{
 	hex::to_hex,
 };
 use openledger_worker::{
-	attribute::{attribute, Engine, Output},
+	attribute::{attribute, attribute_source, Engine, Output},
 	cpu::{Cpu, Kernel},
-	export::DatanetExport,
+	export::{read_manifest, DatanetExport},
 	gpu::Gpu,
 	npy::{self, EntriesFile},
+	stream::{ExportFiles, ItemSource},
 	Embeddings, Inputs,
 };
 use serde_json::json;
@@ -141,6 +142,11 @@ struct AttributeArgs {
 	/// How many nearest entries a KNN-Shapley result pays (default: K).
 	#[arg(long)]
 	top: Option<u32>,
+	/// How many nearest items KNN-Shapley values and commits to (`T`, between K and 65,536);
+	/// every farther item's value is 0, within 1/T of its value over all items
+	/// (docs/attribution.md, "Over the T nearest").
+	#[arg(long, default_value_t = openledger_primitives::attribution::DEFAULT_TOP)]
+	top_t: u32,
 	/// Where to compute.
 	#[arg(long, value_enum, default_value = "gpu")]
 	device: DeviceArg,
@@ -158,7 +164,7 @@ struct AttributeArgs {
 	#[arg(long)]
 	summary: PathBuf,
 	/// Output: every committed entry of every query, int64 `.npy` of shape [M, L, 4] with
-	/// (rank, index, distance, value), L = N for KNN-Shapley or min(k, N) for similarity. What a
+	/// (rank, index, distance, value), L = min(T, N) for KNN-Shapley or min(k, N) for similarity. What a
 	/// challenger needs to open any leaf of the commitments.
 	#[arg(long)]
 	entries: Option<PathBuf>,
@@ -334,15 +340,24 @@ fn run_audit(args: AuditArgs) -> anyhow::Result<()> {
 fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 	let started = Instant::now();
 	let method = match args.method {
-		MethodArg::KnnShapley => Method::KnnShapley { k: args.k },
+		MethodArg::KnnShapley => Method::KnnShapley { k: args.k, t: args.top_t },
 		MethodArg::Similarity => Method::Similarity { k: args.k },
 	};
+	// A Datanet export on the CPU is read one stored file at a time as it is ranked, each file
+	// checked against its leaf first; the GPU path uploads the whole version, so loads it.
+	let mut stream = None;
 	let (items, labels, datanet) = if let Some(dir) = &args.datanet {
-		let export = DatanetExport::load(dir)?;
-		let m = &export.manifest;
-		tracing::info!(datanet = m.datanet, version = m.version, root = %m.root, files = m.file_count, items = m.item_count, "Datanet export checked against its root");
+		let (m, ..) = read_manifest(dir)?;
 		let info = json!({ "datanet": m.datanet, "version": m.version, "root": m.root });
-		(export.items, Some(export.labels), Some(info))
+		if args.device == DeviceArg::Cpu {
+			stream = Some(ExportFiles::open(dir)?);
+			tracing::info!(datanet = m.datanet, version = m.version, root = %m.root, files = m.file_count, items = m.item_count, "Datanet export's file leaves checked against its root; files are checked as they are read");
+			(Embeddings::from_i8(m.dimension, &[])?, Some(Vec::new()), Some(info))
+		} else {
+			let export = DatanetExport::load(dir)?;
+			tracing::info!(datanet = m.datanet, version = m.version, root = %m.root, files = m.file_count, items = m.item_count, "Datanet export checked against its root");
+			(export.items, Some(export.labels), Some(info))
+		}
 	} else {
 		let path = args.items.as_ref().context("--items or --datanet is required")?;
 		let (d, values) = npy::read_i8_matrix(path)?;
@@ -350,6 +365,10 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 			Embeddings::from_i8(d, &values).with_context(|| format!("{}", path.display()))?;
 		let labels = args.labels.as_deref().map(npy::read_labels).transpose()?;
 		(items, labels, None)
+	};
+	let (n, dimension) = match &stream {
+		Some(source) => (source.len(), source.dimension()),
+		None => (items.len(), items.dimension()),
 	};
 	let (qd, qvalues) = npy::read_i8_matrix(&args.queries)?;
 	let queries =
@@ -360,13 +379,14 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 	}
 	let loaded = Instant::now();
 
+	let cpu = match args.cpu_kernel {
+		None => Cpu::default(),
+		Some(KernelArg::Avx512Vnni) => Cpu::with_kernel(Kernel::Avx512Vnni)?,
+		Some(KernelArg::Avx2) => Cpu::with_kernel(Kernel::Avx2)?,
+		Some(KernelArg::Portable) => Cpu::with_kernel(Kernel::Portable)?,
+	};
 	let engine = match args.device {
-		DeviceArg::Cpu => Engine::Cpu(match args.cpu_kernel {
-			None => Cpu::default(),
-			Some(KernelArg::Avx512Vnni) => Cpu::with_kernel(Kernel::Avx512Vnni)?,
-			Some(KernelArg::Avx2) => Cpu::with_kernel(Kernel::Avx2)?,
-			Some(KernelArg::Portable) => Cpu::with_kernel(Kernel::Portable)?,
-		}),
+		DeviceArg::Cpu => Engine::Cpu(cpu),
 		DeviceArg::Gpu => Engine::gpu(
 			Gpu::new()?,
 			match args.commit_on {
@@ -379,9 +399,10 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 	tracing::info!(
 		engine = %engine.describe(),
 		commitments_on = engine.commits_on(),
-		items = items.len(),
+		items = n,
 		queries = queries.len(),
-		d = items.dimension(),
+		d = dimension,
+		streamed = stream.is_some(),
 		"attributing"
 	);
 
@@ -403,26 +424,33 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 		Some(path) => Some(EntriesFile::create(
 			path,
 			queries.len(),
-			method.committed_count(items.len() as u32) as usize,
+			method.committed_count(n as u32) as usize,
 		)?),
 		None => None,
 	};
-	let output = attribute(
-		&engine,
-		method,
-		top,
-		inputs,
-		&|done| bar.set_position(done as u64),
-		&mut |group| {
-			if let Some(file) = entries.as_mut() {
-				file.append(group)?;
-			}
-			Ok(())
-		},
-	)?;
+	let mut each_group = |group: &[openledger_worker::Ranking]| {
+		if let Some(file) = entries.as_mut() {
+			file.append(group)?;
+		}
+		Ok(())
+	};
+	let progress = |done: usize| bar.set_position(done as u64);
+	let output = match stream.as_mut() {
+		Some(source) => attribute_source(
+			&cpu,
+			method,
+			top,
+			source,
+			&queries,
+			query_labels.as_deref(),
+			&progress,
+			&mut each_group,
+		)?,
+		None => attribute(&engine, method, top, inputs, &progress, &mut each_group)?,
+	};
 	bar.finish_and_clear();
 
-	npy::write_i64(&args.out, &output.values)?;
+	npy::write_i64_sparse(&args.out, output.values.len(), output.values.valued())?;
 	if let Some(file) = entries {
 		file.finish()?;
 	}
@@ -431,7 +459,7 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 		method,
 		top,
 		&engine,
-		&items,
+		(n, dimension),
 		datanet,
 		&output,
 		(loaded - started).as_secs_f64() * 1e3,
@@ -456,7 +484,7 @@ fn summary(
 	method: Method,
 	top: u32,
 	engine: &Engine,
-	items: &Embeddings,
+	(items, dimension): (usize, u32),
 	datanet: Option<serde_json::Value>,
 	output: &Output,
 	load_ms: f64,
@@ -471,8 +499,8 @@ fn summary(
 		"k": args.k,
 		"top": if method.needs_labels() { top } else { args.k },
 		"scale": scale,
-		"items": items.len(),
-		"dimension": items.dimension(),
+		"items": items,
+		"dimension": dimension,
 		"device": engine.device(),
 		"adapter": engine.describe(),
 		"commitments_on": engine.commits_on(),

@@ -239,6 +239,34 @@ impl EntriesFile {
 	}
 }
 
+/// Writes a 1-D `int64` array of `len` elements, 0 but where `valued` (ascending indices) says
+/// otherwise, streamed so that the array is never in memory.
+pub fn write_i64_sparse(
+	path: &Path,
+	len: usize,
+	valued: impl IntoIterator<Item = (u32, i64)>,
+) -> Result<()> {
+	use std::io::Write;
+	let io = |source| Error::Io { path: PathBuf::from(path), source };
+	let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+	file.write_all(&header("<i8", &[len])).map_err(io)?;
+	let mut next = 0usize;
+	let zeros = |file: &mut std::io::BufWriter<std::fs::File>, count: usize| {
+		(0..count).try_for_each(|_| file.write_all(&0i64.to_le_bytes()))
+	};
+	for (index, value) in valued {
+		let index = index as usize;
+		if index < next || index >= len {
+			return Err(Error::Shape(format!("value at {index} out of order or beyond {len}")));
+		}
+		zeros(&mut file, index - next).map_err(io)?;
+		file.write_all(&value.to_le_bytes()).map_err(io)?;
+		next = index + 1;
+	}
+	zeros(&mut file, len - next).map_err(io)?;
+	file.flush().map_err(io)
+}
+
 /// Writes a 1-D `int64` array.
 pub fn write_i64(path: &Path, values: &[i64]) -> Result<()> {
 	let data: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
@@ -282,6 +310,14 @@ mod tests {
 			(a.descr.as_str(), a.shape.as_slice(), a.data.len()),
 			("<i8", &[2usize][..], 16)
 		);
+		// Sparse: the same bytes as the dense array, zeros between and after.
+		let dense = temp("dense.npy");
+		write_i64(&dense, &[0, 5, 0, 0, -7, 0]).unwrap();
+		let sparse = temp("sparse.npy");
+		write_i64_sparse(&sparse, 6, [(1, 5), (4, -7)]).unwrap();
+		assert_eq!(std::fs::read(&sparse).unwrap(), std::fs::read(&dense).unwrap());
+		assert!(write_i64_sparse(&sparse, 3, [(2, 1), (1, 1)]).is_err());
+		assert!(write_i64_sparse(&sparse, 3, [(3, 1)]).is_err());
 	}
 
 	#[test]

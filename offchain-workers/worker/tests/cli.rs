@@ -4,9 +4,13 @@
 
 use openledger_primitives::{
 	attribution::{commitment, reference_entries, Entry, Method},
-	datanet::file::StoredFile,
+	datanet::file::{StoredFile, VersionFiles},
+	hex::to_hex,
 };
-use openledger_worker::{export::DatanetExport, npy, Embeddings};
+use openledger_worker::{
+	export::{read_manifest, DatanetExport},
+	npy, Embeddings,
+};
 use std::{
 	path::{Path, PathBuf},
 	process::Command,
@@ -61,9 +65,10 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 	let (items, labels, queries, qlabels) = inputs(&dir, n, m, d);
 	let items_e = Embeddings::from_i8(d as u32, &items).unwrap();
 	let queries_e = Embeddings::from_i8(d as u32, &queries).unwrap();
-	for (method, name) in
-		[(Method::KnnShapley { k: 4 }, "knn-shapley"), (Method::Similarity { k: 6 }, "similarity")]
-	{
+	for (method, name) in [
+		(Method::KnnShapley { k: 4, t: 9 }, "knn-shapley"),
+		(Method::Similarity { k: 6 }, "similarity"),
+	] {
 		let mut want_values = vec![0i64; n];
 		let mut want_roots = Vec::new();
 		for (q, &query_label) in qlabels.iter().enumerate() {
@@ -92,7 +97,8 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 				])
 				.args(["--query-labels", "qlabels.npy", "--method", name, "--k"])
 				.arg(method.k().to_string())
-				.args(["--top", "3", "--device", device, "--commit-on", commit_on, "--out"])
+				.args(["--top", "3", "--top-t", "9", "--device", device, "--commit-on", commit_on])
+				.arg("--out")
 				.arg(&out)
 				.arg("--summary")
 				.arg(&summary)
@@ -102,7 +108,7 @@ fn cpu_and_gpu_write_the_reference_values_and_roots() {
 			// The entries file opens every commitment: its rows hash to the summary's roots.
 			assert!(!dir.join(format!("{name}-{device}-entries.npy.partial")).exists());
 			let a = npy::read(&entries).unwrap();
-			let len = if method.needs_labels() { n } else { method.k() as usize };
+			let len = method.committed_count(n as u32) as usize;
 			assert_eq!(a.shape, vec![m, len, 4]);
 			let fields: Vec<i64> =
 				a.data.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap())).collect();
@@ -188,40 +194,60 @@ fn a_datanet_export_is_checked_then_attributed() {
 	assert_eq!(s["datanet"]["datanet"], 7);
 	assert_eq!(read_values(&dir.join("v.npy")).len(), n);
 	assert!(String::from_utf8_lossy(&out.stderr).contains("checked against its root"));
-
-	// A stored file with one embedding value changed (and renamed to its new hash, so the store
-	// check passes) is refused, with the file and the reason, and nothing is written.
-	let manifest: serde_json::Value =
-		serde_json::from_slice(&std::fs::read(export.join("version.json")).unwrap()).unwrap();
-	let entry = &manifest["files"][2];
-	let name = entry["content_hash"].as_str().unwrap().trim_start_matches("0x").to_string();
-	let mut bytes = std::fs::read(export.join(&name)).unwrap();
-	bytes[15] ^= 1;
-	let renamed = openledger_worker::files::content_hash(&bytes);
-	std::fs::write(
-		export.join(openledger_primitives::hex::to_hex(&renamed).trim_start_matches("0x")),
-		&bytes,
-	)
-	.unwrap();
-	let text = std::fs::read_to_string(export.join("version.json"))
-		.unwrap()
-		.replace(&name, openledger_primitives::hex::to_hex(&renamed).trim_start_matches("0x"));
-	std::fs::write(export.join("version.json"), text).unwrap();
-	let out = worker()
+	// The same values from the GPU path, which loads the export whole.
+	run(worker()
 		.arg("--datanet")
 		.arg(&export)
 		.args(base)
-		.args(["--device", "cpu", "--out", "v2.npy", "--summary", "s2.json"])
-		.current_dir(&dir)
-		.output()
-		.unwrap();
-	assert!(!out.status.success());
-	assert!(
-		String::from_utf8_lossy(&out.stderr).contains("its items hash to"),
-		"{}",
-		String::from_utf8_lossy(&out.stderr)
-	);
-	assert!(!dir.join("v2.npy").exists());
+		.args(["--device", "gpu", "--out", "vg.npy", "--summary", "sg.json"])
+		.current_dir(&dir));
+	assert_eq!(read_values(&dir.join("vg.npy")), read_values(&dir.join("v.npy")));
+
+	// The CPU reads the export one file at a time, the GPU loads it whole: both refuse what
+	// does not match, with the file and the reason, and write nothing.
+	let refused = |device: &str, want: &str| {
+		let out = worker()
+			.arg("--datanet")
+			.arg(&export)
+			.args(base)
+			.args(["--device", device, "--out", "v2.npy", "--summary", "s2.json"])
+			.current_dir(&dir)
+			.output()
+			.unwrap();
+		let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+		assert!(!out.status.success() && stderr.contains(want), "{device}: {stderr}");
+		assert!(!dir.join("v2.npy").exists());
+	};
+	let manifest = std::fs::read_to_string(export.join("version.json")).unwrap();
+	let (_, mut leaves, _) = read_manifest(&export).unwrap();
+	// A contributor declared a wrong item root for file 2, and the chain's root covers it: the
+	// leaves check out, the file's items do not.
+	leaves[2].item_root = [0xab; 32];
+	let root = VersionFiles::new(leaves.clone()).unwrap().commitment().root;
+	let lying = manifest
+		.replace(
+			&to_hex(&openledger_primitives::datanet::file::item_root(&files[2].2.items())),
+			&to_hex(&[0xab; 32]),
+		)
+		.replace(&read_manifest(&export).unwrap().0.root, &to_hex(&root));
+	std::fs::write(export.join("version.json"), lying).unwrap();
+	refused("cpu", &format!("file {}", leaves[2].file));
+	refused("cpu", "its items hash to");
+	// A manifest whose leaves do not make the root it records.
+	std::fs::write(
+		export.join("version.json"),
+		manifest.replacen("\"first\": 1", "\"first\": 2", 1),
+	)
+	.unwrap();
+	refused("cpu", "do not make a version");
+	// A stored file changed under its name: it no longer hashes to its content hash.
+	std::fs::write(export.join("version.json"), &manifest).unwrap();
+	let name = to_hex(&leaves[3].content_hash).trim_start_matches("0x").to_string();
+	let mut bytes = std::fs::read(export.join(&name)).unwrap();
+	bytes[15] ^= 1;
+	std::fs::write(export.join(&name), &bytes).unwrap();
+	refused("cpu", "does not hash to its content hash");
+	refused("gpu", "does not hash to its content hash");
 }
 
 #[test]

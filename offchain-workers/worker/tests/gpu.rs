@@ -137,10 +137,11 @@ fn knn_shapley_matches_the_reference_on_awkward_sizes() {
 			let labels = rng.labels(n, 3);
 			let queries = rng.full(4, 3);
 			let query_labels = rng.labels(3, 3);
-			for k in [1u32, 5, n as u32 + 3] {
+			// t = k, a t inside the sort's tiles, and every item.
+			for (k, t) in [(1u32, 1u32), (5, 300), (n as u32 + 3, 1 << 16)] {
 				check(
 					&gpu,
-					Method::KnnShapley { k },
+					Method::KnnShapley { k, t: t.max(k) },
 					&items,
 					&labels,
 					&queries,
@@ -198,7 +199,7 @@ fn ties_are_ranked_by_index() {
 			for k in [1u32, 3] {
 				check(
 					&gpu,
-					Method::KnnShapley { k },
+					Method::KnnShapley { k, t: 1 << 16 },
 					&items,
 					&labels,
 					&queries,
@@ -241,7 +242,7 @@ fn largest_dimension_and_distance() {
 		let query_labels = rng.labels(3, 4);
 		check(
 			&gpu,
-			Method::KnnShapley { k: 7 },
+			Method::KnnShapley { k: 7, t: 1_024 },
 			&items,
 			&labels,
 			&queries,
@@ -284,7 +285,7 @@ fn items_over_several_dispatches_and_queries_over_several_batches() {
 		let query_labels = rng.labels(5, 5);
 		check(
 			&gpu,
-			Method::KnnShapley { k: 10 },
+			Method::KnnShapley { k: 10, t: 1_024 },
 			&items,
 			&labels,
 			&queries,
@@ -330,7 +331,8 @@ fn knn_shapley_with_a_three_level_scan() {
 	let labels = rng.labels(n, 2);
 	let queries = rng.full(4, 2);
 	let query_labels = rng.labels(2, 2);
-	check(&gpu, Method::KnnShapley { k: 5 }, &items, &labels, &queries, &query_labels, "n=70000");
+	let knn = Method::KnnShapley { k: 5, t: 1 << 16 };
+	check(&gpu, knn, &items, &labels, &queries, &query_labels, "n=70000");
 }
 
 // Needs: an adapter.
@@ -340,7 +342,7 @@ fn mismatched_shapes_are_refused() {
 	let gpu = open(GpuOptions::default());
 	let items = rng.full(4, 10);
 	let queries = rng.full(4, 2);
-	let knn = Method::KnnShapley { k: 3 };
+	let knn = Method::KnnShapley { k: 3, t: 8 };
 	let refused =
 		|result: openledger_worker::Result<Vec<Ranking>>| matches!(result, Err(Error::Shape(_)));
 	assert!(refused(gpu.rank(
@@ -458,8 +460,8 @@ fn knn_shapley_roots_match_the_reference() {
 			let labels = rng.labels(n, 3);
 			let queries = rng.full(8, 3);
 			let query_labels = rng.labels(3, 3);
-			for k in [1u32, 5] {
-				let method = Method::KnnShapley { k };
+			for (k, t) in [(1u32, 1u32 << 16), (5, 40)] {
+				let method = Method::KnnShapley { k, t };
 				check_roots(
 					&gpu,
 					method,
@@ -475,7 +477,7 @@ fn knn_shapley_roots_match_the_reference() {
 				let (l, ql) = (Some(&labels[..]), Some(&query_labels[..]));
 				let (rankings, _) = gpu
 					.rank_and_commit(
-						Method::KnnShapley { k: 1 },
+						Method::KnnShapley { k: 1, t: 1 << 16 },
 						Inputs::new(&items, l, &queries, ql),
 						&|_| {},
 					)

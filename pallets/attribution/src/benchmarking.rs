@@ -21,7 +21,7 @@ use openledger_primitives::{
 		check::{ProvenEntry, ProvenItem},
 		distance, embedding_hash, pack,
 		witness::Witness,
-		Entry, Method,
+		Entry, Method, MAX_TOP,
 	},
 	datanet::{
 		file::{FileLeaf, ItemLeaf, ItemProof, VersionCommitment},
@@ -219,20 +219,26 @@ fn challenged_job<T: Config>(case: &Case<T>) -> (JobId, Hash, T::AccountId) {
 	(id, result, challenger)
 }
 
+/// The benchmarks' KNN-Shapley: the most entries a result may commit to, so entry proofs are
+/// as deep as they get.
+const KNN: Method = Method::KnnShapley { k: 5, t: MAX_TOP };
+
 /// KNN-Shapley over `MaxJobItems` items, paying `MaxPaid`; `witness` built by `make` from the
-/// dimension, the paid list and the query, returning the commitment and version root it needs.
+/// item count, the committed count, the paid list and the query, returning the commitment and
+/// version root it needs.
 fn knn_case<T: Config>(
 	d: u32,
-	make: impl FnOnce(u32, &mut Vec<Entry>, &[i8]) -> (WitnessOf<T>, Hash, Hash),
+	make: impl FnOnce(u32, u32, &mut Vec<Entry>, &[i8]) -> (WitnessOf<T>, Hash, Hash),
 ) -> Case<T> {
 	let n = T::MaxJobItems::get();
+	let c = KNN.committed_count(n);
 	let query = embedding(d, 1);
-	let mut paid: Vec<Entry> = (0..T::MaxPaid::get().min(n))
+	let mut paid: Vec<Entry> = (0..T::MaxPaid::get().min(c))
 		.map(|rank| Entry { rank, index: rank, distance: rank, value: 0 })
 		.collect();
-	let (witness, commitment, version_root) = make(n, &mut paid, &query);
+	let (witness, commitment, version_root) = make(n, c, &mut paid, &query);
 	Case {
-		method: Method::KnnShapley { k: 5 },
+		method: KNN,
 		item_count: n,
 		dimension: d,
 		version_root,
@@ -266,7 +272,7 @@ fn reveal_setup<T: Config>(p: u32) -> (JobId, T::AccountId, Hash, Vec<Entry>, [u
 	let spec = JobSpec {
 		datanet,
 		version,
-		method: Method::KnnShapley { k: 5 },
+		method: KNN,
 		top: p,
 		query_hash: [2; 32],
 		query_label: 0,
@@ -328,7 +334,7 @@ fn due_for_tally<T: Config>(r: u32, active: u32, reveal: bool) -> BlockNumberFor
 	let spec = JobSpec {
 		datanet,
 		version,
-		method: Method::KnnShapley { k: 5 },
+		method: KNN,
 		top: 1,
 		query_hash: [2; 32],
 		query_label: 0,
@@ -414,7 +420,7 @@ mod benchmarks {
 		let spec = JobSpec {
 			datanet,
 			version,
-			method: Method::KnnShapley { k: 5 },
+			method: KNN,
 			top: T::MaxPaid::get(),
 			query_hash: [2; 32],
 			query_label: 0,
@@ -459,9 +465,9 @@ mod benchmarks {
 
 	#[benchmark]
 	fn challenge_rank_mismatch() {
-		let case = knn_case::<T>(4, |n, _, _| {
+		let case = knn_case::<T>(4, |_, c, _, _| {
 			let e = Entry { rank: 0, index: 0, distance: 0, value: 0 };
-			let (entry, commitment) = entry_at(n - 1, n, e);
+			let (entry, commitment) = entry_at(c - 1, c, e);
 			(Witness::RankMismatch { entry }, commitment, [1; 32])
 		});
 		let (id, result, challenger, witness, query) = prepared::<T>(case);
@@ -478,11 +484,11 @@ mod benchmarks {
 	) {
 		// The dimension in elements, a multiple of 4 as the spec requires.
 		let d = d / 4 * 4;
-		let case = knn_case::<T>(d, |n, _, query| {
+		let case = knn_case::<T>(d, |n, c, _, query| {
 			let emb = embedding(d, 5);
 			let true_distance = distance(&pack(query), &pack(&emb));
-			let e = Entry { rank: n - 1, index: n - 1, distance: true_distance + 1, value: 0 };
-			let (entry, commitment) = entry_at(n - 1, n, e);
+			let e = Entry { rank: c - 1, index: n - 1, distance: true_distance + 1, value: 0 };
+			let (entry, commitment) = entry_at(c - 1, c, e);
 			let (mut items, version_root) = proven_items::<T>(n - 1, &[leaf(&emb, 0)]);
 			let item = items.remove(0);
 			(Witness::WrongDistance { entry, item, embedding: emb }, commitment, version_root)
@@ -497,10 +503,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn challenge_out_of_order() {
-		let case = knn_case::<T>(4, |n, _, _| {
-			let a = Entry { rank: n - 2, index: 1, distance: 9, value: 0 };
-			let b = Entry { rank: n - 1, index: 0, distance: 3, value: 0 };
-			let (first, second, commitment) = entry_pair(n - 2, n, a, b);
+		let case = knn_case::<T>(4, |_, c, _, _| {
+			let a = Entry { rank: c - 2, index: 1, distance: 9, value: 0 };
+			let b = Entry { rank: c - 1, index: 0, distance: 3, value: 0 };
+			let (first, second, commitment) = entry_pair(c - 2, c, a, b);
 			(Witness::OutOfOrder { first, second }, commitment, [1; 32])
 		});
 		let (id, result, challenger, witness, query) = prepared::<T>(case);
@@ -513,10 +519,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn challenge_wrong_knn_step() {
-		let case = knn_case::<T>(4, |n, _, _| {
-			let a = Entry { rank: n - 2, index: n - 2, distance: 3, value: 12_345 };
-			let b = Entry { rank: n - 1, index: n - 1, distance: 9, value: 0 };
-			let (entry, next, commitment) = entry_pair(n - 2, n, a, b);
+		let case = knn_case::<T>(4, |n, c, _, _| {
+			let a = Entry { rank: c - 2, index: n - 2, distance: 3, value: 12_345 };
+			let b = Entry { rank: c - 1, index: n - 1, distance: 9, value: 0 };
+			let (entry, next, commitment) = entry_pair(c - 2, c, a, b);
 			let (mut items, version_root) =
 				proven_items::<T>(n - 2, &[leaf(&[0; 4], 1), leaf(&[1; 4], 0)]);
 			let next_item = items.remove(1);
@@ -533,9 +539,9 @@ mod benchmarks {
 
 	#[benchmark]
 	fn challenge_wrong_knn_last() {
-		let case = knn_case::<T>(4, |n, _, _| {
-			let e = Entry { rank: n - 1, index: n - 1, distance: 3, value: 12_345 };
-			let (entry, commitment) = entry_at(n - 1, n, e);
+		let case = knn_case::<T>(4, |n, c, _, _| {
+			let e = Entry { rank: c - 1, index: n - 1, distance: 3, value: 12_345 };
+			let (entry, commitment) = entry_at(c - 1, c, e);
 			let (mut items, version_root) = proven_items::<T>(n - 1, &[leaf(&[0; 4], 1)]);
 			(Witness::WrongKnnLast { entry, item: items.remove(0) }, commitment, version_root)
 		});
@@ -550,7 +556,7 @@ mod benchmarks {
 	#[benchmark]
 	fn challenge_wrong_similarity() {
 		let k = T::MaxPaid::get().min(T::MaxJobItems::get());
-		let mut case = knn_case::<T>(4, |_, paid, _| {
+		let mut case = knn_case::<T>(4, |_, _, paid, _| {
 			let e = Entry { rank: k - 1, index: k - 1, distance: 3, value: 1 };
 			paid.truncate(k as usize);
 			let (entry, commitment) = entry_at(k - 1, k, e);
@@ -567,10 +573,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn challenge_repeated_index() {
-		let case = knn_case::<T>(4, |n, _, _| {
-			let a = Entry { rank: n - 2, index: 7, distance: 3, value: 0 };
-			let b = Entry { rank: n - 1, index: 7, distance: 9, value: 0 };
-			let (a, b, commitment) = entry_pair(n - 2, n, a, b);
+		let case = knn_case::<T>(4, |_, c, _, _| {
+			let a = Entry { rank: c - 2, index: 7, distance: 3, value: 0 };
+			let b = Entry { rank: c - 1, index: 7, distance: 9, value: 0 };
+			let (a, b, commitment) = entry_pair(c - 2, c, a, b);
 			(Witness::RepeatedIndex { a, b }, commitment, [1; 32])
 		});
 		let (id, result, challenger, witness, query) = prepared::<T>(case);
@@ -583,9 +589,9 @@ mod benchmarks {
 
 	#[benchmark]
 	fn challenge_index_out_of_range() {
-		let case = knn_case::<T>(4, |n, _, _| {
-			let e = Entry { rank: n - 1, index: n, distance: 3, value: 0 };
-			let (entry, commitment) = entry_at(n - 1, n, e);
+		let case = knn_case::<T>(4, |n, c, _, _| {
+			let e = Entry { rank: c - 1, index: n, distance: 3, value: 0 };
+			let (entry, commitment) = entry_at(c - 1, c, e);
 			(Witness::IndexOutOfRange { entry }, commitment, [1; 32])
 		});
 		let (id, result, challenger, witness, query) = prepared::<T>(case);
@@ -598,9 +604,9 @@ mod benchmarks {
 
 	#[benchmark]
 	fn challenge_paid_mismatch() {
-		let case = knn_case::<T>(4, |n, paid, _| {
+		let case = knn_case::<T>(4, |_, c, paid, _| {
 			let committed = Entry { value: 99, ..paid[0] };
-			let (entry, commitment) = entry_at(0, n, committed);
+			let (entry, commitment) = entry_at(0, c, committed);
 			(Witness::PaidMismatch { position: 0, entry }, commitment, [1; 32])
 		});
 		let (id, result, challenger, witness, query) = prepared::<T>(case);
@@ -617,7 +623,7 @@ mod benchmarks {
 	) {
 		// The dimension in elements, a multiple of 4 as the spec requires.
 		let d = d / 4 * 4;
-		let case = knn_case::<T>(d, |n, paid, query| {
+		let case = knn_case::<T>(d, |n, _, paid, query| {
 			// The last paid entry is far; the left-out item is the query itself.
 			if let Some(last) = paid.last_mut() {
 				last.distance = u32::MAX / 2;
@@ -634,18 +640,46 @@ mod benchmarks {
 		assert_upheld::<T>(id, result);
 	}
 
+	/// The bracket at the deepest two positions, the left-out item (the query itself, at
+	/// distance 0) at the deepest version index.
+	#[benchmark]
+	fn challenge_missing_near(d: Linear<4, { openledger_primitives::attribution::MAX_DIMENSION }>) {
+		// The dimension in elements, a multiple of 4 as the spec requires.
+		let d = d / 4 * 4;
+		let case = knn_case::<T>(d, |n, c, _, query| {
+			let a = Entry { rank: c - 2, index: 0, distance: 0, value: 0 };
+			let b = Entry { rank: c - 1, index: 1, distance: 5, value: 0 };
+			let (before, after, commitment) = entry_pair(c - 2, c, a, b);
+			let (mut items, version_root) = proven_items::<T>(n - 1, &[leaf(query, 0)]);
+			let item = items.remove(0);
+			let witness = Witness::MissingNear {
+				item,
+				embedding: query.to_vec(),
+				before: Some(before),
+				after,
+			};
+			(witness, commitment, version_root)
+		});
+		let (id, result, challenger, witness, query) = prepared::<T>(case);
+
+		#[extrinsic_call]
+		challenge(RawOrigin::Signed(challenger), id, result, witness, query);
+
+		assert_upheld::<T>(id, result);
+	}
+
 	#[benchmark]
 	fn request_opening() {
-		let n = T::MaxJobItems::get();
-		let case = knn_case::<T>(4, |n, _, _| {
+		let c = KNN.committed_count(T::MaxJobItems::get());
+		let case = knn_case::<T>(4, |_, c, _, _| {
 			let (entry, commitment) =
-				entry_at(n - 1, n, Entry { rank: n - 1, index: 0, distance: 0, value: 0 });
+				entry_at(c - 1, c, Entry { rank: c - 1, index: 0, distance: 0, value: 0 });
 			(Witness::RankMismatch { entry }, commitment, [1; 32])
 		});
 		let (id, result, challenger, ..) = prepared::<T>(case);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(challenger.clone()), id, result, n - 1);
+		_(RawOrigin::Signed(challenger.clone()), id, result, c - 1);
 
 		assert!(Openings::<T>::contains_key((id, result, challenger)));
 	}
@@ -653,14 +687,14 @@ mod benchmarks {
 	/// An opening at the deepest position.
 	#[benchmark]
 	fn open_entry() {
-		let n = T::MaxJobItems::get();
-		let e = Entry { rank: n - 1, index: 0, distance: 0, value: 0 };
-		let (proven, commitment) = entry_at(n - 1, n, e);
-		let case = knn_case::<T>(4, |_, _, _| {
+		let c = KNN.committed_count(T::MaxJobItems::get());
+		let e = Entry { rank: c - 1, index: 0, distance: 0, value: 0 };
+		let (proven, commitment) = entry_at(c - 1, c, e);
+		let case = knn_case::<T>(4, |_, _, _, _| {
 			(Witness::RankMismatch { entry: proven.clone() }, commitment, [1; 32])
 		});
 		let (id, result, challenger, ..) = prepared::<T>(case);
-		Pallet::<T>::do_request_opening(&challenger, id, result, n - 1).expect("request fits");
+		Pallet::<T>::do_request_opening(&challenger, id, result, c - 1).expect("request fits");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(challenger.clone()), id, result, challenger.clone(), proven);
@@ -671,9 +705,9 @@ mod benchmarks {
 	/// An unanswered request on the candidate: every supporter slashed, a new round drawn.
 	#[benchmark]
 	fn expire_opening() {
-		let case = knn_case::<T>(4, |n, _, _| {
+		let case = knn_case::<T>(4, |_, c, _, _| {
 			let (entry, commitment) =
-				entry_at(n - 1, n, Entry { rank: n - 1, index: 0, distance: 0, value: 0 });
+				entry_at(c - 1, c, Entry { rank: c - 1, index: 0, distance: 0, value: 0 });
 			(Witness::RankMismatch { entry }, commitment, [1; 32])
 		});
 		let (id, result, challenger, ..) = prepared::<T>(case);
@@ -779,7 +813,7 @@ mod benchmarks {
 	#[benchmark]
 	fn finalize(r: Linear<1, { T::MaxAssigned::get() }>) {
 		let unused = Entry { rank: 0, index: 0, distance: 0, value: 0 };
-		let mut case = knn_case::<T>(4, |_, _, _| {
+		let mut case = knn_case::<T>(4, |_, _, _, _| {
 			(Witness::RankMismatch { entry: entry_at(0, 1, unused).0 }, [4; 32], [1; 32])
 		});
 		case.item_count = T::MaxPaid::get();

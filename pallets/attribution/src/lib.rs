@@ -132,7 +132,7 @@ pub mod pallet {
 	use openledger_traits::{ReputationReporter, SlashHeld};
 
 	/// The storage layout version; bump it with a migration.
-	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -496,6 +496,8 @@ pub mod pallet {
 		NotBarred,
 		/// `min_stake` is set by `set_min_stake` under `WorkersOrigin`.
 		MinStakeByWorkersOrigin,
+		/// A bracket without the entry below it must end at position 0.
+		NotFirst,
 	}
 
 	#[pallet::hooks]

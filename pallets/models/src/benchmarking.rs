@@ -50,7 +50,7 @@ fn model<T: Config>(owner: &T::AccountId) -> ModelId {
 		[0; 32],
 		[0; 32],
 		AdapterKind::Lora,
-		Method::KnnShapley { k: 5 },
+		Method::KnnShapley { k: 5, t: 1_024 },
 		trained_on,
 		fees,
 	)
@@ -96,7 +96,7 @@ mod benchmarks {
 			[0; 32],
 			[0; 32],
 			AdapterKind::Qlora,
-			Method::KnnShapley { k: 5 },
+			Method::KnnShapley { k: 5, t: 1_024 },
 			trained_on,
 			fees,
 			record::<T>(c),

@@ -27,6 +27,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!name.is_empty(), Error::<T>::EmptyName);
 		ensure!(!trained_on.is_empty(), Error::<T>::NoTrainingData);
 		ensure!(method.k() > 0, Error::<T>::ZeroK);
+		ensure!(method.validate().is_ok(), Error::<T>::BadTop);
 		for (i, (datanet, version)) in trained_on.iter().enumerate() {
 			ensure!(!trained_on[..i].contains(&(*datanet, *version)), Error::<T>::DuplicateVersion);
 			let info =

@@ -52,7 +52,7 @@ pub mod pallet {
 	use openledger_primitives::{attribution::Method, datanet::VersionSource};
 
 	/// The storage layout version; bump it with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -153,6 +153,9 @@ pub mod pallet {
 		DuplicateVersion,
 		/// The method's `k` is 0.
 		ZeroK,
+		/// KNN-Shapley's `t` (how many nearest items are valued) is below its `k` or above
+		/// `MAX_TOP` (2^16).
+		BadTop,
 		/// KNN-Shapley needs labels, and a named Datanet is unlabelled.
 		UnlabelledDatanet,
 		/// The owner cannot pay the registration deposit.
@@ -195,7 +198,7 @@ pub mod pallet {
 		///
 		/// - Origin: signed; the caller becomes the owner.
 		/// - Checks: a non-empty name; at least one Datanet version, each published and named
-		///   once; `k > 0`; for KNN-Shapley, labelled Datanets; free balance for the
+		///   once; `k > 0`; for KNN-Shapley, `k <= t <= 2^16` and labelled Datanets; free balance for the
 		///   registration deposit, which is held. `checkpoints` (possibly empty) start the
 		///   training record; their `recorded_at` is set to this block.
 		/// - Emits [`Event::ModelRegistered`].

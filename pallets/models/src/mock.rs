@@ -163,7 +163,7 @@ pub fn checkpoints(list: &[Checkpoint<u64>]) -> CheckpointsOf<Test> {
 	list.to_vec().try_into().expect("fits")
 }
 
-pub const KNN: Method = Method::KnnShapley { k: 5 };
+pub const KNN: Method = Method::KnnShapley { k: 5, t: 1_024 };
 
 /// Registers a KNN-Shapley model of `OWNER` on `LABELLED` with one checkpoint; returns its id.
 pub fn register() -> ModelId {

@@ -76,8 +76,12 @@ mod benchmarks {
 		let owner: T::AccountId = account("owner", 0, 0);
 		let ed = T::Currency::minimum_balance();
 		let fees = FeeRates { input_per_1k: ed, output_per_1k: ed };
-		let model =
-			T::Models::register_for_benchmarks(&owner, Method::KnnShapley { k: 5 }, versions, fees);
+		let model = T::Models::register_for_benchmarks(
+			&owner,
+			Method::KnnShapley { k: 5, t: 1_024 },
+			versions,
+			fees,
+		);
 		T::Jobs::prepare_workers();
 		let payer: T::AccountId = whitelisted_caller();
 		let (fee, platform) = Pallet::<T>::quote(model, 1_000, 1_000).expect("priced");

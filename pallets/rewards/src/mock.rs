@@ -223,7 +223,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 				KNN_MODEL,
 				ModelView {
 					owner: OWNER,
-					method: Method::KnnShapley { k: 3 },
+					method: Method::KnnShapley { k: 3, t: 1_000 },
 					trained_on: vec![(1, 1)],
 					fees: FeeRates { input_per_1k: 300, output_per_1k: 700 },
 				},

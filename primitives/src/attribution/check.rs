@@ -88,6 +88,9 @@ pub enum Fault {
 	PaidMismatch,
 	/// An item that is not paid ranks before the last paid entry.
 	UnpaidBeatsPaid,
+	/// An item's key lies strictly between two adjacent committed entries' keys (or before the
+	/// first): the committed list leaves out an item nearer than one it holds.
+	MissingNear,
 }
 
 /// Why a challenge's inputs prove nothing.
@@ -115,6 +118,8 @@ pub enum Invalid {
 	NoSuchPaidEntry,
 	/// The item is among the paid entries.
 	ItemIsPaid,
+	/// The entry before the bracket is missing although the one after is not at position 0.
+	NotFirst,
 }
 
 /// The outcome of a check.
@@ -180,7 +185,7 @@ impl Job<'_> {
 
 	fn knn_k(&self) -> Result<u32, Invalid> {
 		match self.method {
-			Method::KnnShapley { k } => Ok(k),
+			Method::KnnShapley { k, .. } => Ok(k),
 			Method::Similarity { .. } => Err(Invalid::WrongMethod),
 		}
 	}
@@ -241,7 +246,8 @@ impl Job<'_> {
 		fault_if(e.entry.value != expected, Fault::WrongKnnStep)
 	}
 
-	/// KNN-Shapley: the value at the last position is not `match * floor(S / N)`.
+	/// KNN-Shapley: the value at the last position is not `match * floor(S / T)`, `T` the
+	/// committed count.
 	pub fn wrong_knn_last<A: Encode>(&self, e: &ProvenEntry, item: &ProvenItem<A>) -> Verdict {
 		self.knn_k()?;
 		let p = self.open(e)?;
@@ -249,7 +255,7 @@ impl Job<'_> {
 			return Err(Invalid::NotLast);
 		}
 		self.open_item(item, e.entry.index)?;
-		let expected = knn_last(self.item_count, item.item.label == self.query_label);
+		let expected = knn_last(self.committed_count(), item.item.label == self.query_label);
 		fault_if(e.entry.value != expected, Fault::WrongKnnLast)
 	}
 
@@ -302,13 +308,43 @@ impl Job<'_> {
 		let d = self.distance_of(item, embedding, query)?;
 		fault_if(key(d, index) < last.key(), Fault::UnpaidBeatsPaid)
 	}
+
+	/// An item whose key lies strictly between the keys of the committed entries `before` (at
+	/// `p`) and `after` (at `p + 1`), or below `after`'s when `after` is at position 0 and
+	/// there is no `before`. The committed list must hold the nearest `T` items in key order,
+	/// so no real item's key falls inside such a bracket: the list leaves out an item nearer
+	/// than one it holds. Needs the item's leaf, proof and embedding, and the query embedding.
+	pub fn missing_near<A: Encode>(
+		&self,
+		item: &ProvenItem<A>,
+		embedding: &[i8],
+		query: &[i8],
+		before: Option<&ProvenEntry>,
+		after: &ProvenEntry,
+	) -> Verdict {
+		let q = self.open(after)?;
+		let floor = match before {
+			Some(b) => {
+				let p = self.open(b)?;
+				if p.checked_add(1) != Some(q) {
+					return Err(Invalid::NotAdjacent);
+				}
+				Some(b.entry.key())
+			},
+			None if q == 0 => None,
+			None => return Err(Invalid::NotFirst),
+		};
+		self.open_item(item, item.index)?;
+		let k = key(self.distance_of(item, embedding, query)?, item.index);
+		fault_if(floor.is_none_or(|f| f < k) && k < after.entry.key(), Fault::MissingNear)
+	}
 }
 
 /// How many paid entries a result must reveal: the first `min(top, committed)` ranks for
 /// KNN-Shapley, every committed entry for similarity.
 pub fn paid_count(method: Method, item_count: u32, top: u32) -> u32 {
 	match method {
-		Method::KnnShapley { .. } => top.min(item_count),
+		Method::KnnShapley { .. } => top.min(method.committed_count(item_count)),
 		Method::Similarity { .. } => method.committed_count(item_count),
 	}
 }
@@ -324,6 +360,7 @@ pub fn paid_well_formed(paid: &[Entry], expected: u32) -> bool {
 mod tests {
 	use super::super::{commitment, reference_entries, tests::Rng};
 	use super::*;
+	use crate::attribution::{top_entries, MAX_TOP};
 	use crate::datanet::file::VersionItems;
 	use alloc::vec::Vec;
 	use proptest::prelude::*;
@@ -438,7 +475,13 @@ mod tests {
 			}
 			for i in 0..self.version.commitment().item_count {
 				let item = self.item(i).unwrap();
-				note(job.unpaid_beats_paid(&item, &self.embeddings[i as usize], &self.query));
+				let emb = &self.embeddings[i as usize];
+				note(job.unpaid_beats_paid(&item, emb, &self.query));
+				for p in 0..n {
+					let before = p.checked_sub(1).map(|b| Self::proven(entries, b));
+					let after = Self::proven(entries, p);
+					note(job.missing_near(&item, emb, &self.query, before.as_ref(), &after));
+				}
 			}
 			found
 		}
@@ -466,8 +509,13 @@ mod tests {
 		}
 	}
 
-	fn methods() -> [Method; 3] {
-		[Method::KnnShapley { k: 3 }, Method::KnnShapley { k: 1 }, Method::Similarity { k: 4 }]
+	fn methods() -> [Method; 4] {
+		[
+			Method::KnnShapley { k: 3, t: 5 },
+			Method::KnnShapley { k: 1, t: MAX_TOP },
+			Method::Similarity { k: 4 },
+			Method::KnnShapley { k: 2, t: 2 },
+		]
 	}
 
 	#[test]
@@ -494,6 +542,26 @@ mod tests {
 			3 => e.index = w.version.commitment().item_count + position as u32,
 			4 => e.index = (e.index + 1) % w.version.commitment().item_count,
 			5 if n > 1 => entries.swap(position, (position + 1) % n),
+			// Leave out a near item and take the nearest one outside the list instead, in key
+			// order, with every value recomputed: only the membership is wrong.
+			6 => {
+				let query = pack(&w.query);
+				let mut outside: Vec<(u32, u32)> = (0..w.version.commitment().item_count)
+					.filter(|i| !entries.iter().any(|e| e.index == *i))
+					.map(|i| (distance(&query, &pack(&w.embeddings[i as usize])), i))
+					.collect();
+				outside.sort_unstable();
+				let Some(&next) = outside.first() else {
+					entries[position].value -= 1;
+					return;
+				};
+				let mut top: Vec<(u32, u32)> =
+					entries.iter().map(|e| (e.distance, e.index)).collect();
+				top.remove(position);
+				top.push(next);
+				let labels = |i: u32| w.version.item(i).is_some_and(|l| l.label == w.query_label);
+				entries.copy_from_slice(&top_entries(w.method, &top, labels));
+			},
 			// Replace the entry by an item that is not in the list (similarity keeps only k).
 			_ => {
 				let missing = (0..w.version.commitment().item_count)
@@ -516,8 +584,8 @@ mod tests {
 		fn every_corruption_has_a_witness(
 			seed in any::<u64>(),
 			n in 1usize..14,
-			method in 0usize..3,
-			kind in 0u8..7,
+			method in 0usize..4,
+			kind in 0u8..8,
 			pick in any::<prop::sample::Index>(),
 		) {
 			let w = World::new(seed, n, 4, methods()[method]);
@@ -538,7 +606,7 @@ mod tests {
 		/// list is honest.
 		#[test]
 		fn a_paid_entry_that_differs_from_its_commitment_is_caught(seed in any::<u64>(), n in 1usize..10) {
-			let w = World::new(seed, n, 4, Method::KnnShapley { k: 2 });
+			let w = World::new(seed, n, 4, Method::KnnShapley { k: 2, t: 5 });
 			let mut paid = w.paid(&w.entries);
 			paid[0].value += 5;
 			prop_assert_eq!(w.all_faults(&w.entries, &paid), vec![Fault::PaidMismatch]);
@@ -548,7 +616,7 @@ mod tests {
 
 	#[test]
 	fn challenges_with_bad_inputs_are_invalid() {
-		let w = World::new(3, 6, 8, Method::KnnShapley { k: 2 });
+		let w = World::new(3, 6, 8, Method::KnnShapley { k: 2, t: 6 });
 		let paid = w.paid(&w.entries);
 		let job = w.job(&w.entries, &paid);
 		let e0 = World::proven(&w.entries, 0);
@@ -581,8 +649,23 @@ mod tests {
 		assert_eq!(job.paid_mismatch(5, &e0), Err(Invalid::NoSuchPaidEntry));
 		assert_eq!(job.paid_mismatch(1, &e0), Err(Invalid::WrongItem));
 		assert_eq!(job.unpaid_beats_paid(&item0, emb0, &w.query), Err(Invalid::ItemIsPaid));
-		// The honest checks that apply pass.
+		let e2 = World::proven(&w.entries, 2);
+		let item2 = w.item(e2.entry.index).unwrap();
+		let emb2 = &w.embeddings[e2.entry.index as usize];
+		assert_eq!(
+			job.missing_near(&item2, emb2, &w.query, Some(&e0), &e2),
+			Err(Invalid::NotAdjacent)
+		);
+		assert_eq!(job.missing_near(&item2, emb2, &w.query, None, &e1), Err(Invalid::NotFirst));
+		assert_eq!(
+			job.missing_near(&item2, emb0, &w.query, Some(&e1), &e2),
+			Err(Invalid::Embedding)
+		);
+		// The honest checks that apply pass: an item at an end of the bracket, or outside it.
 		assert_eq!(job.wrong_knn_step(&e0, &e1, &item0, &item1), Ok(None));
+		assert_eq!(job.missing_near(&item2, emb2, &w.query, Some(&e1), &e2), Ok(None));
+		assert_eq!(job.missing_near(&item0, emb0, &w.query, None, &e0), Ok(None));
+		assert_eq!(job.missing_near(&item2, emb2, &w.query, None, &e0), Ok(None));
 		assert_eq!(job.wrong_distance(&e0, &item0, emb0, &w.query), Ok(None));
 	}
 
@@ -592,8 +675,9 @@ mod tests {
 		assert!(paid_well_formed(&[e(0), e(1)], 2));
 		assert!(!paid_well_formed(&[e(0), e(1)], 3));
 		assert!(!paid_well_formed(&[e(1), e(0)], 2));
-		assert_eq!(paid_count(Method::KnnShapley { k: 5 }, 3, 10), 3);
-		assert_eq!(paid_count(Method::KnnShapley { k: 5 }, 30, 10), 10);
+		assert_eq!(paid_count(Method::KnnShapley { k: 5, t: 20 }, 3, 10), 3);
+		assert_eq!(paid_count(Method::KnnShapley { k: 5, t: 20 }, 30, 10), 10);
+		assert_eq!(paid_count(Method::KnnShapley { k: 5, t: 8 }, 30, 10), 8);
 		assert_eq!(paid_count(Method::Similarity { k: 5 }, 30, 10), 5);
 	}
 }

@@ -30,6 +30,16 @@ pub const MAX_DIMENSION: u32 = 1024;
 /// The most items one job ranks. Item indices and ranks fit a `u32` with room to spare, and a
 /// `(distance, index)` key fits 51 bits.
 pub const MAX_ITEMS: u32 = 1 << 24;
+/// The most entries a KNN-Shapley result may commit to (`T`): 2^16. A result then costs at
+/// most `2 * 2^16` hashes per query, the runtime allows at most
+/// [`max_openings`](search::max_openings)`(2^16) = 34` openings of it, a worker's bounded
+/// top-`T` of 64 queries holds 4 MiB of keys, and the truncation moves no value by more than
+/// `2^-16` (docs/attribution.md, "The T nearest").
+pub const MAX_TOP: u32 = 1 << 16;
+/// The `T` the tools use unless told otherwise: 1,024. No value moves by more than `1/1,024`
+/// of the 1.0 a KNN-Shapley value is scaled to, about 1% of the nearest item's `1/K` at
+/// `K = 10`, and a result costs 2,048 hashes a query whatever the Datanet's size.
+pub const DEFAULT_TOP: u32 = 1 << 10;
 /// Fixed-point scale of KNN-Shapley values: a value `v` stands for `v / 2^30`.
 pub const KNN_SCALE: i64 = 1 << 30;
 /// Numerator of the similarity value `floor(2^46 / (distance + 1))`.
@@ -49,11 +59,16 @@ pub const SIMILARITY_SCALE: u64 = 1 << 46;
 	MaxEncodedLen,
 )]
 pub enum Method {
-	/// Exact KNN-Shapley of a `k`-nearest-neighbour classifier (Jia et al., PVLDB 2019). Every
-	/// item gets a value, so the commitment covers all `N` ranked items.
+	/// Exact KNN-Shapley of a `k`-nearest-neighbour classifier (Jia et al., PVLDB 2019) over
+	/// the query's `T = min(t, N)` nearest items: the Shapley value of the K-NN game restricted
+	/// to them. Only those `T` entries are committed; every other item's value is 0. Over all
+	/// `N` items each of them would be shifted by one common amount in `(-1/t, 0]`, and every
+	/// other item's value lies in `(-1/t, 1/t)` (docs/attribution.md, "The T nearest").
 	KnnShapley {
 		/// The classifier's `K`.
 		k: u32,
+		/// How many of the nearest items are valued and committed: `k <= t <= MAX_TOP`.
+		t: u32,
 	},
 	/// The `k` nearest items, each valued by its integer similarity to the query. Only those
 	/// `min(k, N)` entries are committed.
@@ -67,15 +82,26 @@ impl Method {
 	/// The method's `k`.
 	pub fn k(&self) -> u32 {
 		match self {
-			Method::KnnShapley { k } | Method::Similarity { k } => *k,
+			Method::KnnShapley { k, .. } | Method::Similarity { k } => *k,
 		}
 	}
 
-	/// How many ranked entries a result over `items` items commits to.
+	/// How many ranked entries a result over `items` items commits to: the nearest
+	/// `min(t, items)` for KNN-Shapley, `min(k, items)` for similarity.
 	pub fn committed_count(&self, items: u32) -> u32 {
 		match self {
-			Method::KnnShapley { .. } => items,
+			Method::KnnShapley { t, .. } => items.min(*t),
 			Method::Similarity { k } => items.min(*k),
+		}
+	}
+
+	/// Checks `k` and `t` against the limits of the spec: `k >= 1`, and `k <= t <= MAX_TOP`
+	/// for KNN-Shapley.
+	pub fn validate(&self) -> Result<(), ShapeError> {
+		match *self {
+			_ if self.k() == 0 => Err(ShapeError::ZeroK),
+			Method::KnnShapley { k, t } if t < k || t > MAX_TOP => Err(ShapeError::Top(t)),
+			_ => Ok(()),
 		}
 	}
 
@@ -94,6 +120,8 @@ pub enum ShapeError {
 	ItemCount(u64),
 	/// `k` is 0.
 	ZeroK,
+	/// KNN-Shapley's `t` is below its `k` or above [`MAX_TOP`].
+	Top(u32),
 	/// A buffer's length does not match the declared shape.
 	Length {
 		/// Elements expected.
@@ -157,10 +185,10 @@ pub fn knn_weight(k: u32, position: u32) -> i64 {
 	KNN_SCALE / (k.max(position).max(1) as i64)
 }
 
-/// The value at the last rank `n - 1`: `match * floor(KNN_SCALE / n)`.
-pub fn knn_last(items: u32, matches: bool) -> i64 {
+/// The value at the last committed rank `T - 1`: `match * floor(KNN_SCALE / T)`.
+pub fn knn_last(committed: u32, matches: bool) -> i64 {
 	if matches {
-		KNN_SCALE / (items.max(1) as i64)
+		KNN_SCALE / (committed.max(1) as i64)
 	} else {
 		0
 	}
@@ -173,7 +201,8 @@ pub fn knn_step(k: u32, rank: u32, next_value: i64, matches: bool, next_matches:
 	next_value + change * knn_weight(k, rank.saturating_add(1))
 }
 
-/// KNN-Shapley values in rank order, from whether each ranked item's label matches the query's.
+/// KNN-Shapley values in rank order, from whether each committed item's label matches the
+/// query's: `matches` holds the `T` nearest, and the values are those of the game over them.
 ///
 /// Every value lies in `[-KNN_SCALE, 3/2 * KNN_SCALE]` (docs/attribution.md), so it also fits
 /// an `i32`, which the GPU kernel relies on.
@@ -263,6 +292,7 @@ pub fn rank(items: &[u32], query: &[u32]) -> Vec<(u32, u32)> {
 ///
 /// `labels` is needed (one per item) for KNN-Shapley only. This is the definition the fast
 /// paths are tested against; it sorts all items and so is `O(N d + N log N)`.
+/// [`top_entries`] gives the same from the `T` nearest alone.
 pub fn reference_entries(
 	method: Method,
 	items: &[u32],
@@ -270,36 +300,31 @@ pub fn reference_entries(
 	query: &[u32],
 	query_label: u32,
 ) -> Vec<Entry> {
-	let ranked = rank(items, query);
-	match method {
-		Method::KnnShapley { k } => {
-			let matches: Vec<bool> =
-				ranked.iter().map(|&(_, i)| labels.get(i as usize) == Some(&query_label)).collect();
-			let values = knn_values(k, &matches);
-			ranked
-				.iter()
-				.zip(values)
-				.enumerate()
-				.map(|(r, (&(distance, index), value))| Entry {
-					rank: r as u32,
-					index,
-					distance,
-					value,
-				})
-				.collect()
+	let mut ranked = rank(items, query);
+	ranked.truncate(method.committed_count(ranked.len() as u32) as usize);
+	top_entries(method, &ranked, |i| labels.get(i as usize) == Some(&query_label))
+}
+
+/// A result's committed entries from its committed `(distance, index)` pairs, nearest first:
+/// the `min(t, N)` (KNN-Shapley) or `min(k, N)` (similarity) nearest items, and whether an
+/// item's label matches the query's. `O(T)`: the values need nothing beyond the `T` nearest.
+pub fn top_entries(
+	method: Method,
+	top: &[(u32, u32)],
+	label_matches: impl Fn(u32) -> bool,
+) -> Vec<Entry> {
+	let values = match method {
+		Method::KnnShapley { k, .. } => {
+			let matches: Vec<bool> = top.iter().map(|&(_, i)| label_matches(i)).collect();
+			knn_values(k, &matches)
 		},
-		Method::Similarity { k } => ranked
-			.iter()
-			.take(k as usize)
-			.enumerate()
-			.map(|(r, &(distance, index))| Entry {
-				rank: r as u32,
-				index,
-				distance,
-				value: similarity_value(distance),
-			})
-			.collect(),
-	}
+		Method::Similarity { .. } => top.iter().map(|&(d, _)| similarity_value(d)).collect(),
+	};
+	top.iter()
+		.zip(values)
+		.enumerate()
+		.map(|(r, (&(distance, index), value))| Entry { rank: r as u32, index, distance, value })
+		.collect()
 }
 
 #[cfg(test)]
@@ -397,9 +422,67 @@ mod tests {
 			entries.iter().map(|e| (e.index, e.distance)).collect::<Vec<_>>(),
 			vec![(1, 0), (0, 1)]
 		);
-		let knn = reference_entries(Method::KnnShapley { k: 1 }, &items, &[5, 5, 6, 5], &query, 5);
+		let knn =
+			reference_entries(Method::KnnShapley { k: 1, t: 9 }, &items, &[5, 5, 6, 5], &query, 5);
 		assert_eq!(knn.iter().map(|e| e.index).collect::<Vec<_>>(), vec![1, 0, 2, 3]);
 		assert_eq!(knn.len(), 4);
+		// t = 2: the two nearest, valued as the game over them (v1 = S/2, v0 = v1 + 0).
+		let top =
+			reference_entries(Method::KnnShapley { k: 1, t: 2 }, &items, &[5, 5, 6, 5], &query, 5);
+		assert_eq!(
+			top.iter().map(|e| (e.index, e.value)).collect::<Vec<_>>(),
+			vec![(1, KNN_SCALE / 2), (0, KNN_SCALE / 2)]
+		);
+	}
+
+	#[test]
+	fn method_limits() {
+		assert_eq!(Method::KnnShapley { k: 0, t: 5 }.validate(), Err(ShapeError::ZeroK));
+		assert_eq!(Method::KnnShapley { k: 5, t: 4 }.validate(), Err(ShapeError::Top(4)));
+		assert_eq!(
+			Method::KnnShapley { k: 5, t: MAX_TOP + 1 }.validate(),
+			Err(ShapeError::Top(MAX_TOP + 1))
+		);
+		assert_eq!(Method::KnnShapley { k: 5, t: 5 }.validate(), Ok(()));
+		assert_eq!(Method::KnnShapley { k: 10, t: MAX_TOP }.validate(), Ok(()));
+		assert_eq!(Method::Similarity { k: 0 }.validate(), Err(ShapeError::ZeroK));
+		assert_eq!(Method::Similarity { k: 3 }.validate(), Ok(()));
+		assert_eq!(Method::KnnShapley { k: 3, t: 100 }.committed_count(40), 40);
+		assert_eq!(Method::KnnShapley { k: 3, t: 100 }.committed_count(4_000), 100);
+	}
+
+	/// The T nearest (docs/attribution.md, "The T nearest"): over all `N` items, the values of
+	/// the `T` nearest are the truncated ones shifted by one common `delta`, with
+	/// `-delta = sum_{j > T} m_j / (j (j - 1))` in `[0, 1/T - 1/N]`, and every farther value
+	/// lies in `[-(1/T - 1/N), 1/(T + 1)]`: all within the fixed-point rounding of `N - T`
+	/// floors.
+	#[test]
+	fn the_tail_shifts_the_top_by_one_bounded_amount() {
+		let mut rng = Rng(11);
+		for (n, k, t) in [(50usize, 3u32, 3u32), (300, 10, 10), (300, 10, 64), (5000, 5, 100)] {
+			let matches: Vec<bool> = (0..n).map(|_| rng.next().is_multiple_of(2)).collect();
+			let full = knn_values(k, &matches);
+			let top = knn_values(k, &matches[..t as usize]);
+			let delta = full[t as usize - 1] - top[t as usize - 1];
+			// The steps above T are the same integers, so the shift is exactly common.
+			for r in 0..t as usize {
+				assert_eq!(full[r] - top[r], delta, "n={n} k={k} t={t} r={r}");
+			}
+			// The shift against its closed form, at a 2^20 times finer scale.
+			let fine = (KNN_SCALE as i128) << 20;
+			let exact: i128 = -(t as usize + 1..=n)
+				.filter(|&j| matches[j - 1])
+				.map(|j| fine / (j as i128 * (j as i128 - 1)))
+				.sum::<i128>();
+			let slack = (n as i128 - t as i128 + 2) << 20;
+			assert!(((delta as i128) << 20).abs_diff(exact) as i128 <= slack, "n={n} t={t}");
+			let bound = KNN_SCALE / t as i64 - KNN_SCALE / n as i64;
+			let floors = (n as i64 - t as i64) + 2;
+			assert!(delta <= floors && delta >= -bound - floors, "n={n} t={t}: {delta}");
+			for (r, &v) in full.iter().enumerate().skip(t as usize) {
+				assert!(v >= -bound - floors && v <= KNN_SCALE / (t as i64 + 1) + floors, "r={r}");
+			}
+		}
 	}
 
 	#[test]

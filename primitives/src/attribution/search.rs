@@ -12,11 +12,15 @@
 //! with the nodes of the challenger's own tree tells which subtrees of the prover's commitment
 //! equal the challenger's (those entries are then known without asking) and which differ:
 //!
-//! - **KNN-Shapley** compares with the challenger's reference list. It descends to the *last*
-//!   differing entry `l` (at most `h + 1` openings, `h = ceil(log2 C)`); the entry after it is
-//!   the reference's. Then either the value at `l` is wrong (`WrongKnnStep`, `WrongKnnLast`), or
-//!   `l` is out of order with `l + 1`, or `l` names a nearer item than the reference's, and a
-//!   bisection over `[0, l]` finds two adjacent entries out of order in at most `h` more.
+//! - **KNN-Shapley** compares with the challenger's reference list, the nearest `C = T`. It
+//!   descends to the *last* differing entry `l` (at most `h + 1` openings, `h = ceil(log2 C)`);
+//!   the entry after it is the reference's. Then either the value at `l` is wrong
+//!   (`WrongKnnStep`, `WrongKnnLast`), or `l` is out of order with `l + 1`, or `l` names a
+//!   nearer item than the reference's, and a bisection over `[0, l]` finds two adjacent entries
+//!   out of order in at most `h` more; or `l` is the last position and names a farther item
+//!   than the reference's, so a nearer item was left out, and a bisection over `[-1, l]` on how
+//!   many reference items lie below each entry finds the two adjacent entries whose keys
+//!   bracket one of them (`MissingNear`), or two out of order, in at most `h` more.
 //! - **Similarity** reveals every committed entry as paid. If the commitment is the root of the
 //!   paid entries, everything is known and [`find_witness`] proves any fault with no opening;
 //!   otherwise the descent to the *first* committed entry that differs from the paid one gives
@@ -93,6 +97,14 @@ impl Known {
 	fn node(&self, level: u32, index: u32) -> Option<Hash> {
 		self.nodes.get(&(level, index)).copied()
 	}
+}
+
+/// How a bisection ended.
+enum Bisected<AccountId> {
+	/// At two adjacent positions `lo` (-1 if no probe stayed low) and `hi`.
+	Adjacent(i64, i64),
+	/// At a probed entry that is wrong by itself.
+	Wrong(Box<Witness<AccountId>>),
 }
 
 /// Where a descent ended: at a leaf whose entry differs, or at a subtree nothing is known about.
@@ -295,8 +307,8 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 				first: at_last,
 				second: proven(last + 1).ok_or(Move::Nothing)?,
 			}),
-			// No real item ranks after the farthest one; the entry alone was wrong.
-			(Ordering::Greater, false) => Err(Move::Nothing),
+			// A farther item than the reference's last one: a nearer item was left out.
+			(Ordering::Greater, false) => self.bisect_missing(job, known, &widths, last),
 			(Ordering::Less, _) => self.bisect(job, known, &widths, last),
 		}
 	}
@@ -311,19 +323,11 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 		widths: &[u32],
 		hi: u32,
 	) -> Result<Witness<AccountId>, Move<AccountId>> {
-		let (mut lo, mut hi) = (-1i64, hi as i64);
-		while hi - lo > 1 {
-			let mid = (lo + hi) / 2;
-			let e = self.proven(job, known, widths, mid as u32).ok_or(Move::Open(mid as u32))?;
-			if let Some(w) = self.alone(job, &e) {
-				return Ok(w);
-			}
-			if e.entry.key() < self.reference[mid as usize].key() {
-				hi = mid;
-			} else {
-				lo = mid;
-			}
-		}
+		let nearer = |e: &Entry, p: i64| e.key() < self.reference[p as usize].key();
+		let (lo, hi) = match self.bisection(job, known, widths, hi, nearer)? {
+			Bisected::Adjacent(lo, hi) => (lo, hi),
+			Bisected::Wrong(witness) => return Ok(*witness),
+		};
 		// No real item is nearer than the nearest, so an entry at 0 that checks alone is never
 		// nearer than the reference's: `lo` is a position.
 		let first = self
@@ -331,6 +335,75 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 			.ok_or(Move::Nothing)?;
 		let second = self.proven(job, known, widths, hi as u32).ok_or(Move::Nothing)?;
 		Ok(Witness::OutOfOrder { first, second })
+	}
+
+	/// Bisects the positions `(-1, hi]` until two are adjacent, keeping `hi` where `high` holds
+	/// of the prover's entry (at `hi` itself it must) and `lo` where it does not (-1 if never).
+	/// Each probe is an opening unless the position is provable, and is checked alone first.
+	fn bisection(
+		&self,
+		job: &Job,
+		known: &Known,
+		widths: &[u32],
+		hi: u32,
+		high: impl Fn(&Entry, i64) -> bool,
+	) -> Result<Bisected<AccountId>, Move<AccountId>> {
+		let (mut lo, mut hi) = (-1i64, hi as i64);
+		while hi - lo > 1 {
+			let mid = (lo + hi) / 2;
+			let e = self.proven(job, known, widths, mid as u32).ok_or(Move::Open(mid as u32))?;
+			if let Some(w) = self.alone(job, &e) {
+				return Ok(Bisected::Wrong(Box::new(w)));
+			}
+			if high(&e.entry, mid) {
+				hi = mid;
+			} else {
+				lo = mid;
+			}
+		}
+		Ok(Bisected::Adjacent(lo, hi))
+	}
+
+	/// How many reference items lie below `key`: the position an honest list gives an item of
+	/// that key, or `C` for a key beyond the reference's last.
+	fn below(&self, key: u64) -> i64 {
+		self.reference.partition_point(|r| r.key() < key) as i64
+	}
+
+	/// The prover's entry at `hi` has more reference items below it than its position (its
+	/// "defect" `below(key) - position` is positive); the virtual position -1 has none. An honest
+	/// list has defect 0 everywhere. Positions of defect at most 0 (`lo`) and positive (`hi`)
+	/// are bisected until adjacent. Then `below(key(hi)) >= hi + 1 > below(key(lo)) + 1`: either
+	/// the two are out of order, or a reference item other than `lo`'s own lies strictly
+	/// between their keys, which no committed entry holds, and it is `MissingNear`.
+	fn bisect_missing(
+		&self,
+		job: &Job,
+		known: &Known,
+		widths: &[u32],
+		hi: u32,
+	) -> Result<Witness<AccountId>, Move<AccountId>> {
+		let defective = |e: &Entry, p: i64| self.below(e.key()) > p;
+		let (lo, hi) = match self.bisection(job, known, widths, hi, defective)? {
+			Bisected::Adjacent(lo, hi) => (lo, hi),
+			Bisected::Wrong(witness) => return Ok(*witness),
+		};
+		let after = self.proven(job, known, widths, hi as u32).ok_or(Move::Nothing)?;
+		let before = match u32::try_from(lo) {
+			Ok(lo) => Some(self.proven(job, known, widths, lo).ok_or(Move::Nothing)?),
+			Err(_) => None,
+		};
+		if let Some(first) = before.as_ref().filter(|b| b.entry.key() >= after.entry.key()) {
+			return Ok(Witness::OutOfOrder { first: first.clone(), second: after });
+		}
+		// The nearest reference item above `before`'s key: below `after`'s, by the counts.
+		let floor = before
+			.as_ref()
+			.map_or(0, |b| self.reference.partition_point(|r| r.key() <= b.entry.key()));
+		let index = self.reference.get(floor).ok_or(Move::Nothing)?.index;
+		let item = self.item(index).ok_or(Move::Nothing)?;
+		let embedding = self.embedding(index, job.dimension as usize);
+		Ok(Witness::MissingNear { item, embedding, before, after })
 	}
 
 	/// Similarity: every committed entry is paid, so the paid list is the reference.
@@ -365,10 +438,11 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 #[cfg(test)]
 mod tests {
 	use super::super::{
-		check::paid_count, commitment, embedding_hash, knn_values, pack, reference_entries,
-		tests::Rng,
+		check::paid_count, commitment, distance, embedding_hash, pack, reference_entries,
+		tests::Rng, top_entries, MAX_TOP,
 	};
 	use super::*;
+	use crate::attribution::check::Fault;
 	use crate::datanet::file::{ItemLeaf, VersionItems};
 	use proptest::prelude::*;
 
@@ -468,14 +542,12 @@ mod tests {
 		let n = e.len();
 		let p = at % n;
 		let paid_count = w.paid_count();
+		let labels = |i: u32| w.items.item(i).is_some_and(|l| l.label == 1);
 		let relabel = |e: &mut Vec<Entry>| {
 			// A consistent liar recomputes every value from its own ranking.
-			if let Method::KnnShapley { k } = w.method {
-				let matches: Vec<bool> =
-					e.iter().map(|x| w.items.item(x.index).is_some_and(|l| l.label == 1)).collect();
-				for (x, v) in e.iter_mut().zip(knn_values(k, &matches)) {
-					x.value = v;
-				}
+			if let Method::KnnShapley { .. } = w.method {
+				let top: Vec<(u32, u32)> = e.iter().map(|x| (x.distance, x.index)).collect();
+				*e = top_entries(w.method, &top, labels);
 			}
 		};
 		let mut paid = None;
@@ -525,6 +597,29 @@ mod tests {
 				paid = Some(e[..paid_count].to_vec());
 				e[p % paid_count].value += 1;
 			},
+			// A near item left out, anywhere in the list, for the nearest one outside it (or,
+			// with `by` odd, a farther one), in key order, values consistent: only the
+			// membership is wrong.
+			12 => {
+				let query = pack(&w.query);
+				let mut outside: Vec<(u32, u32)> = (0..w.items.commitment().item_count)
+					.filter(|i| !e.iter().any(|x| x.index == *i))
+					.map(|i| {
+						let row = &w.embeddings[i as usize * 4..i as usize * 4 + 4];
+						(distance(&query, &pack(row)), i)
+					})
+					.collect();
+				outside.sort_unstable();
+				if outside.is_empty() {
+					e[p].value += 1;
+				} else {
+					let mut top: Vec<(u32, u32)> =
+						e.iter().map(|x| (x.distance, x.index)).collect();
+					top.remove(p);
+					top.push(outside[if by % 2 == 1 { by / 2 % outside.len() } else { 0 }]);
+					e = top_entries(w.method, &top, labels);
+				}
+			},
 			// A repeated item in place of a real one, values consistent.
 			_ => {
 				if n > 1 {
@@ -540,10 +635,11 @@ mod tests {
 	}
 
 	fn method(i: u8) -> Method {
-		match i % 3 {
-			0 => Method::KnnShapley { k: 3 },
-			1 => Method::KnnShapley { k: 1 },
-			_ => Method::Similarity { k: 5 },
+		match i % 4 {
+			0 => Method::KnnShapley { k: 3, t: 40 },
+			1 => Method::KnnShapley { k: 1, t: MAX_TOP },
+			2 => Method::Similarity { k: 5 },
+			_ => Method::KnnShapley { k: 2, t: 2 },
 		}
 	}
 
@@ -557,7 +653,7 @@ mod tests {
 	#[test]
 	fn an_honest_result_is_left_alone() {
 		for (seed, n) in [(1, 1), (2, 7), (3, 64), (4, 100)] {
-			for m in 0..3 {
+			for m in 0..4 {
 				let w = World::new(seed, n, method(m), 3);
 				let paid = w.entries[..w.paid_count()].to_vec();
 				assert_eq!(w.search(&w.entries, &paid), (Move::Nothing, 0));
@@ -571,12 +667,18 @@ mod tests {
 	#[test]
 	fn worst_case_openings_at_scale() {
 		for n in [1_000usize, 4_096, 20_000] {
-			for m in [0u8, 2] {
-				let w = World::new(n as u64, n, method(m), 3);
+			let methods = [
+				Method::KnnShapley { k: 3, t: MAX_TOP },
+				Method::KnnShapley { k: 3, t: n as u32 / 3 },
+				Method::Similarity { k: 5 },
+			];
+			for method in methods {
+				let w = World::new(n as u64, n, method, 3);
 				let count = w.entries.len() as u32;
+				let c = count as usize;
 				let mut worst = (0, 0u8, 0usize);
-				for kind in 0..12u8 {
-					for at in [0, 1, n / 2, n - 2, n - 1] {
+				for kind in 0..14u8 {
+					for at in [0, 1, c / 2, c - 2, c - 1] {
 						let (committed, paid) = corrupt(&w, kind, at, n / 3);
 						if committed == w.entries && paid[..] == w.entries[..paid.len()] {
 							continue;
@@ -605,6 +707,31 @@ mod tests {
 		}
 	}
 
+	/// A liar that leaves out one near item anywhere in its `T` for the nearest item outside,
+	/// with consistent values, is proven wrong by `MissingNear` (or by `UnpaidBeatsPaid`, with
+	/// no opening, when the item was paid), within the bound.
+	#[test]
+	fn a_near_item_left_out_is_found_wherever_it_was() {
+		let method = Method::KnnShapley { k: 5, t: 64 };
+		let w = World::new(99, 700, method, 3);
+		let bound = 2 * depth(64) + 1;
+		for at in 0..64 {
+			let (committed, paid) = corrupt(&w, 12, at, 0);
+			assert_ne!(committed, w.entries);
+			let (outcome, openings) = w.search(&committed, &paid);
+			let Move::Challenge(witness) = outcome else { panic!("at {at}: {outcome:?}") };
+			match *witness {
+				Witness::UnpaidBeatsPaid { .. } => assert!(at < 3 && openings == 0, "at {at}"),
+				Witness::MissingNear { .. } => assert!(at >= 3, "at {at}"),
+				other => panic!("at {at}: {other:?}"),
+			}
+			assert!(openings <= bound, "at {at}: {openings} openings");
+			let job = w.job(commitment(&committed), &paid);
+			let fault = if at < 3 { Fault::UnpaidBeatsPaid } else { Fault::MissingNear };
+			assert_eq!(witness.check(&job, &w.query), Ok(Some(fault)), "at {at}");
+		}
+	}
+
 	proptest! {
 		#![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -614,8 +741,8 @@ mod tests {
 		fn every_lie_is_found_within_the_bound(
 			seed in any::<u64>(),
 			n in 1usize..300,
-			m in 0u8..3,
-			kind in 0u8..12,
+			m in 0u8..4,
+			kind in 0u8..14,
 			at in any::<usize>(),
 			by in any::<usize>(),
 		) {

@@ -94,6 +94,17 @@ pub enum Witness<AccountId> {
 		/// Its embedding.
 		embedding: Vec<i8>,
 	},
+	/// For [`Job::missing_near`].
+	MissingNear {
+		/// The item left out.
+		item: ProvenItem<AccountId>,
+		/// Its embedding.
+		embedding: Vec<i8>,
+		/// The committed entry just below its key, at `p`; none when `after` is at 0.
+		before: Option<ProvenEntry>,
+		/// The committed entry just above its key, at `p + 1`.
+		after: ProvenEntry,
+	},
 }
 
 impl<AccountId: Encode> Witness<AccountId> {
@@ -116,6 +127,9 @@ impl<AccountId: Encode> Witness<AccountId> {
 			Witness::PaidMismatch { position, entry } => job.paid_mismatch(*position, entry),
 			Witness::UnpaidBeatsPaid { item, embedding } => {
 				job.unpaid_beats_paid(item, embedding, query)
+			},
+			Witness::MissingNear { item, embedding, before, after } => {
+				job.missing_near(item, embedding, query, before.as_ref(), after)
 			},
 		}
 	}
@@ -224,15 +238,33 @@ pub fn find_witness<AccountId: Encode + Clone>(
 			});
 		}
 	}
-	// The membership (similarity keeps only the nearest k): an item left out that is nearer.
-	if let Some(last) = job.paid.last() {
-		let nearer = (0..n as u32)
+	// The membership (a result keeps only the nearest T): an item left out that is nearer than
+	// the last paid entry, which needs no entry opened, or than the last committed one, which
+	// lies between two adjacent committed entries now that they are known to be in order.
+	let outside = |bound: u64| {
+		(0..n as u32)
 			.filter(|i| !first_at.contains_key(i))
-			.find(|&i| key(true_distance(i), i) < last.key());
-		if let Some(index) = nearer {
-			let item = p.item(index)?;
-			return Some(Witness::UnpaidBeatsPaid { item, embedding: p.embedding(index) });
-		}
+			.map(|i| (key(true_distance(i), i), i))
+			.filter(|&(k, _)| k < bound)
+			.min()
+	};
+	if let Some((_, index)) = job.paid.last().and_then(|last| outside(last.key())) {
+		let item = p.item(index)?;
+		return Some(Witness::UnpaidBeatsPaid { item, embedding: p.embedding(index) });
+	}
+	if let Some((k, index)) = claimed.last().and_then(|last| outside(last.key())) {
+		// The first committed entry above it; the one before it (if any) is below it.
+		let at = claimed.partition_point(|e| e.key() < k);
+		let before = match at {
+			0 => None,
+			at => Some(p.entry(at - 1)?),
+		};
+		return Some(Witness::MissingNear {
+			item: p.item(index)?,
+			embedding: p.embedding(index),
+			before,
+			after: p.entry(at)?,
+		});
 	}
 	// The values.
 	let witness = match job.method {
@@ -242,10 +274,10 @@ pub fn find_witness<AccountId: Encode + Clone>(
 				None => None,
 			}
 		},
-		Method::KnnShapley { k } => {
+		Method::KnnShapley { k, .. } => {
 			let last = claimed.len().checked_sub(1)?;
 			let e = claimed[last];
-			if e.value != knn_last(job.item_count, label_matches(e.index)) {
+			if e.value != knn_last(job.committed_count(), label_matches(e.index)) {
 				return Some(Witness::WrongKnnLast {
 					entry: p.entry(last)?,
 					item: p.item(e.index)?,

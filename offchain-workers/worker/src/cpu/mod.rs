@@ -1,16 +1,18 @@
-//! The CPU path: distances with the fastest [`Kernel`] this CPU has, ranking with a radix sort
-//! (KNN-Shapley) or a bounded heap (similarity top-k), all on rayon's thread pool.
+//! The CPU path: distances with the fastest [`Kernel`] this CPU has, the nearest `T` (KNN-Shapley)
+//! or `k` (similarity) of each query kept in a bounded heap, all on rayon's thread pool.
 //!
 //! Queries go in batches. For each batch the items are split into chunks across threads, and
 //! each item is compared with every query of the batch while it is in cache, so the items are
 //! read from memory once per batch rather than once per query.
 
 mod kernel;
-mod sort;
 
 pub use kernel::{Kernel, Queries};
 
-use crate::{Inputs, Ranking, Result};
+use crate::{
+	stream::{InMemory, ItemSource, Nearest},
+	Embeddings, Inputs, Ranking, Result,
+};
 use openledger_primitives::attribution::{key, knn_values, similarity_value, Method};
 use rayon::prelude::*;
 
@@ -19,8 +21,10 @@ compile_error!("the CPU path reads packed embeddings as bytes, which needs a lit
 
 /// Items handed to one thread at a time.
 const ITEM_CHUNK: usize = 1024;
-/// The distance matrix of a batch is kept under this many entries (256 MiB).
-const MAX_BATCH_DISTANCES: usize = 1 << 26;
+/// Queries whose distances are computed together: each item is read once per batch.
+const QUERY_BATCH: usize = 64;
+/// Items of a chunk ranked at a time: a batch's distances stay under 2^24 entries (64 MiB).
+const STREAM_ROWS: usize = (1 << 24) / QUERY_BATCH;
 
 /// The CPU engine with its chosen kernel.
 #[derive(Clone, Copy, Debug)]
@@ -47,39 +51,87 @@ impl Cpu {
 
 	/// Ranks every query, as `openledger_primitives::attribution::reference_entries` defines.
 	/// `labels` and `query_labels` are needed for KNN-Shapley. Calls `progress` with the number
-	/// of queries done after each batch.
+	/// of queries done (in proportion to the items ranked).
 	pub fn rank(
 		&self,
 		method: Method,
 		inputs: Inputs,
 		progress: &dyn Fn(usize),
 	) -> Result<Vec<Ranking>> {
-		let (labels, query_labels) = crate::attribute::check_inputs(method, inputs)?;
-		let Inputs { items, queries, .. } = inputs;
-		let n = items.len();
-		let d = items.dimension() as usize;
-		let item_bytes: &[u8] = bytemuck::cast_slice(items.packed());
-		let query_bytes: &[u8] = bytemuck::cast_slice(queries.packed());
-		let batch = (MAX_BATCH_DISTANCES / n).clamp(1, 64);
-		let mut rankings = Vec::with_capacity(queries.len());
-		for (b, rows) in query_bytes.chunks(batch * d).enumerate() {
-			let rows: &[i8] = bytemuck::cast_slice(rows);
-			let prepared = Queries::new(self.kernel, d, rows)?;
-			let distances = distance_matrix(&prepared, item_bytes, d, n);
-			let first = b * batch;
-			let ranked: Vec<Ranking> = distances
-				.par_chunks(n)
-				.enumerate()
-				.map(|(q, row)| match method {
-					Method::KnnShapley { k } => knn(row, k, labels, query_labels[first + q]),
-					Method::Similarity { k } => similarity(row, k as usize),
-				})
-				.collect();
-			rankings.extend(ranked);
-			progress(rankings.len());
-		}
-		Ok(rankings)
+		let (_, query_labels) = crate::attribute::check_inputs(method, inputs)?;
+		let mut source = InMemory::new(inputs.items, inputs.labels);
+		self.rank_source(method, &mut source, inputs.queries, query_labels, progress)
 	}
+
+	/// Ranks every query against the items `source` yields, a chunk at a time: each query keeps
+	/// its nearest `min(t, N)` (KNN-Shapley) or `min(k, N)` (similarity) in a bounded heap, so
+	/// no more than one chunk of items is held, whatever `N` is. `query_labels` (one per query)
+	/// is needed for KNN-Shapley, with a labelled source.
+	pub fn rank_source(
+		&self,
+		method: Method,
+		source: &mut dyn ItemSource,
+		queries: &Embeddings,
+		query_labels: &[u32],
+		progress: &dyn Fn(usize),
+	) -> Result<Vec<Ranking>> {
+		crate::attribute::check_queries(method, source, queries, Some(query_labels))?;
+		let n = source.len();
+		let m = queries.len();
+		let d = queries.dimension() as usize;
+		let keep = method.committed_count(n as u32) as usize;
+		let knn = method.needs_labels();
+		let query_bytes: &[u8] = bytemuck::cast_slice(queries.packed());
+		let batches = query_bytes
+			.chunks(QUERY_BATCH * d)
+			.map(|rows| Queries::new(self.kernel, d, bytemuck::cast_slice(rows)))
+			.collect::<Result<Vec<_>>>()?;
+		let mut nearest: Vec<Nearest> = (0..m).map(|_| Nearest::new(keep)).collect();
+		let mut done = 0usize;
+		source.for_each_chunk(&mut |chunk| {
+			let item_bytes: &[u8] = bytemuck::cast_slice(chunk.items.packed());
+			let rows = chunk.items.len();
+			for start in (0..rows).step_by(STREAM_ROWS) {
+				let end = (start + STREAM_ROWS).min(rows);
+				let first = chunk.first + start as u32;
+				let labels = chunk.labels.map(|l| &l[start..end]);
+				for (b, prepared) in batches.iter().enumerate() {
+					let slice = &item_bytes[start * d..end * d];
+					let distances = distance_matrix(prepared, slice, d, end - start);
+					let q0 = b * QUERY_BATCH;
+					nearest[q0..q0 + prepared.len()]
+						.par_iter_mut()
+						.zip(distances.par_chunks(end - start))
+						.enumerate()
+						.for_each(|(q, (near, row))| {
+							let query_label = query_labels.get(q0 + q).copied();
+							for (i, &distance) in row.iter().enumerate() {
+								near.offer(key(distance, first + i as u32), || {
+									knn && labels.and_then(|l| l.get(i)).copied() == query_label
+								});
+							}
+						});
+				}
+			}
+			done += rows;
+			progress(m * done / n.max(1));
+			Ok(())
+		})?;
+		Ok(nearest.into_iter().map(|near| ranking(method, near.into_sorted())).collect())
+	}
+}
+
+/// A query's ranking from its nearest `(key, label matches)`, nearest first.
+fn ranking(method: Method, nearest: Vec<(u64, bool)>) -> Ranking {
+	let index: Vec<u32> = nearest.iter().map(|&(key, _)| key as u32).collect();
+	let distance: Vec<u32> = nearest.iter().map(|&(key, _)| (key >> 32) as u32).collect();
+	let value = match method {
+		Method::KnnShapley { k, .. } => {
+			knn_values(k, &nearest.iter().map(|&(_, m)| m).collect::<Vec<_>>())
+		},
+		Method::Similarity { .. } => distance.iter().map(|&d| similarity_value(d)).collect(),
+	};
+	Ranking { index, distance, value }
 }
 
 /// `[queries][items]` distances: item chunks in parallel, each item against every query.
@@ -117,34 +169,6 @@ fn distance_matrix(queries: &Queries, items: &[u8], d: usize, n: usize) -> Vec<u
 	matrix
 }
 
-/// Full ranking with KNN-Shapley values for one query's distances.
-fn knn(distances: &[u32], k: u32, labels: &[u32], query_label: u32) -> Ranking {
-	let order = sort::by_distance_then_index(distances);
-	let index: Vec<u32> = order.iter().map(|&(_, i)| i).collect();
-	let matches: Vec<bool> = index.iter().map(|&i| labels[i as usize] == query_label).collect();
-	Ranking {
-		distance: order.iter().map(|&(d, _)| d).collect(),
-		value: knn_values(k, &matches),
-		index,
-	}
-}
-
-/// The `min(k, N)` nearest with their similarity values.
-fn similarity(distances: &[u32], k: usize) -> Ranking {
-	let keys = sort::smallest_keys(distances, k);
-	let distance: Vec<u32> = keys.iter().map(|&key| (key >> 32) as u32).collect();
-	Ranking {
-		index: keys.iter().map(|&key| key as u32).collect(),
-		value: distance.iter().map(|&d| similarity_value(d)).collect(),
-		distance,
-	}
-}
-
-/// The ranking key of item `i` at distance `d`, as the spec orders entries.
-fn key_of(i: usize, d: u32) -> u64 {
-	key(d, i as u32)
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -168,8 +192,9 @@ mod tests {
 			let labels: Vec<u32> = (0..n).map(|i| (i % 3) as u32).collect();
 			let qlabels: Vec<u32> = (0..m).map(|i| (i % 3) as u32).collect();
 			for method in [
-				Method::KnnShapley { k: 1 },
-				Method::KnnShapley { k: 10 },
+				Method::KnnShapley { k: 1, t: 1 << 16 },
+				Method::KnnShapley { k: 10, t: 10 },
+				Method::KnnShapley { k: 3, t: 700 },
 				Method::Similarity { k: 7 },
 			] {
 				for kernel in Kernel::available() {

@@ -165,7 +165,8 @@ impl Gpu {
 
 	/// Ranks every query against all items.
 	///
-	/// For [`Method::KnnShapley`] each ranking holds all `N` items with their KNN-Shapley values;
+	/// For [`Method::KnnShapley`] each ranking holds the `min(t, N)` nearest with their KNN-Shapley
+	/// values (the game over them);
 	/// `labels` (one per item) and `query_labels` (one per query) are required. For
 	/// [`Method::Similarity`] it holds the `min(k, N)` nearest with their similarity values, and
 	/// labels are ignored. `progress` is called with the number of queries done after each batch.
@@ -344,7 +345,10 @@ impl Gpu {
 		// (source, source offset, read-back offset, bytes), recorded after the compute pass.
 		let mut copies: Vec<(&wgpu::Buffer, u64, u64, u64)> = Vec::new();
 		let out_bytes = match job.method {
-			Method::KnnShapley { k } => {
+			Method::KnnShapley { k, .. } => {
+				// The whole segment is sorted; the values, read-back and leaves cover the first
+				// `kept = min(t, n)`: the game over the nearest `kept` (knn.wgsl with n = kept).
+				let kept = job.kept as u32;
 				self.record_sort(&mut ops, &keys, total, npad);
 				query_labels_buffer = self.storage_init(
 					"query labels",
@@ -354,17 +358,17 @@ impl Gpu {
 					self.buffer("values", total as u64 * 4, storage | wgpu::BufferUsages::COPY_SRC);
 				ops.push(Op {
 					kernel: &self.kernels.knn_contrib,
-					params: [n, npad, segments, k, 0, 0, 0, 0],
+					params: [kept, npad, segments, k, 0, 0, 0, 0],
 					buffers: vec![
 						&keys,
 						labels.expect("checked by rank"),
 						&query_labels_buffer,
 						&values,
 					],
-					workgroups: workgroups(segments as u64 * n as u64),
+					workgroups: workgroups(segments as u64 * kept as u64),
 				});
 				// One buffer of tile totals per level, down to a single tile per segment.
-				let mut len = n;
+				let mut len = kept;
 				let mut sums = Vec::new();
 				loop {
 					len = len.div_ceil(WORKGROUP);
@@ -374,17 +378,18 @@ impl Gpu {
 					}
 				}
 				level_sums = sums;
-				self.record_scan(&mut ops, &values, n, npad, segments, &level_sums);
-				// Only the first n keys and values of each segment come back: keys, then values.
-				let (n, npad) = (n as u64, npad as u64);
-				let key_bytes = segments as u64 * n * 8;
+				self.record_scan(&mut ops, &values, kept, npad, segments, &level_sums);
+				// Only the first `kept` keys and values of each segment come back: keys, then
+				// values.
+				let (kept, npad) = (kept as u64, npad as u64);
+				let key_bytes = segments as u64 * kept * 8;
 				for s in 0..segments as u64 {
-					copies.push((&keys, s * npad * 8, s * n * 8, n * 8));
-					copies.push((&values, s * npad * 4, key_bytes + s * n * 4, n * 4));
+					copies.push((&keys, s * npad * 8, s * kept * 8, kept * 8));
+					copies.push((&values, s * npad * 4, key_bytes + s * kept * 4, kept * 4));
 				}
 				// Entry r of segment s: key at keys[s * npad + r], i32 value at values[s * npad + r].
 				leaf_source = (&keys, &values, [npad as u32, 1, npad as u32, 1, 0, 0]);
-				segments as u64 * n * 12
+				segments as u64 * kept * 12
 			},
 			Method::Similarity { .. } => {
 				let kept = job.kept as u32;
@@ -461,11 +466,12 @@ impl Gpu {
 
 		let rankings = match job.method {
 			Method::KnnShapley { .. } => {
-				let (keys, values) = words.split_at(count * job.n * 2);
+				let kept = job.kept;
+				let (keys, values) = words.split_at(count * kept * 2);
 				(0..count)
 					.map(|s| {
-						let keys = &keys[s * job.n * 2..(s + 1) * job.n * 2];
-						let values = &values[s * job.n..(s + 1) * job.n];
+						let keys = &keys[s * kept * 2..(s + 1) * kept * 2];
+						let values = &values[s * kept..(s + 1) * kept];
 						Ranking {
 							index: keys.iter().skip(1).step_by(2).copied().collect(),
 							distance: keys.iter().step_by(2).copied().collect(),
@@ -749,7 +755,7 @@ impl Job {
 			));
 		}
 		let (kept, out_bytes) = match method {
-			Method::KnnShapley { .. } => (n, n as u64 * 12),
+			Method::KnnShapley { t, .. } => (n.min(t as usize), n.min(t as usize) as u64 * 12),
 			Method::Similarity { k } => (n.min(k as usize), n.min(k as usize) as u64 * 16),
 		};
 		if out_bytes > max_buffer {

@@ -31,6 +31,7 @@ impl<T: Config> Pallet<T> {
 			Witness::IndexOutOfRange { .. } => T::WeightInfo::challenge_index_out_of_range(),
 			Witness::PaidMismatch { .. } => T::WeightInfo::challenge_paid_mismatch(),
 			Witness::UnpaidBeatsPaid { .. } => T::WeightInfo::challenge_unpaid_beats_paid(d),
+			Witness::MissingNear { .. } => T::WeightInfo::challenge_missing_near(d),
 		})
 	}
 

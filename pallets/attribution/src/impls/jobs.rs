@@ -23,6 +23,7 @@ impl<T: Config> Pallet<T> {
 		let info = T::Versions::version_info(spec.datanet, spec.version)
 			.ok_or(Error::<T>::UnknownVersion)?;
 		check_shape(info.dimension, info.item_count as u64, spec.method.k())
+			.and_then(|()| spec.method.validate())
 			.map_err(|_| Error::<T>::BadShape)?;
 		ensure!(info.item_count <= T::MaxJobItems::get(), Error::<T>::TooManyItems);
 		if spec.method.needs_labels() {

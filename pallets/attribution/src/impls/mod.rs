@@ -132,5 +132,6 @@ pub(crate) fn invalid_error<T: Config>(invalid: Invalid) -> Error<T> {
 		Invalid::WrongMethod => Error::<T>::WrongMethod,
 		Invalid::NoSuchPaidEntry => Error::<T>::NoSuchPaidEntry,
 		Invalid::ItemIsPaid => Error::<T>::ItemIsPaid,
+		Invalid::NotFirst => Error::<T>::NotFirst,
 	}
 }

@@ -4,10 +4,12 @@
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use openledger_primitives::attribution::{
-	check::Fault, pack, rank, similarity_value, witness::Witness, Entry, Method,
+	check::Fault, pack, rank, similarity_value, top_entries, witness::Witness, Entry, Method,
 };
 
-const KNN: Method = Method::KnnShapley { k: 3 };
+const KNN: Method = Method::KnnShapley { k: 3, t: 1_000 };
+/// KNN-Shapley over the 8 nearest of the 12 items.
+const KNN_T: Method = Method::KnnShapley { k: 3, t: 8 };
 const SIM: Method = Method::Similarity { k: 4 };
 
 /// A job whose assigned workers `[a, b, c]` revealed: `a` the list `bad` (with `paid` if given,
@@ -65,6 +67,16 @@ fn corruptions() -> Vec<(Fault, Method, Corrupt)> {
 		(Fault::WrongKnnLast, KNN, |_, e| e[11].value += 1),
 		(Fault::WrongKnnStep, KNN, |_, e| e[5].value += 1),
 		(Fault::WrongSimilarity, SIM, |_, e| e[2].value += 1),
+		(Fault::MissingNear, KNN_T, |w, e| {
+			// The sixth nearest left out for the ninth, every value recomputed to match.
+			let items: Vec<u32> = w.embeddings.iter().flat_map(|x| pack(x)).collect();
+			let ranked = rank(&items, &pack(&w.query));
+			let mut top = ranked[..8].to_vec();
+			top.remove(5);
+			top.push(ranked[8]);
+			let matches = |i: u32| w.items.item(i).is_some_and(|l| l.label == w.query_label);
+			*e = top_entries(KNN_T, &top, matches);
+		}),
 		(Fault::UnpaidBeatsPaid, SIM, |w, e| {
 			// The second to fifth nearest, valued correctly: the nearest is left out.
 			let items: Vec<u32> = w.embeddings.iter().flat_map(|x| pack(x)).collect();
@@ -158,6 +170,14 @@ fn a_challenge_of_the_right_result_loses_its_bond() {
 			Witness::IndexOutOfRange { entry: e(4) },
 			Witness::PaidMismatch { position: 1, entry: e(1) },
 			Witness::UnpaidBeatsPaid { item: item(7), embedding: emb(7) },
+			// An item at either end of the bracket is in the list, not missing from it.
+			Witness::MissingNear {
+				item: item(5),
+				embedding: emb(5),
+				before: Some(e(4)),
+				after: e(5),
+			},
+			Witness::MissingNear { item: item(0), embedding: emb(0), before: None, after: e(0) },
 		];
 		for (i, witness) in witnesses.into_iter().enumerate() {
 			let treasury_before = treasury();
@@ -298,6 +318,26 @@ fn challenges_whose_inputs_do_not_hold_up_are_refused_and_change_nothing() {
 				Witness::UnpaidBeatsPaid { item: item(bad[0].index), embedding: emb(bad[0].index) },
 				w.query(),
 				Error::ItemIsPaid,
+			),
+			(
+				Witness::MissingNear {
+					item: item(i5),
+					embedding: emb(i5),
+					before: None,
+					after: e(5),
+				},
+				w.query(),
+				Error::NotFirst,
+			),
+			(
+				Witness::MissingNear {
+					item: item(i5),
+					embedding: emb(i5),
+					before: Some(e(2)),
+					after: e(5),
+				},
+				w.query(),
+				Error::NotAdjacent,
 			),
 		];
 		for (witness, query, error) in cases {

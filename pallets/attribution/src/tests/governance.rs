@@ -129,7 +129,7 @@ fn removing_an_active_worker_bars_it_and_starts_its_unbonding() {
 fn a_removed_worker_still_works_its_jobs_and_can_be_slashed() {
 	build_and_execute(|| {
 		register(4);
-		let w = World::publish(1, 7, 12, 8, Method::KnnShapley { k: 3 }, 3);
+		let w = World::publish(1, 7, 12, 8, Method::KnnShapley { k: 3, t: 1_000 }, 3);
 		let job = open(&w, 1);
 		let [a, b, c] = assigned(job)[..] else { panic!("three workers") };
 		assert_ok!(Attribution::remove_worker(workers_admin(), a));

@@ -6,7 +6,7 @@ use frame_support::{assert_noop, assert_ok};
 use openledger_primitives::attribution::{Entry, Method};
 use pallet_reputation::{ReputationReporter, Role};
 
-const KNN: Method = Method::KnnShapley { k: 3 };
+const KNN: Method = Method::KnnShapley { k: 3, t: 1_000 };
 
 fn score(who: AccountId) -> u32 {
 	pallet_reputation::Pallet::<Test>::score(&who, Role::Worker)
@@ -29,7 +29,11 @@ fn opening_checks_the_version_the_method_and_the_deadline() {
 		register(3);
 		assert_noop!(open(JobSpec { version: 2, ..at(30) }), Error::<Test>::UnknownVersion);
 		assert_noop!(
-			open(JobSpec { method: Method::KnnShapley { k: 0 }, ..at(30) }),
+			open(JobSpec { method: Method::KnnShapley { k: 0, t: 5 }, ..at(30) }),
+			Error::<Test>::BadShape
+		);
+		assert_noop!(
+			open(JobSpec { method: Method::KnnShapley { k: 3, t: 2 }, ..at(30) }),
 			Error::<Test>::BadShape
 		);
 		assert_noop!(open(JobSpec { query_label: 3, ..at(30) }), Error::<Test>::BadLabel);

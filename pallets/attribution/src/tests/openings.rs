@@ -5,7 +5,7 @@ use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use openledger_primitives::attribution::{Entry, Method};
 
-const KNN: Method = Method::KnnShapley { k: 3 };
+const KNN: Method = Method::KnnShapley { k: 3, t: 1_000 };
 
 fn bond_held(who: AccountId) -> Balance {
 	Balances::balance_on_hold(&RuntimeHoldReason::Attribution(HoldReason::ChallengeBond), &who)

@@ -3,7 +3,8 @@
 //! exhaustive challenger: liars in the minority and in a colluding majority, liars that open
 //! what they are asked and liars that stay silent, and lies a bounded search would miss (a
 //! committed entry below the paid ones, every value shifted by one constant, an index out of
-//! range deep in the tail, items moved with values made consistent). No forged result is ever
+//! range deep in the tail, items moved with values made consistent, a near item left out of the
+//! `T` nearest for a farther one, values consistent). No forged result is ever
 //! final, every liar that revealed is slashed, no honest worker ever is, and no requester asks
 //! more than `max_openings` of a result.
 
@@ -12,8 +13,9 @@ use frame_support::assert_ok;
 use openledger_primitives::{
 	attribution::{
 		check::ProvenEntry,
-		knn_values,
+		distance, pack,
 		search::{max_openings, Challenger, Move},
+		top_entries,
 		witness::VersionData,
 		Entry, Method,
 	},
@@ -42,17 +44,14 @@ fn forge(w: &World, kind: u8, at: usize, by: usize) -> Vec<Entry> {
 		for (r, x) in e.iter_mut().enumerate() {
 			x.rank = r as u32;
 		}
-		if let Method::KnnShapley { k } = w.method {
-			let matches: Vec<bool> = e
-				.iter()
-				.map(|x| w.items.item(x.index).is_some_and(|l| l.label == w.query_label))
-				.collect();
-			for (x, v) in e.iter_mut().zip(knn_values(k, &matches)) {
-				x.value = v;
-			}
+		if let Method::KnnShapley { .. } = w.method {
+			let top: Vec<(u32, u32)> = e.iter().map(|x| (x.distance, x.index)).collect();
+			*e = top_entries(w.method, &top, |i| {
+				w.items.item(i).is_some_and(|l| l.label == w.query_label)
+			});
 		}
 	};
-	match kind % 11 {
+	match kind % 12 {
 		0 => e[p].distance += 1,
 		1 => e[p].value -= 1,
 		2 => e[p].rank += 1,
@@ -85,6 +84,28 @@ fn forge(w: &World, kind: u8, at: usize, by: usize) -> Vec<Entry> {
 			e[q].index = e[p].index;
 			e[q].distance = e[p].distance;
 			consistent(&mut e);
+		},
+		// A near item left out for the nearest item outside the list (a farther one with `by`
+		// odd), in key order, values consistent: only the membership is wrong.
+		10 => {
+			let query = pack(&w.query);
+			let mut outside: Vec<(u32, u32)> = (0..items)
+				.filter(|i| !e.iter().any(|x| x.index == *i))
+				.map(|i| (distance(&query, &pack(&w.embeddings[i as usize])), i))
+				.collect();
+			outside.sort_unstable();
+			if outside.is_empty() {
+				e[p].value += 1;
+			} else {
+				let mut top: Vec<(u32, u32)> = e.iter().map(|x| (x.distance, x.index)).collect();
+				top.remove(p);
+				top.push(outside[if by % 2 == 1 { by / 2 % outside.len() } else { 0 }]);
+				e = top
+					.iter()
+					.map(|&(distance, index)| Entry { rank: 0, index, distance, value: 0 })
+					.collect();
+				consistent(&mut e);
+			}
 		},
 		_ => {
 			e.swap(p, (p + 1) % n);
@@ -139,7 +160,8 @@ proptest! {
 		// Worker 6 always watches honestly, so somebody can challenge.
 		behaviours[5] = Behaviour::Honest;
 		let of = |who: AccountId| behaviours[who as usize - 1];
-		let method = if similarity { Method::Similarity { k: 5 } } else { Method::KnnShapley { k: 3 } };
+		// KNN-Shapley over the 40 nearest, so most jobs leave items outside the commitment.
+		let method = if similarity { Method::Similarity { k: 5 } } else { Method::KnnShapley { k: 3, t: 40 } };
 		new_test_ext().execute_with(|| -> Result<(), TestCaseError> {
 			register(6);
 			let w = World::publish(1, seed, n, 8, method, 3);

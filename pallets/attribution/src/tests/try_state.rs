@@ -22,7 +22,7 @@ fn try_state_catches_a_job_without_workers_or_agenda() {
 			1,
 			6,
 			4,
-			openledger_primitives::attribution::Method::KnnShapley { k: 2 },
+			openledger_primitives::attribution::Method::KnnShapley { k: 2, t: 100 },
 			2,
 		);
 		let job = open(&w, 1);

@@ -63,8 +63,16 @@ fn registration_is_refused_with_a_reason() {
 		assert_noop!(reg(OWNER, b"m", KNN, &[(1, 2)]), Error::<Test>::UnknownVersion);
 		assert_noop!(reg(OWNER, b"m", KNN, &[LABELLED, LABELLED]), Error::<Test>::DuplicateVersion);
 		assert_noop!(
-			reg(OWNER, b"m", Method::KnnShapley { k: 0 }, &[LABELLED]),
+			reg(OWNER, b"m", Method::KnnShapley { k: 0, t: 5 }, &[LABELLED]),
 			Error::<Test>::ZeroK
+		);
+		assert_noop!(
+			reg(OWNER, b"m", Method::KnnShapley { k: 5, t: 4 }, &[LABELLED]),
+			Error::<Test>::BadTop
+		);
+		assert_noop!(
+			reg(OWNER, b"m", Method::KnnShapley { k: 5, t: (1 << 16) + 1 }, &[LABELLED]),
+			Error::<Test>::BadTop
 		);
 		assert_noop!(
 			reg(OWNER, b"m", KNN, &[LABELLED, UNLABELLED]),

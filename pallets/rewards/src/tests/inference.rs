@@ -23,7 +23,7 @@ fn an_inference_escrows_its_fee_and_opens_a_job() {
 		);
 		let (payer, spec) = jobs()[0].clone();
 		assert_eq!(payer, PAYER);
-		assert_eq!(spec.method, Method::KnnShapley { k: 3 });
+		assert_eq!(spec.method, Method::KnnShapley { k: 3, t: 1_000 });
 		assert_eq!((spec.datanet, spec.version, spec.top, spec.query_label), (1, 1, 4, 1));
 		assert_eq!(spec.query_hash, [7; 32]);
 		assert_eq!(spec.deadline, 1 + WINDOW);
