@@ -286,13 +286,14 @@ fn attribute_in_groups(
 	)
 }
 
-/// [`attribute`] on the CPU with the items read from `source` a chunk at a time (a Datanet
-/// export file by file, say): each group of queries takes one pass over the source, and no
-/// more than one chunk of items is held at once. (It takes [`attribute`]'s arguments with its
+/// [`attribute`] with the items read from `source` a chunk at a time (a Datanet export file by
+/// file, say): each group of queries takes one pass over the source, and no more than one chunk
+/// of items is held at once, on the host and on a GPU. A GPU that commits on the device hashes
+/// each merged ranking there ([`Gpu::commit`]). (It takes [`attribute`]'s arguments with its
 /// `Inputs` split into the source and the queries, hence the allowed lint.)
 #[allow(clippy::too_many_arguments)]
 pub fn attribute_source(
-	cpu: &Cpu,
+	engine: &Engine,
 	method: Method,
 	top: u32,
 	source: &mut dyn ItemSource,
@@ -305,9 +306,19 @@ pub fn attribute_source(
 	let n = source.len();
 	let mut rank = |first: usize, group: &Embeddings, labels: Option<&[u32]>| {
 		let labels = labels.unwrap_or_default();
-		let rankings =
-			cpu.rank_source(method, source, group, labels, &|done| progress(first + done))?;
-		Ok((rankings, None))
+		let progress = |done| progress(first + done);
+		match engine {
+			Engine::Cpu(cpu) => {
+				Ok((cpu.rank_source(method, source, group, labels, &progress)?, None))
+			},
+			Engine::Gpu { gpu, commit_on_device } => {
+				let rankings = gpu.rank_source(method, source, group, labels, &progress)?;
+				let roots = commit_on_device
+					.then(|| rankings.iter().map(|r| gpu.commit(r)).collect::<Result<Vec<_>>>())
+					.transpose()?;
+				Ok((rankings, roots))
+			},
+		}
 	};
 	in_groups(method, top, n, queries, query_labels, MAX_HELD_ENTRIES, &mut rank, each_group)
 }
@@ -438,8 +449,12 @@ mod tests {
 		let labels: Vec<u32> = (0..97).map(|i| (i * 7 % 3) as u32).collect();
 		let qlabels: Vec<u32> = (0..6).map(|i| i % 3).collect();
 		let inputs = Inputs::new(&items, Some(&labels), &queries, Some(&qlabels));
-		let cpu = Cpu::default();
-		let engine = Engine::Cpu(cpu);
+		let engine = Engine::Cpu(Cpu::default());
+		// The GPU path too (lavapipe will do, as for tests/gpu.rs), hashing on the device.
+		let gpu = Engine::gpu(
+			Gpu::new().expect("this test needs a GPU adapter (lavapipe will do)"),
+			Some(true),
+		);
 		for method in [
 			Method::KnnShapley { k: 3, t: 10 },
 			Method::KnnShapley { k: 3, t: 97 },
@@ -447,10 +462,12 @@ mod tests {
 			Method::Similarity { k: 5 },
 		] {
 			let whole = attribute(&engine, method, 4, inputs, &|_| {}, &mut |_| Ok(())).unwrap();
-			for rows in [1, 7, 96, 97, 1000] {
+			for (rows, streaming) in
+				[1, 7, 96, 97, 1000].into_iter().flat_map(|rows| [(rows, &engine), (rows, &gpu)])
+			{
 				let mut source = InMemory::with_rows(&items, Some(&labels), rows);
 				let streamed = attribute_source(
-					&cpu,
+					streaming,
 					method,
 					4,
 					&mut source,
@@ -460,8 +477,9 @@ mod tests {
 					&mut |_| Ok(()),
 				)
 				.unwrap();
-				assert_eq!(streamed.values, whole.values, "{method:?} rows {rows}");
-				assert_eq!(streamed.queries, whole.queries, "{method:?} rows {rows}");
+				let on = streaming.device();
+				assert_eq!(streamed.values, whole.values, "{method:?} rows {rows} {on}");
+				assert_eq!(streamed.queries, whole.queries, "{method:?} rows {rows} {on}");
 			}
 		}
 	}

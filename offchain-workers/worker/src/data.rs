@@ -3,6 +3,11 @@
 use crate::{Error, Result};
 use openledger_primitives::attribution::{check_shape, pack};
 
+/// Refuses a dimension outside the spec's limits (a positive multiple of 4, at most 1,024).
+pub fn check_dimension(dimension: u32) -> Result<()> {
+	check_shape(dimension, 1, 1).map_err(|e| Error::Shape(format!("{e:?}")))
+}
+
 /// `count` embeddings of `dimension` elements, row after row, each packed into
 /// `dimension / 4` words as `openledger_primitives::attribution::pack` does.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -15,7 +20,7 @@ impl Embeddings {
 	/// Packs `count = values.len() / dimension` row-major `int8` embeddings, checking the
 	/// dimension against the spec's limits.
 	pub fn from_i8(dimension: u32, values: &[i8]) -> Result<Self> {
-		check_shape(dimension, 1, 1).map_err(|e| Error::Shape(format!("{e:?}")))?;
+		check_dimension(dimension)?;
 		if !values.len().is_multiple_of(dimension as usize) {
 			return Err(Error::Shape(format!(
 				"{} values are not a whole number of {dimension}-dimensional rows",
@@ -23,6 +28,18 @@ impl Embeddings {
 			)));
 		}
 		Ok(Embeddings { dimension, packed: pack(values) })
+	}
+
+	/// Embeddings already packed (`dimension / 4` words a row), checking the dimension.
+	pub fn from_packed(dimension: u32, packed: Vec<u32>) -> Result<Self> {
+		check_dimension(dimension)?;
+		if !packed.len().is_multiple_of(dimension as usize / 4) {
+			return Err(Error::Shape(format!(
+				"{} words are not a whole number of {dimension}-dimensional rows",
+				packed.len()
+			)));
+		}
+		Ok(Embeddings { dimension, packed })
 	}
 
 	/// The dimension `d`.
@@ -62,6 +79,65 @@ impl Embeddings {
 	/// All rows, packed, row after row.
 	pub fn packed(&self) -> &[u32] {
 		&self.packed
+	}
+
+	/// The rows in `range`, borrowed as bytes.
+	pub fn view(&self, range: std::ops::Range<usize>) -> Rows<'_> {
+		let words = self.words();
+		let packed = &self.packed[range.start * words..range.end * words];
+		Rows { dimension: self.dimension, values: bytemuck::cast_slice(packed) }
+	}
+}
+
+#[cfg(target_endian = "big")]
+compile_error!(
+	"`Embeddings::view` reads packed words as bytes, which needs a little-endian target"
+);
+
+/// Consecutive embeddings, borrowed: `int8` values row after row.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Rows<'a> {
+	dimension: u32,
+	values: &'a [i8],
+}
+
+impl<'a> Rows<'a> {
+	/// `values.len() / dimension` rows, checking the dimension.
+	pub fn new(dimension: u32, values: &'a [i8]) -> Result<Self> {
+		check_dimension(dimension)?;
+		if !values.len().is_multiple_of(dimension as usize) {
+			return Err(Error::Shape(format!(
+				"{} values are not a whole number of {dimension}-dimensional rows",
+				values.len()
+			)));
+		}
+		Ok(Rows { dimension, values })
+	}
+
+	/// Number of rows.
+	pub fn len(&self) -> usize {
+		self.values.len() / self.dimension as usize
+	}
+
+	/// Whether there are no rows.
+	pub fn is_empty(&self) -> bool {
+		self.values.is_empty()
+	}
+
+	/// Row `i`.
+	pub fn row(&self, i: usize) -> &'a [i8] {
+		let d = self.dimension as usize;
+		&self.values[i * d..(i + 1) * d]
+	}
+
+	/// All values, row after row.
+	pub fn values(&self) -> &'a [i8] {
+		self.values
+	}
+
+	/// A packed copy, as embeddings of their own.
+	pub fn to_embeddings(&self) -> Embeddings {
+		Embeddings { dimension: self.dimension, packed: pack(self.values) }
 	}
 }
 

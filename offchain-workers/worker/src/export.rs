@@ -16,11 +16,11 @@
 //! recorded.
 
 use crate::{
-	files::{content_hash, LoadedVersion, VersionBuilder},
+	files::{content_hash, items_and_root, LoadedVersion, VersionBuilder},
 	Embeddings, Error, Result,
 };
 use openledger_primitives::{
-	datanet::file::{lay_out, FileLeaf, StoredFile, VersionCommitment, VersionFiles},
+	datanet::file::{FileLeaf, StoredFile, VersionCommitment, VersionFiles},
 	hex::{parse_hash, to_hex},
 	merkle::Hash,
 };
@@ -149,24 +149,94 @@ impl DatanetExport {
 		files: &[(u64, Hash, StoredFile)],
 	) -> Result<PathBuf> {
 		let dimension = files.first().map_or(0, |(_, _, f)| f.dimension);
-		let bytes: Vec<Vec<u8>> = files.iter().map(|(_, _, f)| f.encode()).collect();
-		let leaves = lay_out(files.iter().zip(&bytes).map(|((id, who, f), b)| {
-			let root = openledger_primitives::datanet::file::item_root(&f.items());
-			(*id, *who, content_hash(b), root, f.labels.len() as u32)
-		}))
-		.ok_or_else(|| Error::Shape("the items overflow u32".into()))?;
-		let tree = VersionFiles::new(leaves.clone())
+		let mut writer = ExportWriter::create(dir, datanet, version, dimension, num_labels)?;
+		for (id, who, file) in files {
+			writer.push(*id, *who, file)?;
+		}
+		writer.finish()
+	}
+}
+
+/// Writes an export one file at a time, holding only the file leaves: a version of any size is
+/// exported in the memory of its largest file.
+pub struct ExportWriter {
+	dir: PathBuf,
+	datanet: u64,
+	version: u32,
+	dimension: u32,
+	num_labels: u32,
+	leaves: Vec<FileLeaf<Hash>>,
+	next: u32,
+}
+
+impl ExportWriter {
+	/// Creates `dir` (if missing) for an export of `datanet`'s `version`.
+	pub fn create(
+		dir: &Path,
+		datanet: u64,
+		version: u32,
+		dimension: u32,
+		num_labels: u32,
+	) -> Result<Self> {
+		std::fs::create_dir_all(dir)
+			.map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+		Ok(ExportWriter {
+			dir: dir.to_path_buf(),
+			datanet,
+			version,
+			dimension,
+			num_labels,
+			leaves: Vec::new(),
+			next: 0,
+		})
+	}
+
+	/// Appends `file` (contribution `id` of `contributor`): writes it under its content hash and
+	/// records its leaf. Refused if its dimension is not the export's or the items overflow u32.
+	pub fn push(&mut self, id: u64, contributor: Hash, file: &StoredFile) -> Result<()> {
+		if file.dimension != self.dimension {
+			return Err(Error::Shape(format!(
+				"file {id} has dimension {}, the export {}",
+				file.dimension, self.dimension
+			)));
+		}
+		let bytes = file.encode();
+		let content = content_hash(&bytes);
+		let count = file.labels.len() as u32;
+		let first = self.next;
+		let next = first
+			.checked_add(count)
+			.ok_or_else(|| Error::Shape("the items overflow u32".into()))?;
+		let path = self.dir.join(to_hex(&content).trim_start_matches("0x"));
+		std::fs::write(&path, &bytes).map_err(|source| Error::Io { path: path.clone(), source })?;
+		let (_, item_root) = items_and_root(file);
+		self.leaves.push(FileLeaf {
+			file: id,
+			contributor,
+			content_hash: content,
+			item_root,
+			first,
+			item_count: count,
+		});
+		self.next = next;
+		Ok(())
+	}
+
+	/// Writes `version.json` and returns the directory.
+	pub fn finish(self) -> Result<PathBuf> {
+		let tree = VersionFiles::new(self.leaves.clone())
 			.map_err(|e| Error::Shape(format!("not a version: {e:?}")))?;
 		let c = tree.commitment();
 		let manifest = Manifest {
-			datanet,
-			version,
+			datanet: self.datanet,
+			version: self.version,
 			root: to_hex(&c.root),
 			file_count: c.file_count,
 			item_count: c.item_count,
-			dimension,
-			num_labels,
-			files: leaves
+			dimension: self.dimension,
+			num_labels: self.num_labels,
+			files: self
+				.leaves
 				.iter()
 				.map(|l| ManifestFile {
 					file: l.file,
@@ -178,17 +248,11 @@ impl DatanetExport {
 				})
 				.collect(),
 		};
-		std::fs::create_dir_all(dir)
-			.map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
-		for (leaf, b) in leaves.iter().zip(&bytes) {
-			let path = dir.join(to_hex(&leaf.content_hash).trim_start_matches("0x"));
-			std::fs::write(&path, b).map_err(|source| Error::Io { path: path.clone(), source })?;
-		}
-		let path = dir.join("version.json");
+		let path = self.dir.join("version.json");
 		let json =
 			serde_json::to_string_pretty(&manifest).map_err(|e| Error::Shape(e.to_string()))?;
 		std::fs::write(&path, json).map_err(|source| Error::Io { path: path.clone(), source })?;
-		Ok(dir.to_path_buf())
+		Ok(self.dir)
 	}
 }
 

@@ -3,13 +3,14 @@
 //! that does not match is refused with the reason, never attributed (docs/datanets.md).
 
 use openledger_primitives::{
-	attribution::check_shape,
+	attribution::{check_shape, embedding_hash},
 	datanet::file::{
 		FileLeaf, ItemLeaf, StoredFile, StoredFileError, VersionCommitment, VersionItems,
 	},
 	hex::to_hex,
 	merkle::{self, Hash},
 };
+use rayon::prelude::*;
 
 /// Why a stored file is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,8 +72,7 @@ pub fn check_file<A>(
 			});
 		}
 	}
-	let items = file.items();
-	let root = merkle::root(&items.iter().map(ItemLeaf::hash).collect::<Vec<_>>());
+	let (items, root) = items_and_root(&file);
 	if root != leaf.item_root {
 		return Err(Refusal::ItemRoot {
 			file: leaf.file,
@@ -82,6 +82,37 @@ pub fn check_file<A>(
 		});
 	}
 	Ok((file, items))
+}
+
+/// A file's item leaves and its item root (`openledger_primitives::datanet::file::item_root`),
+/// hashed on every thread: the leaves in parallel, then the tree as the roots of aligned blocks
+/// of [`ROOT_BLOCK`] leaves and the root over those, which is the same tree (it pairs
+/// neighbours level by level, so an aligned block is a subtree of its own).
+pub fn items_and_root(file: &StoredFile) -> (Vec<ItemLeaf>, Hash) {
+	let d = file.dimension as usize;
+	let items: Vec<ItemLeaf> = file
+		.labels
+		.par_iter()
+		.zip(file.embeddings.par_chunks(d.max(1)))
+		.map(|(&label, embedding)| ItemLeaf { embedding_hash: embedding_hash(embedding), label })
+		.collect();
+	let leaves: Vec<Hash> = items.par_iter().map(ItemLeaf::hash).collect();
+	let root = root_in_blocks(&leaves, ROOT_BLOCK);
+	(items, root)
+}
+
+/// Leaves per block of [`items_and_root`]'s tree: a power of two.
+const ROOT_BLOCK: usize = 1 << 14;
+
+/// `merkle::root(leaves)`, as the roots of aligned blocks of `block` (a power of two) leaves,
+/// computed in parallel, and the root over them.
+fn root_in_blocks(leaves: &[Hash], block: usize) -> Hash {
+	debug_assert!(block.is_power_of_two());
+	if leaves.len() <= block {
+		return merkle::root(leaves);
+	}
+	let tops: Vec<Hash> = leaves.par_chunks(block).map(merkle::root).collect();
+	merkle::root(&tops)
 }
 
 /// A whole version in memory: its files and item trees, every embedding and label in version
@@ -171,6 +202,24 @@ mod tests {
 			dimension: d,
 			labels: (0..n).map(|i| i % 3).collect(),
 			embeddings: (0..n * d).map(|i| (i as i8).wrapping_mul(seed)).collect(),
+		}
+	}
+
+	#[test]
+	fn the_tree_in_blocks_is_the_tree() {
+		let leaves: Vec<Hash> = (0..300u32).map(|i| merkle::hash_leaf(&i.to_le_bytes())).collect();
+		for n in [0, 1, 2, 3, 7, 8, 9, 63, 64, 65, 127, 128, 129, 255, 256, 257, 300] {
+			for block in [1, 2, 4, 8, 64] {
+				assert_eq!(
+					root_in_blocks(&leaves[..n], block),
+					merkle::root(&leaves[..n]),
+					"{n} leaves in blocks of {block}"
+				);
+			}
+		}
+		for (n, d) in [(1, 4), (5, 8), (40_000, 4)] {
+			let f = file(7, n, d);
+			assert_eq!(items_and_root(&f), (f.items(), item_root(&f.items())), "{n} items");
 		}
 	}
 

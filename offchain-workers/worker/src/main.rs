@@ -343,26 +343,18 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 		MethodArg::KnnShapley => Method::KnnShapley { k: args.k, t: args.top_t },
 		MethodArg::Similarity => Method::Similarity { k: args.k },
 	};
-	// A Datanet export on the CPU is read one stored file at a time as it is ranked, each file
-	// checked against its leaf first; the GPU path uploads the whole version, so loads it.
+	// A Datanet export is read one stored file at a time as it is ranked, each file checked
+	// against its leaf first.
 	let mut stream = None;
 	let (items, labels, datanet) = if let Some(dir) = &args.datanet {
 		let (m, ..) = read_manifest(dir)?;
 		let info = json!({ "datanet": m.datanet, "version": m.version, "root": m.root });
-		if args.device == DeviceArg::Cpu {
-			stream = Some(ExportFiles::open(dir)?);
-			tracing::info!(datanet = m.datanet, version = m.version, root = %m.root, files = m.file_count, items = m.item_count, "Datanet export's file leaves checked against its root; files are checked as they are read");
-			(Embeddings::from_i8(m.dimension, &[])?, Some(Vec::new()), Some(info))
-		} else {
-			let export = DatanetExport::load(dir)?;
-			tracing::info!(datanet = m.datanet, version = m.version, root = %m.root, files = m.file_count, items = m.item_count, "Datanet export checked against its root");
-			(export.items, Some(export.labels), Some(info))
-		}
+		stream = Some(ExportFiles::open(dir)?);
+		tracing::info!(datanet = m.datanet, version = m.version, root = %m.root, files = m.file_count, items = m.item_count, "Datanet export's file leaves checked against its root; files are checked as they are read");
+		(Embeddings::from_i8(m.dimension, &[])?, Some(Vec::new()), Some(info))
 	} else {
 		let path = args.items.as_ref().context("--items or --datanet is required")?;
-		let (d, values) = npy::read_i8_matrix(path)?;
-		let items =
-			Embeddings::from_i8(d, &values).with_context(|| format!("{}", path.display()))?;
+		let items = npy::read_embeddings(path).with_context(|| format!("{}", path.display()))?;
 		let labels = args.labels.as_deref().map(npy::read_labels).transpose()?;
 		(items, labels, None)
 	};
@@ -370,9 +362,8 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 		Some(source) => (source.len(), source.dimension()),
 		None => (items.len(), items.dimension()),
 	};
-	let (qd, qvalues) = npy::read_i8_matrix(&args.queries)?;
-	let queries =
-		Embeddings::from_i8(qd, &qvalues).with_context(|| format!("{}", args.queries.display()))?;
+	let queries = npy::read_embeddings(&args.queries)
+		.with_context(|| format!("{}", args.queries.display()))?;
 	let query_labels = args.query_labels.as_deref().map(npy::read_labels).transpose()?;
 	if method.needs_labels() && (labels.is_none() || query_labels.is_none()) {
 		bail!("--method knn-shapley needs item labels (--labels or --datanet) and --query-labels");
@@ -437,7 +428,7 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 	let progress = |done: usize| bar.set_position(done as u64);
 	let output = match stream.as_mut() {
 		Some(source) => attribute_source(
-			&cpu,
+			&engine,
 			method,
 			top,
 			source,

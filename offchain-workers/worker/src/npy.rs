@@ -4,7 +4,7 @@
 //! Format versions 1.0 to 3.0, C order, little endian (or single-byte) types only. Anything
 //! else is refused with the reason, rather than read wrongly.
 
-use crate::{Error, Result};
+use crate::{Embeddings, Error, Result};
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8] = b"\x93NUMPY";
@@ -26,25 +26,30 @@ fn npy_err(path: &Path, reason: impl Into<String>) -> Error {
 
 /// Reads a `.npy` file.
 pub fn read(path: &Path) -> Result<Array> {
-	let bytes =
+	let mut bytes =
 		std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-	parse(path, bytes)
+	let (descr, shape, end) = parse_header(path, &bytes, bytes.len() as u64)?;
+	bytes.drain(..end);
+	Ok(Array { descr, shape, data: bytes })
 }
 
-fn parse(path: &Path, mut bytes: Vec<u8>) -> Result<Array> {
-	if bytes.len() < 10 || &bytes[..6] != MAGIC {
+/// The header of a `.npy` file of `file_len` bytes, from its first bytes (`prefix`, at least
+/// the whole header): the element type, the shape and where the data starts. Checks that the
+/// data is exactly as long as the shape says.
+fn parse_header(path: &Path, prefix: &[u8], file_len: u64) -> Result<(String, Vec<usize>, usize)> {
+	if prefix.len() < 10 || &prefix[..6] != MAGIC {
 		return Err(npy_err(path, "not a .npy file (no \\x93NUMPY magic)"));
 	}
-	let major = bytes[6];
+	let major = prefix[6];
 	let (header_len, start) = match major {
-		1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
-		2 | 3 if bytes.len() >= 12 => {
-			(u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12)
+		1 => (u16::from_le_bytes([prefix[8], prefix[9]]) as usize, 10),
+		2 | 3 if prefix.len() >= 12 => {
+			(u32::from_le_bytes([prefix[8], prefix[9], prefix[10], prefix[11]]) as usize, 12)
 		},
 		_ => return Err(npy_err(path, format!("unsupported .npy format version {major}"))),
 	};
 	let end = start + header_len;
-	let header = bytes
+	let header = prefix
 		.get(start..end)
 		.and_then(|h| std::str::from_utf8(h).ok())
 		.ok_or_else(|| npy_err(path, "truncated or non-UTF-8 header"))?;
@@ -74,17 +79,66 @@ fn parse(path: &Path, mut bytes: Vec<u8>) -> Result<Array> {
 	})?;
 	let count = shape.iter().try_fold(1usize, |a, &b| a.checked_mul(b));
 	let expected = count.and_then(|c| c.checked_mul(width));
-	if expected != Some(bytes.len() - end.min(bytes.len())) {
+	let data_len = file_len.saturating_sub(end as u64);
+	if expected.map(|e| e as u64) != Some(data_len) {
 		return Err(npy_err(
 			path,
 			format!(
-				"shape {shape:?} of {descr} needs {expected:?} data bytes, the file has {}",
-				bytes.len().saturating_sub(end)
+				"shape {shape:?} of {descr} needs {expected:?} data bytes, the file has {data_len}"
 			),
 		));
 	}
-	let data = bytes.split_off(end);
-	Ok(Array { descr, shape, data })
+	Ok((descr, shape, end))
+}
+
+/// Reads an `int8` matrix `[rows, d]` straight into packed [`Embeddings`]: the data is read
+/// once, into its final place, so loading costs one pass over the file.
+pub fn read_embeddings(path: &Path) -> Result<Embeddings> {
+	use std::io::Read;
+	let io = |source| Error::Io { path: path.to_path_buf(), source };
+	let mut file = std::fs::File::open(path).map_err(io)?;
+	let file_len = file.metadata().map_err(io)?.len();
+	// The header: its length is in the first 12 bytes (10 for version 1).
+	let mut prefix = vec![0u8; 12.min(file_len as usize)];
+	file.read_exact(&mut prefix).map_err(io)?;
+	let header_len = match prefix.get(6) {
+		Some(1) if prefix.len() >= 10 => u16::from_le_bytes([prefix[8], prefix[9]]) as usize + 10,
+		Some(2 | 3) if prefix.len() >= 12 => {
+			u32::from_le_bytes([prefix[8], prefix[9], prefix[10], prefix[11]]) as usize + 12
+		},
+		_ => prefix.len(),
+	};
+	let header_len = header_len.min(file_len as usize).min(1 << 20);
+	if header_len > prefix.len() {
+		let have = prefix.len();
+		prefix.resize(header_len, 0);
+		file.read_exact(&mut prefix[have..]).map_err(io)?;
+	}
+	let (descr, shape, end) = parse_header(path, &prefix, file_len)?;
+	let d = int8_matrix_dimension(path, &descr, &shape)?;
+	crate::data::check_dimension(d)?;
+	// `end` may fall short of what was read (a version 1 header is read as if it had 12 bytes).
+	let mut packed = vec![0u32; (file_len as usize - end) / 4];
+	let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut packed);
+	let already = prefix.len() - end;
+	bytes[..already].copy_from_slice(&prefix[end..]);
+	file.read_exact(&mut bytes[already..]).map_err(io)?;
+	// Packing is little-endian: a no-op here, a byte swap on a big-endian host.
+	for word in &mut packed {
+		*word = u32::from_le(*word);
+	}
+	Embeddings::from_packed(d, packed)
+}
+
+/// `d` of an `int8` matrix `[rows, d]`, or why the array is not one.
+fn int8_matrix_dimension(path: &Path, descr: &str, shape: &[usize]) -> Result<u32> {
+	if !matches!(descr, "|i1" | "<i1") {
+		return Err(npy_err(path, format!("embeddings must be int8 (|i1), found {descr}")));
+	}
+	let [_, d] = shape[..] else {
+		return Err(npy_err(path, format!("embeddings must be 2-D [N, d], found shape {shape:?}")));
+	};
+	u32::try_from(d).map_err(|_| npy_err(path, "dimension too large"))
 }
 
 /// The text of `key`'s value in the header's Python dict literal.
@@ -114,16 +168,7 @@ fn element_width(descr: &str) -> Option<usize> {
 /// Reads an `int8` matrix `[rows, d]`, returning `d` and the values row-major.
 pub fn read_i8_matrix(path: &Path) -> Result<(u32, Vec<i8>)> {
 	let array = read(path)?;
-	if !matches!(array.descr.as_str(), "|i1" | "<i1") {
-		return Err(npy_err(path, format!("embeddings must be int8 (|i1), found {}", array.descr)));
-	}
-	let [_, d] = array.shape[..] else {
-		return Err(npy_err(
-			path,
-			format!("embeddings must be 2-D [N, d], found shape {:?}", array.shape),
-		));
-	};
-	let d = u32::try_from(d).map_err(|_| npy_err(path, "dimension too large"))?;
+	let d = int8_matrix_dimension(path, &array.descr, &array.shape)?;
 	Ok((d, array.data.into_iter().map(|b| b as i8).collect()))
 }
 
@@ -300,6 +345,8 @@ mod tests {
 		let p = temp("m.npy");
 		write_i8_matrix(&p, 4, &[1, -2, 3, -4, 5, 6, 7, -128]).unwrap();
 		assert_eq!(read_i8_matrix(&p).unwrap(), (4, vec![1, -2, 3, -4, 5, 6, 7, -128]));
+		let want = Embeddings::from_i8(4, &[1, -2, 3, -4, 5, 6, 7, -128]).unwrap();
+		assert_eq!(read_embeddings(&p).unwrap(), want);
 		let p = temp("l.npy");
 		write_u32(&p, &[0, 9, 4_000_000_000]).unwrap();
 		assert_eq!(read_labels(&p).unwrap(), vec![0, 9, 4_000_000_000]);
@@ -329,10 +376,20 @@ mod tests {
 		assert!(read_labels(&p).unwrap_err().to_string().contains("label -3 at position 0"));
 		write(&p, "<i8", &[2], &[0; 8]).unwrap();
 		assert!(read(&p).unwrap_err().to_string().contains("needs Some(16) data bytes"));
+		assert!(read_embeddings(&p).unwrap_err().to_string().contains("needs Some(16) data bytes"));
 		write(&p, "<u4", &[2], &[0; 8]).unwrap();
 		assert!(read_i8_matrix(&p).unwrap_err().to_string().contains("must be int8"));
+		assert!(read_embeddings(&p).unwrap_err().to_string().contains("must be int8"));
+		write(&p, "|i1", &[2, 3], &[0; 6]).unwrap();
+		assert!(read_embeddings(&p).unwrap_err().to_string().contains("Dimension(3)"));
+		write(&p, "|i1", &[2, 4], &[0; 7]).unwrap();
+		assert!(read_embeddings(&p).unwrap_err().to_string().contains("needs Some(8) data bytes"));
+		for junk in [&b"hello"[..], b"", b"\x93NUMPY\x01\x00\xff\xff{"] {
+			std::fs::write(&p, junk).unwrap();
+			assert!(read(&p).is_err() && read_embeddings(&p).is_err(), "{junk:?}");
+		}
 		std::fs::write(&p, b"hello").unwrap();
-		assert!(read(&p).unwrap_err().to_string().contains("magic"));
+		assert!(read_embeddings(&p).unwrap_err().to_string().contains("magic"));
 	}
 
 	#[test]
@@ -345,7 +402,11 @@ mod tests {
 		bytes.extend_from_slice(&(padded.len() as u16).to_le_bytes());
 		bytes.extend_from_slice(padded.as_bytes());
 		bytes.extend_from_slice(&[0xff; 8]);
-		let a = parse(Path::new("x.npy"), bytes).unwrap();
+		let p = temp("numpy.npy");
+		std::fs::write(&p, bytes).unwrap();
+		let a = read(&p).unwrap();
 		assert_eq!((a.shape, a.data.len()), (vec![2, 4], 8));
+		let e = read_embeddings(&p).unwrap();
+		assert_eq!((e.len(), e.packed()), (2, &[u32::MAX, u32::MAX][..]));
 	}
 }

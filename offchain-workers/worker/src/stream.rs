@@ -5,17 +5,20 @@
 //! whatever the version's `N` (the bound is in docs/BENCHMARKS.md, "The attribution engine").
 
 use crate::{
+	data::Rows,
 	export::read_manifest,
 	files::{check_file, content_hash, mismatch},
-	Embeddings, Error, Result,
+	Embeddings, Error, Ranking, Result,
 };
 use openledger_primitives::{
+	attribution::{knn_values, similarity_value, Method},
 	datanet::file::{FileLeaf, VersionFiles},
 	hex::to_hex,
 	merkle::Hash,
 };
 use std::{
 	collections::BinaryHeap,
+	io::Read,
 	path::{Path, PathBuf},
 };
 
@@ -26,7 +29,7 @@ pub struct Chunk<'a> {
 	/// The version index of the first item.
 	pub first: u32,
 	/// The items.
-	pub items: &'a Embeddings,
+	pub items: Rows<'a>,
 	/// One label per item, if the source is labelled.
 	pub labels: Option<&'a [u32]>,
 }
@@ -87,9 +90,8 @@ impl ItemSource for InMemory<'_> {
 		let n = self.items.len();
 		for start in (0..n).step_by(self.rows) {
 			let end = (start + self.rows).min(n);
-			let rows = self.items.rows(start..end);
 			let labels = self.labels.map(|l| &l[start..end]);
-			each(Chunk { first: start as u32, items: &rows, labels })?;
+			each(Chunk { first: start as u32, items: self.items.view(start..end), labels })?;
 		}
 		Ok(())
 	}
@@ -143,10 +145,14 @@ impl ItemSource for ExportFiles {
 	}
 
 	fn for_each_chunk(&mut self, each: &mut dyn FnMut(Chunk<'_>) -> Result<()>) -> Result<()> {
+		// The read buffer is reused from file to file: a fresh one of a few hundred MiB would be
+		// mapped and faulted in anew for every file.
+		let mut bytes = Vec::new();
 		for leaf in &self.leaves {
 			let path = self.dir.join(to_hex(&leaf.content_hash).trim_start_matches("0x"));
-			let bytes =
-				std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+			let io = |source| Error::Io { path: path.clone(), source };
+			bytes.clear();
+			std::fs::File::open(&path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(io)?;
 			let fail = |reason: String| Error::Export { path: self.dir.clone(), reason };
 			if content_hash(&bytes) != leaf.content_hash {
 				return Err(fail(format!(
@@ -157,9 +163,8 @@ impl ItemSource for ExportFiles {
 			}
 			let (file, _) = check_file(leaf, &bytes, self.dimension, self.num_labels)
 				.map_err(|e| fail(e.to_string()))?;
-			drop(bytes);
-			let items = Embeddings::from_i8(self.dimension, &file.embeddings)?;
-			each(Chunk { first: leaf.first, items: &items, labels: Some(&file.labels) })?;
+			let rows = Rows::new(self.dimension, &file.embeddings)?;
+			each(Chunk { first: leaf.first, items: rows, labels: Some(&file.labels) })?;
 		}
 		Ok(())
 	}
@@ -184,9 +189,27 @@ impl Nearest {
 	pub fn offer(&mut self, key: u64, matches: impl FnOnce() -> bool) {
 		if self.heap.len() < self.t {
 			self.heap.push((key, matches()));
-		} else if self.heap.peek().is_some_and(|&(top, _)| key < top) {
-			self.heap.pop();
-			self.heap.push((key, matches()));
+		} else if let Some(mut top) = self.heap.peek_mut() {
+			if key < top.0 {
+				// Replacing the top sifts it down once, instead of a pop and a push.
+				*top = (key, matches());
+			}
+		}
+	}
+
+	/// The distance of the farthest kept item once `t` are kept, `u32::MAX` before: an item
+	/// farther than this cannot enter.
+	pub fn bound(&self) -> u32 {
+		match self.heap.peek() {
+			Some(&(top, _)) if self.heap.len() >= self.t => (top >> 32) as u32,
+			_ => u32::MAX,
+		}
+	}
+
+	/// Offers every item `other` kept: the result keeps the nearest `t` of both.
+	pub fn merge(&mut self, other: Nearest) {
+		for (key, matches) in other.heap {
+			self.offer(key, || matches);
 		}
 	}
 
@@ -194,13 +217,27 @@ impl Nearest {
 	pub fn into_sorted(self) -> Vec<(u64, bool)> {
 		self.heap.into_sorted_vec()
 	}
+
+	/// The query's ranking under `method`: the kept items, nearest first, with their values.
+	pub fn into_ranking(self, method: Method) -> Ranking {
+		let nearest = self.into_sorted();
+		let index: Vec<u32> = nearest.iter().map(|&(key, _)| key as u32).collect();
+		let distance: Vec<u32> = nearest.iter().map(|&(key, _)| (key >> 32) as u32).collect();
+		let value = match method {
+			Method::KnnShapley { k, .. } => {
+				knn_values(k, &nearest.iter().map(|&(_, m)| m).collect::<Vec<_>>())
+			},
+			Method::Similarity { .. } => distance.iter().map(|&d| similarity_value(d)).collect(),
+		};
+		Ranking { index, distance, value }
+	}
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
 	use crate::export::DatanetExport;
-	use openledger_primitives::datanet::file::StoredFile;
+	use openledger_primitives::{attribution::pack, datanet::file::StoredFile};
 
 	#[test]
 	fn nearest_keeps_the_smallest_keys_in_order() {
@@ -224,11 +261,13 @@ mod tests {
 			.for_each_chunk(&mut |c| {
 				for i in 0..c.items.len() {
 					seen.push((c.first + i as u32, c.items.row(i).to_vec(), c.labels.unwrap()[i]));
+					assert_eq!(pack(c.items.row(i)), items.row(c.first as usize + i));
 				}
 				Ok(())
 			})
 			.unwrap();
-		let want: Vec<_> = (0..7).map(|i| (i as u32, items.row(i).to_vec(), i as u32)).collect();
+		let want: Vec<_> =
+			(0..7).map(|i| (i as u32, values[i * 4..i * 4 + 4].to_vec(), i as u32)).collect();
 		assert_eq!(seen, want);
 	}
 
@@ -255,7 +294,7 @@ mod tests {
 		source
 			.for_each_chunk(&mut |c| {
 				firsts.push(c.first);
-				rows.extend_from_slice(c.items.packed());
+				rows.extend_from_slice(&pack(c.items.values()));
 				labels.extend_from_slice(c.labels.unwrap());
 				Ok(())
 			})

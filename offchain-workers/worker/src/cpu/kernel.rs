@@ -129,7 +129,7 @@ impl Queries {
 		match self.kernel {
 			#[cfg(target_arch = "x86_64")]
 			// SAFETY: `Queries::new` refuses a kernel this CPU does not run.
-			Kernel::Avx512Vnni => unsafe { self.dots_vnni(item, out) },
+			Kernel::Avx512Vnni => unsafe { self.dots_vnni(0, item, out) },
 			#[cfg(target_arch = "x86_64")]
 			// SAFETY: as above.
 			Kernel::Avx2 => unsafe { self.dots_avx2(item, out) },
@@ -138,9 +138,21 @@ impl Queries {
 		self.finish(item, out);
 	}
 
-	/// [`Queries::distances`] for two items at once: the AVX2 kernel then loads each query
+	/// [`Queries::distances`] for two items at once: the SIMD kernels then load each query
 	/// element once for both.
 	pub fn distances2(&self, items: [&[i8]; 2], outs: [&mut [u32]; 2]) {
+		#[cfg(target_arch = "x86_64")]
+		if self.kernel == Kernel::Avx512Vnni {
+			let [a, b] = items;
+			let [out_a, out_b] = outs;
+			debug_assert_eq!(
+				(a.len(), b.len(), out_a.len(), out_b.len()),
+				(self.dimension, self.dimension, self.count, self.count)
+			);
+			// SAFETY: `Queries::new` refuses a kernel this CPU does not run.
+			unsafe { self.distances_vnni_pair(a, b, out_a, out_b) };
+			return;
+		}
 		#[cfg(target_arch = "x86_64")]
 		if self.kernel == Kernel::Avx2 {
 			let [a, b] = items;
@@ -164,8 +176,16 @@ impl Queries {
 	/// Turns the dot products in `out` (as `u32` bits) into `D = |q|^2 + |x|^2 - 2 q . x`,
 	/// exact in `i32` because every term is at most 1024 * 128^2 = 2^24.
 	fn finish(&self, item: &[i8], out: &mut [u32]) {
+		self.finish_from(0, item, out);
+	}
+
+	/// [`Queries::finish`] for queries `from..` only.
+	fn finish_from(&self, from: usize, item: &[i8], out: &mut [u32]) {
+		if from >= self.count {
+			return;
+		}
 		let item_norm: i32 = item.iter().map(|&v| v as i32 * v as i32).sum();
-		for (d, &norm) in out.iter_mut().zip(&self.norms) {
+		for (d, &norm) in out.iter_mut().zip(&self.norms).skip(from) {
 			*d = (norm + item_norm - 2 * (*d as i32)) as u32;
 		}
 	}
@@ -290,12 +310,15 @@ impl Queries {
 		(lanes.iter().sum::<i32>() + tail(row, x, body)) as u32
 	}
 
+	/// Dot products of one item with queries `from..` (one at a time: the single items and the
+	/// queries left over after groups of eight of [`Queries::distances_vnni_pair`]).
 	#[cfg(target_arch = "x86_64")]
 	#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
-	unsafe fn dots_vnni(&self, item: &[i8], out: &mut [u32]) {
+	unsafe fn dots_vnni(&self, from: usize, item: &[i8], out: &mut [u32]) {
 		use std::arch::x86_64::*;
 		let item_sum: i32 = item.iter().map(|&v| v as i32).sum();
-		for (q, d) in self.biased.chunks_exact(self.dimension).zip(out.iter_mut()) {
+		let rows = self.biased.chunks_exact(self.dimension);
+		for (q, d) in rows.zip(out.iter_mut()).skip(from) {
 			let mut acc = _mm512_setzero_si512();
 			let mut j = 0;
 			while j + 64 <= self.dimension {
@@ -314,6 +337,136 @@ impl Queries {
 			*d = (biased_dot - 128 * item_sum) as u32;
 		}
 	}
+}
+
+impl Queries {
+	/// Distances from two items to every query, eight queries at a time: sixteen independent
+	/// accumulators (eight queries by two items) take sixteen `vpdpbusd` for every ten 64-byte
+	/// loads, so the multiply-adds rather than the loads or the accumulators' latency set the
+	/// pace; the sixteen are reduced together ([`sum16`]) and turned into distances in one
+	/// vector, as are the items' norms and sums ([`norm_and_sum`]). A dimension that is not a
+	/// multiple of 64 ends in a masked load that reads zeros beyond it. The queries left over
+	/// after groups of eight go one by one ([`Queries::dots_vnni`]).
+	#[cfg(target_arch = "x86_64")]
+	#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+	unsafe fn distances_vnni_pair(&self, a: &[i8], b: &[i8], out_a: &mut [u32], out_b: &mut [u32]) {
+		use std::arch::x86_64::*;
+		let d = self.dimension;
+		let full = d / 64;
+		let rest = d % 64;
+		// Bytes `0..rest` of the last, partial step.
+		let mask: __mmask64 = if rest == 0 { 0 } else { (1u64 << rest) - 1 };
+		let ((norm_a, sum_a), (norm_b, sum_b)) = (norm_and_sum(a), norm_and_sum(b));
+		// D = |q|^2 + |x|^2 - 2 (biased - 128 sum(x)) = |q|^2 + (|x|^2 + 256 sum(x)) - 2 biased,
+		// with item a's constant in lanes 0..8 and item b's in lanes 8..16.
+		let item_terms = _mm512_mask_blend_epi32(
+			0xFF00,
+			_mm512_set1_epi32(norm_a + 256 * sum_a),
+			_mm512_set1_epi32(norm_b + 256 * sum_b),
+		);
+		let (pa, pb) = (a.as_ptr(), b.as_ptr());
+		let mut q = 0;
+		while q + 8 <= self.count {
+			// SAFETY: rows `q..q + 8` are in `biased` (`q + 8 <= count`), each `d` bytes; full
+			// steps read bytes below `64 full <= d` of each row and item, the masked step only
+			// bytes below `d`. `norms` has `count` entries, `out_a` and `out_b` as many.
+			unsafe {
+				let base = self.biased.as_ptr().add(q * d);
+				let mut acc = [_mm512_setzero_si512(); 16];
+				for step in 0..full {
+					let at = 64 * step;
+					let xa = _mm512_loadu_si512(pa.add(at) as *const __m512i);
+					let xb = _mm512_loadu_si512(pb.add(at) as *const __m512i);
+					for i in 0..8 {
+						let y = _mm512_loadu_si512(base.add(i * d + at) as *const __m512i);
+						acc[i] = _mm512_dpbusd_epi32(acc[i], y, xa);
+						acc[8 + i] = _mm512_dpbusd_epi32(acc[8 + i], y, xb);
+					}
+				}
+				if rest != 0 {
+					let at = 64 * full;
+					let xa = _mm512_maskz_loadu_epi8(mask, pa.add(at));
+					let xb = _mm512_maskz_loadu_epi8(mask, pb.add(at));
+					for i in 0..8 {
+						let y = _mm512_maskz_loadu_epi8(mask, base.add(i * d + at) as *const i8);
+						acc[i] = _mm512_dpbusd_epi32(acc[i], y, xa);
+						acc[8 + i] = _mm512_dpbusd_epi32(acc[8 + i], y, xb);
+					}
+				}
+				let norms = _mm256_loadu_si256(self.norms.as_ptr().add(q) as *const __m256i);
+				let query_terms = _mm512_inserti64x4::<1>(_mm512_castsi256_si512(norms), norms);
+				let dist = _mm512_sub_epi32(
+					_mm512_add_epi32(query_terms, item_terms),
+					_mm512_slli_epi32::<1>(sum16(acc)),
+				);
+				_mm256_storeu_si256(
+					out_a.as_mut_ptr().add(q) as *mut __m256i,
+					_mm512_castsi512_si256(dist),
+				);
+				_mm256_storeu_si256(
+					out_b.as_mut_ptr().add(q) as *mut __m256i,
+					_mm512_extracti64x4_epi64::<1>(dist),
+				);
+			}
+			q += 8;
+		}
+		// SAFETY: as for this function.
+		unsafe {
+			self.dots_vnni(q, a, out_a);
+			self.dots_vnni(q, b, out_b);
+		}
+		self.finish_from(q, a, out_a);
+		self.finish_from(q, b, out_b);
+	}
+}
+
+/// `(|x|^2, sum(x))` of an item, 64 elements at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+fn norm_and_sum(item: &[i8]) -> (i32, i32) {
+	use std::arch::x86_64::*;
+	let ones = _mm512_set1_epi16(1);
+	let (mut norm, mut sum) = (_mm512_setzero_si512(), _mm512_setzero_si512());
+	for at in (0..item.len()).step_by(64) {
+		let left = item.len() - at;
+		let mask: __mmask64 = if left >= 64 { u64::MAX } else { (1u64 << left) - 1 };
+		// SAFETY: the mask keeps the load to bytes `at..item.len()`.
+		let x = unsafe { _mm512_maskz_loadu_epi8(mask, item.as_ptr().add(at)) };
+		for half in [_mm512_castsi512_si256(x), _mm512_extracti64x4_epi64::<1>(x)] {
+			let wide = _mm512_cvtepi8_epi16(half);
+			norm = _mm512_add_epi32(norm, _mm512_madd_epi16(wide, wide));
+			sum = _mm512_add_epi32(sum, _mm512_madd_epi16(wide, ones));
+		}
+	}
+	(_mm512_reduce_add_epi32(norm), _mm512_reduce_add_epi32(sum))
+}
+
+/// The sums of the sixteen lanes of each of sixteen vectors, lane `k` that of `acc[k]`: adjacent
+/// vectors are interleaved and added level by level (32-bit, 64-bit, then 128-bit lanes), 30
+/// shuffles and 15 additions for all sixteen rather than about 6 instructions each.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn sum16(acc: [std::arch::x86_64::__m512i; 16]) -> std::arch::x86_64::__m512i {
+	use std::arch::x86_64::*;
+	// x[i], in each 128-bit lane: [a0+a2, b0+b2, a1+a3, b1+b3] of a = acc[2i], b = acc[2i+1].
+	let x: [__m512i; 8] = std::array::from_fn(|i| {
+		let (a, b) = (acc[2 * i], acc[2 * i + 1]);
+		_mm512_add_epi32(_mm512_unpacklo_epi32(a, b), _mm512_unpackhi_epi32(a, b))
+	});
+	// y[j], in each 128-bit lane: the lane's sums of acc[4j..4j + 4].
+	let y: [__m512i; 4] = std::array::from_fn(|j| {
+		let (a, b) = (x[2 * j], x[2 * j + 1]);
+		_mm512_add_epi32(_mm512_unpacklo_epi64(a, b), _mm512_unpackhi_epi64(a, b))
+	});
+	// Across 128-bit lanes: z[h] = [y0 (L0+L1), y0 (L2+L3), y1 (L0+L1), y1 (L2+L3)] of
+	// y0 = y[2h], y1 = y[2h+1]; then lane j of w holds y[j]'s four totals.
+	let fold = |a: __m512i, b: __m512i| {
+		_mm512_add_epi32(
+			_mm512_shuffle_i32x4::<0b10_00_10_00>(a, b),
+			_mm512_shuffle_i32x4::<0b11_01_11_01>(a, b),
+		)
+	};
+	fold(fold(y[0], y[1]), fold(y[2], y[3]))
 }
 
 /// Sign-extends an item into the first `item.len()` lanes of `wide`.
@@ -356,8 +509,8 @@ mod tests {
 			(state >> 33) as u8 as i8
 		};
 		for d in [4usize, 12, 16, 60, 64, 68, 256, 1020, 1024] {
-			// Seven queries: a group of four and a remainder of three for the blocked kernels.
-			let queries: Vec<i8> = (0..7 * d).map(|_| next()).collect();
+			// Eleven queries: groups of eight (VNNI) or four (AVX2) and a remainder of three.
+			let queries: Vec<i8> = (0..11 * d).map(|_| next()).collect();
 			let mut items: Vec<i8> = (0..5 * d).map(|_| next()).collect();
 			// The extremes, where a saturating instruction would go wrong.
 			items[..d].fill(-128);
@@ -366,9 +519,9 @@ mod tests {
 				let prepared = Queries::new(kernel, d, &queries).unwrap();
 				let rows: Vec<&[i8]> = items.chunks_exact(d).collect();
 				for (i, item) in rows.iter().enumerate() {
-					let mut out = vec![0u32; 7];
+					let mut out = vec![0u32; 11];
 					prepared.distances(item, &mut out);
-					let (mut a, mut b) = (vec![0u32; 7], vec![0u32; 7]);
+					let (mut a, mut b) = (vec![0u32; 11], vec![0u32; 11]);
 					let other = rows[(i + 1) % rows.len()];
 					prepared.distances2([item, other], [&mut a, &mut b]);
 					for (q, (got, paired)) in queries.chunks_exact(d).zip(out.iter().zip(&a)) {

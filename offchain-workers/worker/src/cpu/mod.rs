@@ -1,9 +1,11 @@
 //! The CPU path: distances with the fastest [`Kernel`] this CPU has, the nearest `T` (KNN-Shapley)
 //! or `k` (similarity) of each query kept in a bounded heap, all on rayon's thread pool.
 //!
-//! Queries go in batches. For each batch the items are split into chunks across threads, and
-//! each item is compared with every query of the batch while it is in cache, so the items are
-//! read from memory once per batch rather than once per query.
+//! Each thread takes a contiguous share of the items and keeps heaps of its own. It compares
+//! a block of items with every batch of 64 queries while the block is in cache, two items at a
+//! time, and offers an item to a query's heap only if its distance is within the heap's bound,
+//! which after the first few thousand items almost none is: the time goes to the distances. The
+//! threads' heaps merge at the end.
 
 mod kernel;
 
@@ -13,18 +15,16 @@ use crate::{
 	stream::{InMemory, ItemSource, Nearest},
 	Embeddings, Inputs, Ranking, Result,
 };
-use openledger_primitives::attribution::{key, knn_values, similarity_value, Method};
+use openledger_primitives::attribution::{key, Method};
 use rayon::prelude::*;
 
 #[cfg(target_endian = "big")]
 compile_error!("the CPU path reads packed embeddings as bytes, which needs a little-endian target");
 
-/// Items handed to one thread at a time.
+/// Items compared with every batch of queries while they are in cache (256 KiB at d = 256).
 const ITEM_CHUNK: usize = 1024;
 /// Queries whose distances are computed together: each item is read once per batch.
 const QUERY_BATCH: usize = 64;
-/// Items of a chunk ranked at a time: a batch's distances stay under 2^24 entries (64 MiB).
-const STREAM_ROWS: usize = (1 << 24) / QUERY_BATCH;
 
 /// The CPU engine with its chosen kernel.
 #[derive(Clone, Copy, Debug)]
@@ -67,6 +67,9 @@ impl Cpu {
 	/// its nearest `min(t, N)` (KNN-Shapley) or `min(k, N)` (similarity) in a bounded heap, so
 	/// no more than one chunk of items is held, whatever `N` is. `query_labels` (one per query)
 	/// is needed for KNN-Shapley, with a labelled source.
+	///
+	/// Each of rayon's threads takes a contiguous share of every chunk and keeps heaps of its
+	/// own ([`Lane`]); they merge at the end, exactly, since ranking keys are distinct.
 	pub fn rank_source(
 		&self,
 		method: Method,
@@ -80,93 +83,144 @@ impl Cpu {
 		let m = queries.len();
 		let d = queries.dimension() as usize;
 		let keep = method.committed_count(n as u32) as usize;
-		let knn = method.needs_labels();
 		let query_bytes: &[u8] = bytemuck::cast_slice(queries.packed());
 		let batches = query_bytes
 			.chunks(QUERY_BATCH * d)
 			.map(|rows| Queries::new(self.kernel, d, bytemuck::cast_slice(rows)))
 			.collect::<Result<Vec<_>>>()?;
-		let mut nearest: Vec<Nearest> = (0..m).map(|_| Nearest::new(keep)).collect();
+		let ctx = Context {
+			batches: &batches,
+			d,
+			query_labels: method.needs_labels().then_some(query_labels),
+		};
+		let threads = rayon::current_num_threads().max(1);
+		let mut lanes: Vec<Lane> = (0..threads).map(|_| Lane::new(m, keep)).collect();
 		let mut done = 0usize;
 		source.for_each_chunk(&mut |chunk| {
-			let item_bytes: &[u8] = bytemuck::cast_slice(chunk.items.packed());
 			let rows = chunk.items.len();
-			for start in (0..rows).step_by(STREAM_ROWS) {
-				let end = (start + STREAM_ROWS).min(rows);
-				let first = chunk.first + start as u32;
-				let labels = chunk.labels.map(|l| &l[start..end]);
-				for (b, prepared) in batches.iter().enumerate() {
-					let slice = &item_bytes[start * d..end * d];
-					let distances = distance_matrix(prepared, slice, d, end - start);
-					let q0 = b * QUERY_BATCH;
-					nearest[q0..q0 + prepared.len()]
-						.par_iter_mut()
-						.zip(distances.par_chunks(end - start))
-						.enumerate()
-						.for_each(|(q, (near, row))| {
-							let query_label = query_labels.get(q0 + q).copied();
-							for (i, &distance) in row.iter().enumerate() {
-								near.offer(key(distance, first + i as u32), || {
-									knn && labels.and_then(|l| l.get(i)).copied() == query_label
-								});
-							}
-						});
-				}
-			}
+			let share = rows.div_ceil(threads);
+			let items: &[u8] = bytemuck::cast_slice(chunk.items.values());
+			lanes.par_iter_mut().enumerate().for_each(|(l, lane)| {
+				let range = (l * share).min(rows)..((l + 1) * share).min(rows);
+				lane.rank(&ctx, items, chunk.first, chunk.labels, range);
+			});
 			done += rows;
 			progress(m * done / n.max(1));
 			Ok(())
 		})?;
-		Ok(nearest.into_iter().map(|near| ranking(method, near.into_sorted())).collect())
+		let mut lanes = lanes.into_iter();
+		let mut nearest = lanes.next().map(|lane| lane.nearest).unwrap_or_default();
+		for lane in lanes {
+			for (near, other) in nearest.iter_mut().zip(lane.nearest) {
+				near.merge(other);
+			}
+		}
+		Ok(nearest.into_par_iter().map(|near| near.into_ranking(method)).collect())
 	}
 }
 
-/// A query's ranking from its nearest `(key, label matches)`, nearest first.
-fn ranking(method: Method, nearest: Vec<(u64, bool)>) -> Ranking {
-	let index: Vec<u32> = nearest.iter().map(|&(key, _)| key as u32).collect();
-	let distance: Vec<u32> = nearest.iter().map(|&(key, _)| (key >> 32) as u32).collect();
-	let value = match method {
-		Method::KnnShapley { k, .. } => {
-			knn_values(k, &nearest.iter().map(|&(_, m)| m).collect::<Vec<_>>())
-		},
-		Method::Similarity { .. } => distance.iter().map(|&d| similarity_value(d)).collect(),
-	};
-	Ranking { index, distance, value }
+/// What every [`Lane`] reads: the prepared query batches, the dimension and, for KNN-Shapley,
+/// the query labels.
+struct Context<'a> {
+	batches: &'a [Queries],
+	d: usize,
+	query_labels: Option<&'a [u32]>,
 }
 
-/// `[queries][items]` distances: item chunks in parallel, each item against every query.
-fn distance_matrix(queries: &Queries, items: &[u8], d: usize, n: usize) -> Vec<u32> {
-	let m = queries.len();
-	let mut matrix = vec![0u32; m * n];
-	// Each task gets, for its chunk of items, the matching slice of every query's row.
-	let mut rows: Vec<_> = matrix.chunks_mut(n).map(|row| row.chunks_mut(ITEM_CHUNK)).collect();
-	let tasks: Vec<(usize, Vec<&mut [u32]>)> = (0..n.div_ceil(ITEM_CHUNK))
-		.map(|c| (c, rows.iter_mut().filter_map(Iterator::next).collect()))
-		.collect();
-	tasks.into_par_iter().for_each(|(c, mut outs)| {
-		let (mut first, mut second) = (vec![0u32; m], vec![0u32; m]);
-		let start = c * ITEM_CHUNK;
-		let end = (start + ITEM_CHUNK).min(n);
+/// One thread's share of the ranking: every query's nearest among the items the thread saw,
+/// and each heap's bound (the distance of its farthest kept item, or `u32::MAX` while it is
+/// not full), so an item is compared with a query's heap only if it could enter it.
+struct Lane {
+	nearest: Vec<Nearest>,
+	bounds: Vec<u32>,
+}
+
+impl Lane {
+	fn new(queries: usize, keep: usize) -> Self {
+		Lane {
+			nearest: (0..queries).map(|_| Nearest::new(keep)).collect(),
+			bounds: vec![u32::MAX; queries],
+		}
+	}
+
+	/// Offers the chunk's items `range` to every query. Items go in blocks of [`ITEM_CHUNK`]
+	/// that stay in cache while every batch of queries is compared with them, two items at a
+	/// time (the SIMD kernels load each query element once for both).
+	fn rank(
+		&mut self,
+		ctx: &Context,
+		items: &[u8],
+		first: u32,
+		labels: Option<&[u32]>,
+		range: std::ops::Range<usize>,
+	) {
+		let d = ctx.d;
 		let item = |i: usize| -> &[i8] { bytemuck::cast_slice(&items[i * d..(i + 1) * d]) };
-		// Items in pairs, which the AVX2 kernel computes together.
-		let mut i = start;
-		while i < end {
-			let pair = i + 1 < end;
-			if pair {
-				queries.distances2([item(i), item(i + 1)], [&mut first, &mut second]);
-			} else {
-				queries.distances(item(i), &mut first);
-			}
-			for (out, (&a, &b)) in outs.iter_mut().zip(first.iter().zip(&second)) {
-				out[i - start] = a;
-				if pair {
-					out[i + 1 - start] = b;
+		let (mut da, mut db) = ([0u32; QUERY_BATCH], [0u32; QUERY_BATCH]);
+		for block in range.clone().step_by(ITEM_CHUNK) {
+			let end = (block + ITEM_CHUNK).min(range.end);
+			for (b, batch) in ctx.batches.iter().enumerate() {
+				let (q0, len) = (b * QUERY_BATCH, batch.len());
+				let mut i = block;
+				while i + 1 < end {
+					batch.distances2([item(i), item(i + 1)], [&mut da[..len], &mut db[..len]]);
+					self.offer(ctx, q0, &da[..len], first, labels, i);
+					self.offer(ctx, q0, &db[..len], first, labels, i + 1);
+					i += 2;
+				}
+				if i < end {
+					batch.distances(item(i), &mut da[..len]);
+					self.offer(ctx, q0, &da[..len], first, labels, i);
 				}
 			}
-			i += 2;
 		}
-	});
-	matrix
+	}
+
+	/// Offers item `i` of the chunk, at `distances` from queries `q0..`, to their heaps.
+	#[inline]
+	fn offer(
+		&mut self,
+		ctx: &Context,
+		q0: usize,
+		distances: &[u32],
+		first: u32,
+		labels: Option<&[u32]>,
+		i: usize,
+	) {
+		let bounds = &self.bounds[q0..q0 + distances.len()];
+		let close = distances.iter().zip(bounds).map(|(d, b)| d <= b);
+		let hits = close.enumerate().filter(|&(_, c)| c).map(|(q, _)| q).collect::<Hits>();
+		for q in hits.iter() {
+			let near = &mut self.nearest[q0 + q];
+			near.offer(key(distances[q], first + i as u32), || {
+				let query = ctx.query_labels.and_then(|l| l.get(q0 + q));
+				query.is_some() && labels.and_then(|l| l.get(i)) == query
+			});
+			self.bounds[q0 + q] = near.bound();
+		}
+	}
+}
+
+/// The queries of a batch an item could enter, as a bit set (a batch has at most 64).
+struct Hits(u64);
+
+impl FromIterator<usize> for Hits {
+	fn from_iter<I: IntoIterator<Item = usize>>(iter: I) -> Self {
+		Hits(iter.into_iter().fold(0u64, |bits, q| bits | 1 << q))
+	}
+}
+
+impl Hits {
+	fn iter(&self) -> impl Iterator<Item = usize> {
+		let mut bits = self.0;
+		std::iter::from_fn(move || {
+			(bits != 0).then(|| {
+				let q = bits.trailing_zeros() as usize;
+				bits &= bits - 1;
+				q
+			})
+		})
+	}
 }
 
 #[cfg(test)]

@@ -19,8 +19,14 @@
 //!
 //! All arithmetic is integer and exact; see each `.wgsl` file for why it fits its type.
 
-use crate::{Embeddings, Error, Inputs, Ranking, Result};
-use openledger_primitives::{attribution::Method, merkle::Hash};
+use crate::{
+	stream::{ItemSource, Nearest},
+	Embeddings, Error, Inputs, Ranking, Result,
+};
+use openledger_primitives::{
+	attribution::{key, Method},
+	merkle::Hash,
+};
 use std::sync::mpsc;
 use wgpu::util::DeviceExt;
 
@@ -189,6 +195,52 @@ impl Gpu {
 		progress: &dyn Fn(usize),
 	) -> Result<(Vec<Ranking>, Vec<Hash>)> {
 		self.rank_batches(method, inputs, progress, true)
+	}
+
+	/// Ranks every query against the items `source` yields, a chunk at a time: the device ranks
+	/// each chunk and returns its nearest `min(t, chunk)` (KNN-Shapley) or `min(k, chunk)`
+	/// (similarity) per query, which merge into each query's bounded [`Nearest`] on the host. So
+	/// the device holds one chunk and the host one chunk plus `T` keys per query, whatever `N`
+	/// is. The merge is exact on the ranking keys and the values are computed from the merged
+	/// ranking, so the result is the CPU path's bit for bit. `query_labels` as for
+	/// [`crate::cpu::Cpu::rank_source`].
+	pub fn rank_source(
+		&self,
+		method: Method,
+		source: &mut dyn ItemSource,
+		queries: &Embeddings,
+		query_labels: &[u32],
+		progress: &dyn Fn(usize),
+	) -> Result<Vec<Ranking>> {
+		crate::attribute::check_queries(method, source, queries, Some(query_labels))?;
+		let n = source.len();
+		let m = queries.len();
+		let keep = method.committed_count(n as u32) as usize;
+		let knn = method.needs_labels();
+		let mut nearest: Vec<Nearest> = (0..m).map(|_| Nearest::new(keep)).collect();
+		let mut done = 0usize;
+		source.for_each_chunk(&mut |chunk| {
+			// The device takes its own copy, word-major, of the chunk.
+			let items = chunk.items.to_embeddings();
+			let inputs = Inputs {
+				items: &items,
+				labels: chunk.labels,
+				queries,
+				query_labels: knn.then_some(query_labels),
+			};
+			let rankings = self.rank(method, inputs, &|_| {})?;
+			for (q, (near, ranking)) in nearest.iter_mut().zip(&rankings).enumerate() {
+				for (&i, &distance) in ranking.index.iter().zip(&ranking.distance) {
+					near.offer(key(distance, chunk.first + i), || {
+						knn && chunk.labels.and_then(|l| l.get(i as usize)) == query_labels.get(q)
+					});
+				}
+			}
+			done += chunk.items.len();
+			progress(m * done / n.max(1));
+			Ok(())
+		})?;
+		Ok(nearest.into_iter().map(|near| near.into_ranking(method)).collect())
 	}
 
 	/// Ranks (and with `commit`, commits) batch after batch; the roots are empty without `commit`.
