@@ -1,6 +1,6 @@
 //! Ranking a version without holding it. Items arrive a chunk at a time, in version order (a
 //! stored file, or a slice of rows already in memory), and each query keeps only its nearest
-//! `T` (KNN-Shapley) or `k` (similarity) in a bounded heap, [`Nearest`]. So the engine's working
+//! `T` (KNN-Shapley) or `k` (similarity) in a bounded buffer, [`Nearest`]. So the engine's working
 //! set is one chunk, that chunk's distances against a batch of queries and `T` keys per query,
 //! whatever the version's `N` (the bound is in docs/BENCHMARKS.md, "The attribution engine").
 
@@ -17,7 +17,6 @@ use openledger_primitives::{
 	merkle::Hash,
 };
 use std::{
-	collections::BinaryHeap,
 	io::Read,
 	path::{Path, PathBuf},
 };
@@ -170,52 +169,68 @@ impl ItemSource for ExportFiles {
 	}
 }
 
-/// The nearest `t` items offered so far to one query: a max-heap of `(key, label matches)`, so
-/// an item farther than all `t` kept costs one comparison.
+/// The nearest `t` items offered so far to one query, `(key, label matches)`. Candidates nearer
+/// than the bound go into a buffer of up to `2t`; when it is full, a selection keeps its nearest
+/// `t` and the bound becomes the farthest of those. So an item farther than the bound costs one
+/// comparison, and one that enters costs O(1) amortised, where a heap would cost O(log t).
 #[derive(Clone, Debug)]
 pub struct Nearest {
 	t: usize,
-	heap: BinaryHeap<(u64, bool)>,
+	kept: Vec<(u64, bool)>,
+	/// Every key at or above it is farther than `t` kept ones; `u64::MAX` until `t` are kept.
+	bound: u64,
 }
 
 impl Nearest {
 	/// Keeps the nearest `t`.
 	pub fn new(t: usize) -> Self {
-		Nearest { t, heap: BinaryHeap::with_capacity(t.min(1 << 16) + 1) }
+		Nearest { t, kept: Vec::new(), bound: u64::MAX }
 	}
 
-	/// Offers the item of ranking key `key` (`openledger_primitives::attribution::key`);
-	/// `matches` tells, if it is kept, whether its label is the query's.
+	/// Offers the item of ranking key `key` (`openledger_primitives::attribution::key`; keys
+	/// are distinct); `matches` tells, if it is kept, whether its label is the query's.
 	pub fn offer(&mut self, key: u64, matches: impl FnOnce() -> bool) {
-		if self.heap.len() < self.t {
-			self.heap.push((key, matches()));
-		} else if let Some(mut top) = self.heap.peek_mut() {
-			if key < top.0 {
-				// Replacing the top sifts it down once, instead of a pop and a push.
-				*top = (key, matches());
-			}
+		if key >= self.bound || self.t == 0 {
+			return;
 		}
+		self.kept.push((key, matches()));
+		if self.kept.len() >= 2 * self.t {
+			self.select();
+		}
+	}
+
+	/// Keeps the nearest `t` of the buffer (unordered) and bounds by the farthest of them.
+	fn select(&mut self) {
+		if self.t == 0 || self.kept.len() < self.t {
+			return;
+		}
+		let (_, &mut (last, _), _) = self.kept.select_nth_unstable(self.t - 1);
+		self.bound = last;
+		self.kept.truncate(self.t);
 	}
 
 	/// The distance of the farthest kept item once `t` are kept, `u32::MAX` before: an item
 	/// farther than this cannot enter.
 	pub fn bound(&self) -> u32 {
-		match self.heap.peek() {
-			Some(&(top, _)) if self.heap.len() >= self.t => (top >> 32) as u32,
-			_ => u32::MAX,
+		if self.bound == u64::MAX {
+			u32::MAX
+		} else {
+			(self.bound >> 32) as u32
 		}
 	}
 
 	/// Offers every item `other` kept: the result keeps the nearest `t` of both.
 	pub fn merge(&mut self, other: Nearest) {
-		for (key, matches) in other.heap {
+		for (key, matches) in other.kept {
 			self.offer(key, || matches);
 		}
 	}
 
 	/// The kept items, nearest first.
-	pub fn into_sorted(self) -> Vec<(u64, bool)> {
-		self.heap.into_sorted_vec()
+	pub fn into_sorted(mut self) -> Vec<(u64, bool)> {
+		self.select();
+		self.kept.sort_unstable();
+		self.kept
 	}
 
 	/// The query's ranking under `method`: the kept items, nearest first, with their values.
@@ -249,6 +264,25 @@ mod tests {
 		let mut none = Nearest::new(0);
 		none.offer(1, || true);
 		assert_eq!(none.into_sorted(), vec![]);
+		// Many selections, against a sort of everything offered; merged halves too.
+		let keys: Vec<u64> = (0..5000u64).map(|i| (i * 7919) % 5003).collect();
+		for t in [1, 2, 3, 10, 100, 4999, 5000, 6000] {
+			let (mut all, mut a, mut b) = (Nearest::new(t), Nearest::new(t), Nearest::new(t));
+			for (i, &key) in keys.iter().enumerate() {
+				all.offer(key, || key % 2 == 0);
+				if i % 3 == 0 {
+					a.offer(key, || key % 2 == 0)
+				} else {
+					b.offer(key, || key % 2 == 0)
+				}
+			}
+			let mut want: Vec<(u64, bool)> = keys.iter().map(|&k| (k, k % 2 == 0)).collect();
+			want.sort_unstable();
+			want.truncate(t);
+			a.merge(b);
+			assert_eq!(all.into_sorted(), want, "t = {t}");
+			assert_eq!(a.into_sorted(), want, "t = {t}, merged");
+		}
 	}
 
 	#[test]

@@ -1,11 +1,11 @@
 //! The CPU path: distances with the fastest [`Kernel`] this CPU has, the nearest `T` (KNN-Shapley)
-//! or `k` (similarity) of each query kept in a bounded heap, all on rayon's thread pool.
+//! or `k` (similarity) of each query kept in a bounded [`Nearest`], all on rayon's thread pool.
 //!
-//! Each thread takes a contiguous share of the items and keeps heaps of its own. It compares
-//! a block of items with every batch of 64 queries while the block is in cache, two items at a
-//! time, and offers an item to a query's heap only if its distance is within the heap's bound,
-//! which after the first few thousand items almost none is: the time goes to the distances. The
-//! threads' heaps merge at the end.
+//! Each thread takes a contiguous share of the items and keeps each query's nearest of its own.
+//! It compares a block of items with every batch of 64 queries while the block is in cache, two
+//! items at a time, and offers an item to a query only if its distance is within that query's
+//! bound, which after the first few thousand items almost none is: the time goes to the
+//! distances. The threads' nearest merge at the end.
 
 mod kernel;
 
@@ -64,12 +64,12 @@ impl Cpu {
 	}
 
 	/// Ranks every query against the items `source` yields, a chunk at a time: each query keeps
-	/// its nearest `min(t, N)` (KNN-Shapley) or `min(k, N)` (similarity) in a bounded heap, so
+	/// its nearest `min(t, N)` (KNN-Shapley) or `min(k, N)` (similarity) in a bounded [`Nearest`], so
 	/// no more than one chunk of items is held, whatever `N` is. `query_labels` (one per query)
 	/// is needed for KNN-Shapley, with a labelled source.
 	///
-	/// Each of rayon's threads takes a contiguous share of every chunk and keeps heaps of its
-	/// own ([`Lane`]); they merge at the end, exactly, since ranking keys are distinct.
+	/// Each of rayon's threads takes a contiguous share of every chunk and keeps its own
+	/// nearest per query ([`Lane`]); they merge at the end, exactly, since ranking keys are distinct.
 	pub fn rank_source(
 		&self,
 		method: Method,
@@ -128,8 +128,8 @@ struct Context<'a> {
 }
 
 /// One thread's share of the ranking: every query's nearest among the items the thread saw,
-/// and each heap's bound (the distance of its farthest kept item, or `u32::MAX` while it is
-/// not full), so an item is compared with a query's heap only if it could enter it.
+/// and each one's bound (the distance of its farthest kept item, or `u32::MAX` until `T` are
+/// kept), so an item is offered to a query only if it could enter.
 struct Lane {
 	nearest: Vec<Nearest>,
 	bounds: Vec<u32>,
@@ -176,7 +176,7 @@ impl Lane {
 		}
 	}
 
-	/// Offers item `i` of the chunk, at `distances` from queries `q0..`, to their heaps.
+	/// Offers item `i` of the chunk, at `distances` from queries `q0..`, to their nearest.
 	#[inline]
 	fn offer(
 		&mut self,
