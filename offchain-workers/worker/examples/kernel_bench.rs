@@ -4,7 +4,9 @@
 //! For every kernel this CPU runs, computes the distances from N items to M queries (one batch
 //! of the CPU path's 64 queries at a time, items in pairs, as `Cpu::rank` does) on one thread
 //! and on all of rayon's threads, best of 3, and prints GMAC/s (`N·M·d / time`) in all and per
-//! thread. The items (N·d bytes) are read from memory once per batch of queries.
+//! thread. The items (N·d bytes) are read from memory once per batch of queries. First it
+//! measures this core's peak for the instructions the SIMD kernels are built on, and last it
+//! times the whole `Cpu::rank` on the same data.
 
 use openledger_primitives::attribution::{Method, DEFAULT_TOP};
 use openledger_worker::{
@@ -13,6 +15,75 @@ use openledger_worker::{
 };
 use rayon::prelude::*;
 use std::time::Instant;
+
+/// This core's measured multiply-add peak for each instruction the kernels are built on:
+/// independent accumulators (16 for AVX-512, 12 for AVX2), registers only, so nothing but the
+/// instruction's throughput limits the loop. One thread, best of 3.
+fn peaks() {
+	#[cfg(target_arch = "x86_64")]
+	{
+		let kernels = Kernel::available();
+		let time = |f: &dyn Fn() -> i32, macs: f64| {
+			let best = (0..3)
+				.map(|_| {
+					let started = Instant::now();
+					std::hint::black_box(f());
+					started.elapsed().as_secs_f64()
+				})
+				.fold(f64::MAX, f64::min);
+			macs / best / 1e9
+		};
+		const ROUNDS: usize = 20_000_000;
+		if kernels.contains(&Kernel::Avx512Vnni) {
+			// SAFETY: the CPU runs AVX-512 VNNI (checked above).
+			let g = time(&|| unsafe { peak_vnni(ROUNDS) }, (ROUNDS * 16 * 64) as f64);
+			println!("peak, vpdpbusd zmm (64 int8 MACs):  {g:>6.1} GMAC/s on one core");
+		}
+		if kernels.contains(&Kernel::Avx2) {
+			// SAFETY: the CPU runs AVX2 (checked above).
+			let g = time(&|| unsafe { peak_avx2(ROUNDS) }, (ROUNDS * 12 * 16) as f64);
+			println!("peak, vpmaddwd ymm (16 int16 MACs): {g:>6.1} GMAC/s on one core");
+		}
+	}
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+fn peak_vnni(rounds: usize) -> i32 {
+	use std::arch::x86_64::*;
+	let mut acc = [_mm512_setzero_si512(); 16];
+	for _ in 0..rounds {
+		// Operands the compiler cannot see through, so it cannot fold the sixteen into fewer.
+		let (a, b) = std::hint::black_box((_mm512_set1_epi8(3), _mm512_set1_epi8(-5)));
+		for v in acc.iter_mut() {
+			*v = _mm512_dpbusd_epi32(*v, a, b);
+		}
+	}
+	acc.iter().fold(0, |s, &v| s.wrapping_add(_mm512_reduce_add_epi32(v)))
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn peak_avx2(rounds: usize) -> i32 {
+	use std::arch::x86_64::*;
+	// Twelve accumulators: AVX2 has sixteen registers, and the operand takes one.
+	let mut acc = [_mm256_setzero_si256(); 12];
+	for _ in 0..rounds {
+		// As for `peak_vnni`; and each product reads its accumulator, so it is computed anew.
+		let b = std::hint::black_box(_mm256_set1_epi16(-5));
+		for v in acc.iter_mut() {
+			*v = _mm256_add_epi32(*v, _mm256_madd_epi16(*v, b));
+		}
+	}
+	let mut lanes = [0i32; 8];
+	for v in acc {
+		let mut out = [0i32; 8];
+		// SAFETY: `out` is 32 bytes.
+		unsafe { _mm256_storeu_si256(out.as_mut_ptr() as *mut __m256i, v) };
+		lanes.iter_mut().zip(out).for_each(|(l, o)| *l = l.wrapping_add(o));
+	}
+	lanes.iter().fold(0, |s, &v| s.wrapping_add(v))
+}
 
 fn main() -> anyhow::Result<()> {
 	let args: Vec<usize> = std::env::args().skip(1).map(|a| a.parse()).collect::<Result<_, _>>()?;
@@ -26,6 +97,7 @@ fn main() -> anyhow::Result<()> {
 	let items: Vec<i8> = (0..n * d).map(|_| byte()).collect();
 	let queries: Vec<i8> = (0..m * d).map(|_| byte()).collect();
 	let threads = rayon::current_num_threads();
+	peaks();
 	println!("N = {n}, d = {d}, M = {m}: {:.2} GMAC per run", (n * m * d) as f64 / 1e9);
 	for kernel in Kernel::available() {
 		let batches = queries
