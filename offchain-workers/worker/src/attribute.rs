@@ -90,6 +90,31 @@ impl Engine {
 			},
 		}
 	}
+
+	/// [`Engine::rank`] over the items `source` yields, a chunk at a time
+	/// ([`Cpu::rank_source`], [`Gpu::rank_source`]); a GPU that commits on the device hashes
+	/// each merged ranking there ([`Gpu::commit`]).
+	pub fn rank_source(
+		&self,
+		method: Method,
+		source: &mut dyn ItemSource,
+		queries: &Embeddings,
+		query_labels: &[u32],
+		progress: &dyn Fn(usize),
+	) -> Result<(Vec<Ranking>, Option<Vec<Hash>>)> {
+		match self {
+			Engine::Cpu(cpu) => {
+				Ok((cpu.rank_source(method, source, queries, query_labels, progress)?, None))
+			},
+			Engine::Gpu { gpu, commit_on_device } => {
+				let rankings = gpu.rank_source(method, source, queries, query_labels, progress)?;
+				let roots = commit_on_device
+					.then(|| rankings.iter().map(|r| gpu.commit(r)).collect::<Result<Vec<_>>>())
+					.transpose()?;
+				Ok((rankings, roots))
+			},
+		}
+	}
 }
 
 /// Checks a source of items and the queries against each other and the spec's limits: the
@@ -288,8 +313,7 @@ fn attribute_in_groups(
 
 /// [`attribute`] with the items read from `source` a chunk at a time (a Datanet export file by
 /// file, say): each group of queries takes one pass over the source, and no more than one chunk
-/// of items is held at once, on the host and on a GPU. A GPU that commits on the device hashes
-/// each merged ranking there ([`Gpu::commit`]). (It takes [`attribute`]'s arguments with its
+/// of items is held at once, on the host and on a GPU ([`Engine::rank_source`]). (It takes [`attribute`]'s arguments with its
 /// `Inputs` split into the source and the queries, hence the allowed lint.)
 #[allow(clippy::too_many_arguments)]
 pub fn attribute_source(
@@ -306,19 +330,7 @@ pub fn attribute_source(
 	let n = source.len();
 	let mut rank = |first: usize, group: &Embeddings, labels: Option<&[u32]>| {
 		let labels = labels.unwrap_or_default();
-		let progress = |done| progress(first + done);
-		match engine {
-			Engine::Cpu(cpu) => {
-				Ok((cpu.rank_source(method, source, group, labels, &progress)?, None))
-			},
-			Engine::Gpu { gpu, commit_on_device } => {
-				let rankings = gpu.rank_source(method, source, group, labels, &progress)?;
-				let roots = commit_on_device
-					.then(|| rankings.iter().map(|r| gpu.commit(r)).collect::<Result<Vec<_>>>())
-					.transpose()?;
-				Ok((rankings, roots))
-			},
-		}
+		engine.rank_source(method, source, group, labels, &|done| progress(first + done))
 	};
 	in_groups(method, top, n, queries, query_labels, MAX_HELD_ENTRIES, &mut rank, each_group)
 }

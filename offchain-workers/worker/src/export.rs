@@ -224,7 +224,7 @@ impl ExportWriter {
 
 	/// Writes `version.json` and returns the directory.
 	pub fn finish(self) -> Result<PathBuf> {
-		let tree = VersionFiles::new(self.leaves.clone())
+		let tree = VersionFiles::new(self.leaves)
 			.map_err(|e| Error::Shape(format!("not a version: {e:?}")))?;
 		let c = tree.commitment();
 		let manifest = Manifest {
@@ -235,8 +235,8 @@ impl ExportWriter {
 			item_count: c.item_count,
 			dimension: self.dimension,
 			num_labels: self.num_labels,
-			files: self
-				.leaves
+			files: tree
+				.files()
 				.iter()
 				.map(|l| ManifestFile {
 					file: l.file,
