@@ -16,6 +16,7 @@
 //!   proof for a wrong result from all its entries, and [`search`] from as few openings of them
 //!   as it can.
 
+pub mod batch;
 pub mod check;
 pub mod search;
 pub mod witness;

@@ -25,6 +25,8 @@
 //!   paid entries, everything is known and [`find_witness`] proves any fault with no opening;
 //!   otherwise the descent to the *first* committed entry that differs from the paid one gives
 //!   a `PaidMismatch` (at most `h + 1` openings).
+//!   A query of a batch job reveals no paid entries; it is searched like KNN-Shapley's, and a
+//!   wrong value at the last differing entry is `WrongSimilarity`.
 //! - Every opened entry is first checked alone (rank, index, distance).
 
 use super::{
@@ -71,32 +73,73 @@ pub struct Challenger<'a, AccountId> {
 	pub reference_tree: &'a Levels,
 }
 
+/// Node hashes of a prover's tree, learnt from the proofs of opened leaves.
+#[derive(Default)]
+pub(crate) struct Nodes(BTreeMap<(u32, u32), Hash>);
+
+impl Nodes {
+	/// Learns every node `proof` determines for `leaf`; false, learning nothing, if the proof's
+	/// shape does not fit.
+	pub(crate) fn learn(&mut self, leaf: &Hash, proof: &MerkleProof) -> bool {
+		let Some(nodes) = merkle::nodes_from_proof(leaf, proof) else { return false };
+		for (level, index, hash) in nodes {
+			self.0.insert((level, index), hash);
+		}
+		true
+	}
+
+	pub(crate) fn node(&self, level: u32, index: u32) -> Option<Hash> {
+		self.0.get(&(level, index)).copied()
+	}
+}
+
 /// What is known of the prover's tree: node hashes and opened entries.
-struct Known {
-	nodes: BTreeMap<(u32, u32), Hash>,
-	entries: BTreeMap<u32, ProvenEntry>,
+pub(crate) struct Known {
+	pub(crate) nodes: Nodes,
+	pub(crate) entries: BTreeMap<u32, ProvenEntry>,
 }
 
 impl Known {
 	/// What the opened entries that verify against `job`'s commitment tell.
-	fn learn(job: &Job, opened: &[ProvenEntry]) -> Known {
-		let mut known = Known { nodes: BTreeMap::new(), entries: BTreeMap::new() };
+	pub(crate) fn learn(job: &Job, opened: &[ProvenEntry]) -> Known {
+		let mut known = Known { nodes: Nodes::default(), entries: BTreeMap::new() };
 		for e in opened {
 			let Ok(position) = job.open(e) else { continue };
-			let Some(nodes) = merkle::nodes_from_proof(&e.entry.leaf_hash(), &e.proof) else {
-				continue;
-			};
-			for (level, index, hash) in nodes {
-				known.nodes.insert((level, index), hash);
+			if known.nodes.learn(&e.entry.leaf_hash(), &e.proof) {
+				known.entries.insert(position, e.clone());
 			}
-			known.entries.insert(position, e.clone());
 		}
 		known
 	}
+}
 
-	fn node(&self, level: u32, index: u32) -> Option<Hash> {
-		self.nodes.get(&(level, index)).copied()
+/// The proof of leaf `position` of the prover's tree (of `widths`) from the challenger's own
+/// tree `reference`, if the leaf lies in a subtree known to equal the reference's and every
+/// sibling above that subtree is known: the leaf is then the reference's.
+pub(crate) fn provable(
+	reference: &Levels,
+	nodes: &Nodes,
+	widths: &[u32],
+	position: u32,
+) -> Option<MerkleProof> {
+	let height = widths.len() as u32 - 1;
+	let equal_from = (0..=height).rev().find(|&level| {
+		let index = position >> level;
+		nodes.node(level, index).is_some_and(|h| Some(h) == reference.node(level, index))
+	})?;
+	let mut siblings = Vec::new();
+	for level in 0..height {
+		let sibling = (position >> level) ^ 1;
+		if sibling < widths[level as usize] {
+			let hash = if level < equal_from {
+				reference.node(level, sibling)
+			} else {
+				nodes.node(level, sibling)
+			};
+			siblings.push(hash?);
+		}
 	}
+	Some(MerkleProof { leaf_index: position, leaf_count: widths[0], siblings })
 }
 
 /// How a bisection ended.
@@ -108,14 +151,19 @@ enum Bisected<AccountId> {
 }
 
 /// Where a descent ended: at a leaf whose entry differs, or at a subtree nothing is known about.
-enum Descent {
+pub(crate) enum Descent {
 	Leaf(u32),
 	Open(u32),
 }
 
 /// From the root (known to differ from `reference`'s), down to the last (`rightmost`) or first
 /// differing leaf, as far as `known` goes.
-fn descend(reference: &Levels, known: &Known, widths: &[u32], rightmost: bool) -> Descent {
+pub(crate) fn descend(
+	reference: &Levels,
+	known: &Nodes,
+	widths: &[u32],
+	rightmost: bool,
+) -> Descent {
 	let mut level = widths.len() as u32 - 1;
 	let mut index = 0u32;
 	while level > 0 {
@@ -170,6 +218,8 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 		let known = Known::learn(job, opened);
 		let found = match job.method {
 			Method::KnnShapley { .. } => self.against_reference(job, &known),
+			// A batch job reveals no paid entries: its queries are searched like KNN-Shapley's.
+			Method::Similarity { .. } if job.paid.is_empty() => self.against_reference(job, &known),
 			Method::Similarity { .. } => self.against_paid(job, &known),
 		};
 		match found {
@@ -215,28 +265,9 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 		if let Some(e) = known.entries.get(&position) {
 			return Some(e.clone());
 		}
-		let height = widths.len() as u32 - 1;
-		let equal_from = (0..=height).rev().find(|&level| {
-			let index = position >> level;
-			known
-				.node(level, index)
-				.is_some_and(|h| Some(h) == self.reference_tree.node(level, index))
-		})?;
-		let mut siblings = Vec::new();
-		for level in 0..height {
-			let sibling = (position >> level) ^ 1;
-			if sibling < widths[level as usize] {
-				let hash = if level < equal_from {
-					self.reference_tree.node(level, sibling)
-				} else {
-					known.node(level, sibling)
-				};
-				siblings.push(hash?);
-			}
-		}
 		let proven = ProvenEntry {
 			entry: *self.reference.get(position as usize)?,
-			proof: MerkleProof { leaf_index: position, leaf_count: widths[0], siblings },
+			proof: provable(self.reference_tree, &known.nodes, widths, position)?,
 		};
 		job.open(&proven).ok().map(|_| proven)
 	}
@@ -282,7 +313,7 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 				return Ok(Witness::PaidMismatch { position, entry: e.clone() });
 			}
 		}
-		let last = match descend(self.reference_tree, known, &widths, true) {
+		let last = match descend(self.reference_tree, &known.nodes, &widths, true) {
 			Descent::Open(position) => return Err(Move::Open(position)),
 			Descent::Leaf(position) => position,
 		};
@@ -290,6 +321,10 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 		let reference = self.reference[last as usize];
 		let proven = |position: u32| self.proven(job, known, &widths, position);
 		match (at_last.entry.key().cmp(&reference.key()), last + 1 < count) {
+			// Same item, another value: for similarity its own value is wrong.
+			(Ordering::Equal, _) if matches!(job.method, Method::Similarity { .. }) => {
+				Ok(Witness::WrongSimilarity { entry: at_last })
+			},
 			// Same item, another value: the step from the entry after it, which is the
 			// reference's, or the last value.
 			(Ordering::Equal, true) => {
@@ -425,7 +460,7 @@ impl<AccountId: Encode + Clone> Challenger<'_, AccountId> {
 			}
 		}
 		let widths = merkle::widths(count);
-		match descend(&paid_tree, known, &widths, false) {
+		match descend(&paid_tree, &known.nodes, &widths, false) {
 			Descent::Open(position) => Err(Move::Open(position)),
 			Descent::Leaf(position) => {
 				let entry = known.entries.get(&position).ok_or(Move::Open(position))?.clone();

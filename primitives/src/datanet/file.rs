@@ -318,6 +318,32 @@ pub fn file_size(item_count: u32, dimension: u32) -> u64 {
 	FILE_HEADER_BYTES + item_count as u64 * (4 + dimension as u64)
 }
 
+/// Writes the 11-byte header stored files and batches share: magic, format, dimension (`u16`
+/// little endian), count (`u32` little endian).
+pub(crate) fn write_header(
+	out: &mut Vec<u8>,
+	magic: [u8; 4],
+	format: u8,
+	dimension: u32,
+	count: u32,
+) {
+	out.extend_from_slice(&magic);
+	out.push(format);
+	out.extend_from_slice(&(dimension as u16).to_le_bytes());
+	out.extend_from_slice(&count.to_le_bytes());
+}
+
+/// Reads that header: `(dimension, count)`, or `None` if the bytes do not start with `magic`
+/// and `format`.
+pub(crate) fn read_header(bytes: &[u8], magic: [u8; 4], format: u8) -> Option<(u32, u32)> {
+	let header = bytes.get(..FILE_HEADER_BYTES as usize)?;
+	if header[..4] != magic || header[4] != format {
+		return None;
+	}
+	let dimension = u16::from_le_bytes([header[5], header[6]]) as u32;
+	Some((dimension, u32::from_le_bytes([header[7], header[8], header[9], header[10]])))
+}
+
 /// A stored file, decoded: labels and embeddings in file order.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct StoredFile {
@@ -349,10 +375,7 @@ impl StoredFile {
 		let count = self.labels.len() as u32;
 		let d = self.dimension as usize;
 		let mut out = Vec::with_capacity(file_size(count, self.dimension) as usize);
-		out.extend_from_slice(&FILE_MAGIC);
-		out.push(FILE_FORMAT);
-		out.extend_from_slice(&(self.dimension as u16).to_le_bytes());
-		out.extend_from_slice(&count.to_le_bytes());
+		write_header(&mut out, FILE_MAGIC, FILE_FORMAT, self.dimension, count);
 		for (i, label) in self.labels.iter().enumerate() {
 			out.extend_from_slice(&label.to_le_bytes());
 			out.extend(self.embeddings[i * d..(i + 1) * d].iter().map(|&v| v as u8));
@@ -362,12 +385,8 @@ impl StoredFile {
 
 	/// Reads stored bytes.
 	pub fn decode(bytes: &[u8]) -> Result<StoredFile, StoredFileError> {
-		let header = bytes.get(..FILE_HEADER_BYTES as usize).ok_or(StoredFileError::NotAFile)?;
-		if header[..4] != FILE_MAGIC || header[4] != FILE_FORMAT {
-			return Err(StoredFileError::NotAFile);
-		}
-		let dimension = u16::from_le_bytes([header[5], header[6]]) as u32;
-		let count = u32::from_le_bytes([header[7], header[8], header[9], header[10]]);
+		let (dimension, count) =
+			read_header(bytes, FILE_MAGIC, FILE_FORMAT).ok_or(StoredFileError::NotAFile)?;
 		let expected = file_size(count, dimension);
 		if bytes.len() as u64 != expected {
 			return Err(StoredFileError::WrongLength { expected, actual: bytes.len() as u64 });
