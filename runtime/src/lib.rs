@@ -106,7 +106,13 @@ pub type UncheckedExtrinsic =
 
 /// Storage migrations run on the next runtime upgrade: attribution's disputes, one per
 /// requester and result (each runs once, guarded by its pallet's storage version).
-pub type Migrations = (pallet_attribution::migrations::MigrateV0ToV1<Runtime>,);
+/// Rewards first: the attribution upgrade fails every open job, and rewards refunds each from
+/// its escrow, which must already have its new layout.
+pub type Migrations = (
+	pallet_rewards::migrations::MigrateV0ToV1<Runtime>,
+	pallet_attribution::migrations::MigrateV0ToV1<Runtime>,
+	pallet_attribution::migrations::MigrateV2ToV3<Runtime>,
+);
 
 /// Dispatches calls to the pallets.
 pub type Executive = frame_executive::Executive<
@@ -146,7 +152,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("openledger"),
 	impl_name: Cow::Borrowed("openledger"),
 	authoring_version: 1,
-	spec_version: 4,
+	spec_version: 5,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

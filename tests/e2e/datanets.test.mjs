@@ -19,12 +19,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
-import { bnToU8a, compactToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode, stop, waitForBlock, sendAndWait } from './node-process.mjs';
 import {
   attributeExport, contributorsByIndex, datanetRoot, eventOf, fileSize, knnShapley, merkleProof, fileLeafHash,
-  predictContributors, randomItems, storedFile, versionOf, writeExport,
+  commitHash, oneQueryResult, predictContributors, randomItems, storedFile, versionOf, writeExport,
 } from './helpers.mjs';
 import { enact, enactment, outcome, submitReferendum, TRACK, VOTE_BALANCE, VOTERS, voteAll } from './governance.mjs';
 
@@ -60,22 +60,16 @@ function paidOf(summary) {
   return summary.queries[0].top.map((e) => ({ rank: e.rank, index: e.index, distance: e.distance, value: e.value }));
 }
 
-/// Each worker commits to the worker binary's result, the commitment root and the paid top
-/// entries, hashed as pallets/attribution's commit_hash does (SCALE, blake2-256), then reveals
+/// Each worker commits to `result` (`oneQueryResult`: the query and credit roots and the
+/// totals), hashed as pallets/attribution's commit_hash does (SCALE, blake2-256), then reveals
 /// it once the commit window is over.
-async function commitAndReveal(api, job, workers, assignedEv, commitment, paid) {
-  const entryBytes = (e) => u8aConcat(
-    bnToU8a(e.rank, { bitLength: 32 }), bnToU8a(e.index, { bitLength: 32 }),
-    bnToU8a(e.distance, { bitLength: 32 }), bnToU8a(BigInt(e.value), { bitLength: 64, isNegative: true }),
-  );
+async function commitAndReveal(api, job, workers, assignedEv, result) {
   const salts = workers.map((_, i) => blake2AsHex(`salt-${job}-${i}`));
-  const commitHash = (w, salt) => blake2AsHex(u8aConcat(
-    stringToU8a('openledger/attribution/commit'), bnToU8a(job, { bitLength: 64 }), w.publicKey,
-    hexToU8a(commitment), compactToU8a(paid.length), ...paid.map(entryBytes), hexToU8a(salt),
-  ));
-  await Promise.all(workers.map((w, i) => sendAndWait(api, api.tx.attribution.commit(job, commitHash(w, salts[i])), w)));
+  await Promise.all(workers.map((w, i) => sendAndWait(api, api.tx.attribution.commit(job, commitHash(job, w.address, result, salts[i])), w)));
   await waitForBlock(api, assignedEv.data.commitEnd.toNumber() + 1);
-  await Promise.all(workers.map((w, i) => sendAndWait(api, api.tx.attribution.reveal(job, commitment, paid, salts[i]), w)));
+  await Promise.all(workers.map((w, i) => sendAndWait(
+    api, api.tx.attribution.reveal(job, result.queries, result.credits, result.totals, salts[i]), w,
+  )));
 }
 
 /// The query every job here asks about, and its label: two of the version's items are planted
@@ -336,7 +330,8 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     const now = (await api.rpc.chain.getHeader()).number.toNumber();
     const spec = {
       datanet, version: 1, method: { KnnShapley: { k: 1, t: KNN_T } }, top: 1,
-      queryHash: blake2AsHex(new Uint8Array(query.buffer), 256), queryLabel: 1, deadline: now + 40,
+      queries: { One: { inputTokens: 1, outputTokens: 0, queryHash: blake2AsHex(new Uint8Array(query.buffer), 256), label: 1 } },
+      rates: { input: 1, output: 1 }, deadline: now + 40,
     };
     const opened = await sendAndWait(api, api.tx.attribution.openJob(spec), alice);
     const job = eventOf(api, opened.events, api.events.attribution.JobOpened).data.job.toNumber();
@@ -347,9 +342,9 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
       'three active workers, three assigned',
     );
 
-    const commitment = summary.queries[0].root;
     const paid = paidOf(summary);
-    await commitAndReveal(api, job, workers, assignedEv, commitment, paid);
+    const posted = oneQueryResult({ root: summary.queries[0].root, paid, slots: 1, contributorOf: contributorsByIndex(v1) });
+    await commitAndReveal(api, job, workers, assignedEv, posted);
 
     // Tally after the reveal window, final one block after the agreed window.
     let result;
@@ -361,11 +356,11 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     }
     assert.ok(result.isSome, 'the job became final');
     const final = result.unwrap();
-    assert.equal(final.commitment.toHex(), commitment);
+    assert.equal(final.queries.toHex(), posted.queries);
+    assert.equal(final.credits.toHex(), posted.credits);
+    assert.equal(final.totals.toNumber(), posted.totals.length);
     assert.ok(final.agreed);
     assert.equal(final.supporters.length, 3);
-    assert.deepEqual(final.paid.map((e) => [e.rank.toNumber(), e.index.toNumber(), e.distance.toNumber(), e.value.toBigInt()]),
-      paid.map((e) => [e.rank, e.index, e.distance, BigInt(e.value)]));
     assert.ok((await api.call.attributionApi.job(job)).isNone, 'no longer open');
   });
 
@@ -467,7 +462,8 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     // The workers compute the job's result (the 2 nearest entries paid) and post it.
     const result = attributeExport(dir, { k: 1, t: KNN_T, top: 2, name: 'v2' });
     const paid = paidOf(result);
-    await commitAndReveal(api, job, workers, assignedEv, result.queries[0].root, paid);
+    const posted = oneQueryResult({ root: result.queries[0].root, paid, slots: 2, contributorOf: contributorsByIndex(v1) });
+    await commitAndReveal(api, job, workers, assignedEv, posted);
 
     let payout;
     const end = Date.now() + 120_000;
@@ -486,10 +482,8 @@ test('datanets: create, contribute, curate, publish, and the root matches off-ch
     // Split by the shares the referendum set: 50% to the contributors, 25% to the owner.
     const expected = await predictContributors(api, (tokenFee * 500_000_000n) / 1_000_000_000n, paid, contributorOf);
     assert.deepEqual([...expected.keys()].sort(), [bob.address, charlie.address].sort(), 'both contributors are paid');
-    assert.deepEqual(
-      new Map(payout.contributors.map(([who, amount]) => [who.toString(), amount.toBigInt()])),
-      expected,
-    );
+    assert.equal(payout.contributors.toNumber(), expected.size);
+    assert.equal(payout.toContributors.toBigInt(), [...expected.values()].reduce((a, b) => a + b, 0n));
     assert.equal(payout.owner[1].toBigInt(), (tokenFee * 250_000_000n) / 1_000_000_000n);
     assert.equal(payout.workers.length, 3);
 

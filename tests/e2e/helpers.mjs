@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bnToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
-import { blake2AsU8a } from '@polkadot/util-crypto';
+import { bnToU8a, compactToU8a, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { blake2AsHex, blake2AsU8a, decodeAddress } from '@polkadot/util-crypto';
 import { releaseBinary } from './node-process.mjs';
 
 /// The first event of kind `ev` among `events`; fails the test if there is none.
@@ -236,9 +236,16 @@ export function writeExport(dir, { datanet, version = 1, root, dimension, numLab
   };
   for (const f of files) writeFileSync(join(exportDir, f.contentHash.slice(2)), f.bytes);
   writeFileSync(join(exportDir, 'version.json'), JSON.stringify(manifest));
-  writeFileSync(join(dir, 'q.npy'), npy('|i1', [1, dimension], new Uint8Array(query.buffer, query.byteOffset, dimension)));
-  writeFileSync(join(dir, 'ql.npy'), npy('<u4', [1], new Uint8Array(Uint32Array.from([queryLabel]).buffer)));
+  writeQueries(dir, [query], [queryLabel], dimension);
   return manifest;
+}
+
+/// Writes the int8 `queries` and their labels where `attributeExport` reads them (`q.npy`,
+/// `ql.npy`).
+export function writeQueries(dir, queries, labels, dimension) {
+  const flat = u8aConcat(...queries.map((q) => new Uint8Array(q.buffer, q.byteOffset, dimension)));
+  writeFileSync(join(dir, 'q.npy'), npy('|i1', [queries.length, dimension], flat));
+  writeFileSync(join(dir, 'ql.npy'), npy('<u4', [labels.length], new Uint8Array(Uint32Array.from(labels).buffer)));
 }
 
 /// Runs `openledger-worker attribute` with KNN-Shapley (`k` over the `t` nearest, paying `top`)
@@ -253,21 +260,141 @@ export function attributeExport(dir, { k, t, top, name }) {
   return JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
 }
 
+const SHARE_ONE = 1n << 64n;
+
+/// The 32 raw bytes of an address.
+function accountBytes(address) {
+  return decodeAddress(address);
+}
+
+/// Compares two addresses by their bytes, as the runtime orders accounts.
+function byAccount(a, b) {
+  const x = accountBytes(a);
+  const y = accountBytes(b);
+  for (let i = 0; i < 32; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}
+
+/// Each contributor's total for a batch of one query (docs/attribution.md, "Batches"): the query's
+/// share is the whole batch (`2^64`), and each positive paid entry credits its contributor
+/// `floor(2^64 × value / V)`, `V` the sum of the positive paid values. Also the credits in slot
+/// order. `contributorOf[index]` is the address of the contributor of version index `index`.
+export function oneQueryTotals(paid, contributorOf) {
+  const positive = paid.filter((e) => BigInt(e.value) > 0n);
+  const sum = positive.reduce((acc, e) => acc + BigInt(e.value), 0n);
+  const credits = positive
+    .map((e) => ({ who: contributorOf[e.index], rank: e.rank, amount: (SHARE_ONE * BigInt(e.value)) / sum }))
+    .sort((a, b) => byAccount(a.who, b.who) || a.rank - b.rank);
+  const totals = new Map();
+  for (const c of credits) {
+    totals.set(c.who, (totals.get(c.who) || 0n) + c.amount);
+    c.cumulative = totals.get(c.who);
+  }
+  return { sum, credits, totals: [...totals].filter(([, t]) => t > 0n) };
+}
+
+/// What a worker reveals for a batch of one query whose ranking commitment is `root` and whose
+/// first `slots` committed entries are `paid`: the queries root (the query's record as the only
+/// leaf), the credits root over `slots` slots, and the totals, by account.
+export function oneQueryResult({ root, paid, slots, contributorOf }) {
+  const { sum, credits, totals } = oneQueryTotals(paid, contributorOf);
+  const record = hashLeaf(u8aConcat(hexToU8a(root), bnToU8a(sum, { bitLength: 64 })));
+  const leaves = credits.map((c) => hashLeaf(u8aConcat(
+    new Uint8Array([1]), accountBytes(c.who), bnToU8a(0, { bitLength: 32 }), bnToU8a(c.rank, { bitLength: 32 }),
+    bnToU8a(c.amount, { bitLength: 128 }), bnToU8a(c.cumulative, { bitLength: 128 }),
+  )));
+  while (leaves.length < slots) leaves.push(hashLeaf(new Uint8Array([0])));
+  return { queries: u8aToHex(record), credits: merkleRoot(leaves), totals };
+}
+
+/// The commit hash `pallets/attribution` checks a reveal against: blake2-256 of the SCALE of
+/// `(b"openledger/attribution/commit", job, worker, queries, credits, totals, salt)`.
+export function commitHash(job, worker, { queries, credits, totals }, salt) {
+  return blake2AsHex(u8aConcat(
+    stringToU8a('openledger/attribution/commit'), bnToU8a(job, { bitLength: 64 }), accountBytes(worker),
+    hexToU8a(queries), hexToU8a(credits), compactToU8a(totals.length),
+    ...totals.flatMap(([who, t]) => [accountBytes(who), bnToU8a(t, { bitLength: 128 })]), hexToU8a(salt),
+  ));
+}
+
+/// A batch file of `queries` (`{ input, output, label, embedding }`, int8 embeddings of
+/// `dimension`) as docs/attribution.md ("Batches") lays it out, with its content hash and the
+/// batch tree's root hash and token totals: what `rewards.recordBatch` names.
+export function batchFile(queries, dimension) {
+  const rows = queries.map((q) => u8aConcat(
+    bnToU8a(q.input, { bitLength: 32 }), bnToU8a(q.output, { bitLength: 32 }), bnToU8a(q.label, { bitLength: 32 }),
+    new Uint8Array(q.embedding.buffer, q.embedding.byteOffset, dimension),
+  ));
+  const bytes = u8aConcat(
+    stringToU8a('OLBF'), new Uint8Array([1]), bnToU8a(dimension, { bitLength: 16 }), bnToU8a(queries.length, { bitLength: 32 }), ...rows,
+  );
+  // The Merkle-sum tree: a node is its hash and its (input, output) token sums.
+  let level = queries.map((q) => ({
+    hash: hashLeaf(u8aConcat(
+      bnToU8a(q.input, { bitLength: 32 }), bnToU8a(q.output, { bitLength: 32 }),
+      blake2(new Uint8Array(q.embedding.buffer, q.embedding.byteOffset, dimension)), bnToU8a(q.label, { bitLength: 32 }),
+    )),
+    input: BigInt(q.input),
+    output: BigInt(q.output),
+  }));
+  const sums = (n) => u8aConcat(n.hash, bnToU8a(n.input, { bitLength: 64 }), bnToU8a(n.output, { bitLength: 64 }));
+  while (level.length > 1) {
+    const next = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const [l, r] = [level[i], level[i + 1]];
+      next.push(r ? { hash: blake2(u8aConcat(NODE, sums(l), sums(r))), input: l.input + r.input, output: l.output + r.output } : l);
+    }
+    level = next;
+  }
+  return {
+    bytes, contentHash: blake2AsHex(bytes, 256), root: u8aToHex(level[0].hash), count: queries.length,
+    input: level[0].input, output: level[0].output,
+  };
+}
+
+/// Each contributor's total for a batch (docs/attribution.md, "Batches"): query `q`'s share of the
+/// batch is `floor(2^64 × p_q / P)`, `p_q` its price at `rates` (`{ input, output }` per 1,000
+/// tokens) and `P` the batch's; each positive paid entry of it credits its contributor
+/// `floor(share × value / V_q)`. `results` are the worker CLI's per-query results (`top`: the
+/// paid entries), `queries` the batch's `{ input, output }`. Returns `[address, total]`, by account.
+export function batchTotals(results, queries, rates, contributorOf) {
+  const price = (q) => BigInt(rates.input) * BigInt(q.input) + BigInt(rates.output) * BigInt(q.output);
+  const whole = queries.reduce((acc, q) => acc + price(q), 0n);
+  const totals = new Map();
+  results.forEach((r, i) => {
+    const share = (SHARE_ONE * price(queries[i])) / whole;
+    const positive = r.top.filter((e) => BigInt(e.value) > 0n);
+    const sum = positive.reduce((acc, e) => acc + BigInt(e.value), 0n);
+    for (const e of positive) {
+      const who = contributorOf[e.index];
+      totals.set(who, (totals.get(who) || 0n) + (share * BigInt(e.value)) / sum);
+    }
+  });
+  return [...totals].filter(([, t]) => t > 0n).sort(([a], [b]) => byAccount(a, b));
+}
+
 /// What each contributor is credited from `part` (the contributors' share of a job's fee) for
-/// the paid entries `paid`, as the rewards pallet's docs define it: entries with a positive
-/// value weigh value x reward factor, the factor being 0.5 + score / 10^6 in billionths
-/// (reputation's `Contributor` score, neutral 500,000 if never reported); each contributor
-/// gets floor(part x its weights / all weights). `contributorOf[index]` is the address of the
-/// contributor of the file holding version index `index` (`contributorsByIndex`). Returns a Map from address to amount.
-export async function predictContributors(api, part, paid, contributorOf) {
+/// `totals` (`[address, total]`), as docs/rewards.md defines it: they cover `S` of the batch, so
+/// the contributors share `floor(part × S / 2^64)`; each weighs its total × reward factor, the
+/// factor being 0.5 + score / 10^6 in billionths (reputation's `Contributor` score, neutral
+/// 500,000 if never reported), and gets its part in proportion. Returns a Map from address to
+/// amount.
+export async function predictFromTotals(api, part, totals) {
+  const covered = totals.reduce((acc, [, t]) => acc + t, 0n);
+  const allotted = (part * (covered < SHARE_ONE ? covered : SHARE_ONE)) / SHARE_ONE;
   const weights = new Map();
-  for (const e of paid.filter((e) => BigInt(e.value) > 0n)) {
-    const who = contributorOf[e.index];
+  for (const [who, total] of totals) {
     const record = await api.query.reputation.scores(who, 'Contributor');
     const score = record.isSome ? record.unwrap().score.toBigInt() : 500_000n;
-    const w = BigInt(e.value) * 1000n * (500_000n + score);
-    weights.set(who, (weights.get(who) || 0n) + w);
+    weights.set(who, total * 1000n * (500_000n + score));
   }
-  const total = [...weights.values()].reduce((a, b) => a + b, 0n);
-  return new Map([...weights].map(([who, w]) => [who, (part * w) / total]));
+  const sum = [...weights.values()].reduce((a, b) => a + b, 0n);
+  return new Map([...weights].map(([who, w]) => [who, (allotted * w) / sum]));
+}
+
+/// What each contributor is credited from `part` for a batch of one query with the paid entries
+/// `paid` (`oneQueryTotals`, then `predictFromTotals`). `contributorOf[index]` is the address of
+/// the contributor of the file holding version index `index` (`contributorsByIndex`).
+export async function predictContributors(api, part, paid, contributorOf) {
+  return predictFromTotals(api, part, oneQueryTotals(paid, contributorOf).totals);
 }

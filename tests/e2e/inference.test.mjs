@@ -7,8 +7,10 @@
 // slashed; the honest result settles and each contributor's balance rises by exactly what the
 // spec predicts from the off-chain values. One daemon is killed right after its commit and
 // restarted (it reveals what it committed to, and commits nothing else); then the node itself
-// is restarted and a second inference settles through the same daemons. Last, two liars agree
-// on a lie only openings show, against one honest daemon, and lose.
+// is restarted and a second inference settles through the same daemons. Then a batch of
+// inferences is recorded, with a fourth daemon inflating one contributor's total: it is proven
+// wrong and slashed, and the honest totals are paid. Last, two liars agree on a lie only
+// openings show, against one honest daemon, and lose.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,7 +24,10 @@ import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode, stop, sendAndWait, releaseBinary, freePort, sleep } from './node-process.mjs';
 import { enact, TRACK } from './governance.mjs';
-import { attributeExport, contributorsByIndex, eventOf, predictContributors, storedFile, versionOf, writeExport } from './helpers.mjs';
+import {
+  attributeExport, batchFile, batchTotals, contributorsByIndex, eventOf, oneQueryResult, predictContributors, predictFromTotals,
+  storedFile, versionOf, writeExport, writeQueries,
+} from './helpers.mjs';
 
 const OPEN = 10n ** 18n;
 const dir = mkdtempSync(join(tmpdir(), 'openledger-e2e-inference-'));
@@ -183,6 +188,7 @@ test('paid inference: three worker daemons, one lying; the honest result settles
   // What an honest worker computes, from the worker binary's CLI on an export of the version.
   writeExport(dir, { datanet, version: 1, root, dimension: 8, numLabels: 2, files: accepted, query, queryLabel: 1 });
   const reference = attributeExport(dir, { k: 3, t: 4, top: 3, name: 'v' }).queries[0];
+  const honest = oneQueryResult({ root: reference.root, paid: reference.top, slots: 3, contributorOf: contributorsByIndex(accepted) });
 
   await t.test('three daemons start: Dave from the store directory, Eve over HTTP on the GPU adapter, Ferdie lying', async () => {
     await startDaemon('dave', '//Dave', ['--store', storeDir, '--device', 'cpu'], node.url);
@@ -218,7 +224,8 @@ test('paid inference: three worker daemons, one lying; the honest result settles
       return p.isSome && p;
     })).unwrap();
     const final = (await api.call.attributionApi.finalResult(job)).unwrap();
-    assert.equal(final.commitment.toHex(), reference.root, 'the final result is the honest one');
+    assert.equal(final.queries.toHex(), honest.queries, 'the final result is the honest one');
+    assert.equal(final.credits.toHex(), honest.credits);
     assert.deepEqual(final.supporters.map((a) => a.toString()).sort(), [dave.address, eve.address].sort());
     const ferdieWorker = (await api.call.attributionApi.worker(ferdie.address)).unwrap();
     assert.equal(ferdieWorker.stake.toBigInt(), 80n * OPEN, 'a fifth of the liar\'s stake was slashed');
@@ -239,7 +246,8 @@ test('paid inference: three worker daemons, one lying; the honest result settles
     // Each paid version index pays the contributor of the file holding it.
     const expected = await predictContributors(api, (tokenFee * 400_000_000n) / 1_000_000_000n, reference.top, contributorsByIndex(accepted));
     assert.ok(expected.size > 0, 'someone is paid');
-    assert.deepEqual(new Map(payout.contributors.map(([who, a]) => [who.toString(), a.toBigInt()])), expected);
+    assert.equal(payout.contributors.toNumber(), expected.size);
+    assert.equal(payout.toContributors.toBigInt(), [...expected.values()].reduce((a, b) => a + b, 0n));
     for (const [who, amount] of expected) {
       const before = (await api.query.system.account(who)).data.free.toBigInt();
       await sendAndWait(api, api.tx.rewards.claimFor(who), payer);
@@ -269,6 +277,82 @@ test('paid inference: three worker daemons, one lying; the honest result settles
     assert.ok(!final.supporters.map((a) => a.toString()).includes(ferdie.address), 'the liar, slashed below the minimum stake, was not drawn');
   });
 
+  await t.test('a batch of inferences, a fourth daemon inflating one contributor\'s total: it is proven wrong and slashed, the honest totals are paid', async () => {
+    const victor = keyring.addFromUri('//Victor');
+    await sendAndWait(api, api.tx.balances.transferKeepAlive(victor.address, 1000n * OPEN), alice);
+    await sendAndWait(api, api.tx.attribution.registerWorker(100n * OPEN), victor);
+    await startDaemon('victor', '//Victor', ['--store', storeDir, '--device', 'cpu', '--inflate-total'], node.url);
+    // Sixteen inferences of different sizes, their queries in one batch file in the store.
+    const queries = Array.from({ length: 16 }, (_, i) => ({
+      input: 100 + 37 * i, output: 11 * i, label: i % 2,
+      embedding: Int8Array.from({ length: 8 }, (_, j) => ((i * 13 + j * 7 + i * j) % 41) - 20),
+    }));
+    const batch = batchFile(queries, 8);
+    assert.equal(putObject(batch.bytes), batch.contentHash);
+    // What the contributors may claim already (the second inference's credits, unclaimed).
+    const claimable = async (who) => (await api.call.rewardsApi.claimable(who)).toBigInt();
+    const before = new Map();
+    for (const who of [bob.address, charlie.address]) before.set(who, await claimable(who));
+    const recorded = await sendAndWait(api, api.tx.rewards.recordBatch(model, batch.contentHash, batch.root, batch.count, batch.input, batch.output), payer);
+    const ev = eventOf(api, recorded.events, api.events.rewards.BatchRecorded);
+    const job = ev.data.jobs[0].toNumber();
+    const fee = ev.data.fee.toBigInt();
+    assert.equal(fee, (batch.input * rates.inputPer1k + batch.output * rates.outputPer1k + 999n) / 1000n, 'the token totals, rounded up once');
+    assert.equal(ev.data.platformFee.toBigInt(), 16n * platformFee);
+    const at = (await api.rpc.chain.getHeader(recorded.blockHash)).number.toNumber();
+    const assigned = eventOf(api, recorded.events, api.events.attribution.WorkersAssigned).data.workers.map((a) => a.toString());
+    assert.deepEqual(assigned.sort(), [dave, eve, victor].map((w) => w.address).sort());
+
+    await until('the batch payout', async () => (await api.call.rewardsApi.payout(job)).isSome);
+    const final = (await api.call.attributionApi.finalResult(job)).unwrap();
+    assert.deepEqual(final.supporters.map((a) => a.toString()).sort(), [dave.address, eve.address].sort());
+    assert.equal((await api.call.attributionApi.worker(victor.address)).unwrap().stake.toBigInt(), 80n * OPEN, 'the liar was slashed');
+    const best = (await api.rpc.chain.getHeader()).number.toNumber();
+    const events = (await attributionEvents(api, at, best)).filter((e) => e.data.job?.toNumber() === job);
+    const upheld = events.filter((e) => e.method === 'ChallengeUpheld');
+    assert.equal(upheld.length, 1);
+    assert.equal(upheld[0].data.fault.type, 'CreditMismatch', 'the inflated credit was found');
+    console.log(`batch: ${events.filter((e) => e.method === 'OpeningRequested').length} openings, final ${final.finalizedAt.toNumber() - at} blocks after the batch`);
+
+    // The honest totals, from the worker CLI's rankings of the sixteen queries, settle as
+    // docs/rewards.md predicts.
+    writeQueries(dir, queries.map((q) => q.embedding), queries.map((q) => q.label), 8);
+    const results = attributeExport(dir, { k: 3, t: 4, top: 3, name: 'batch' }).queries;
+    const totals = batchTotals(results, queries, { input: rates.inputPer1k, output: rates.outputPer1k }, contributorsByIndex(accepted));
+    assert.equal(final.totals.toNumber(), totals.length);
+    const expected = await predictFromTotals(api, (fee * 400_000_000n) / 1_000_000_000n, totals);
+    assert.ok(expected.size === 2, 'both contributors are paid');
+    for (const [who, amount] of expected) {
+      assert.equal(await claimable(who) - before.get(who), amount, 'the claimable balance rises by exactly the predicted amount');
+    }
+  });
+
+  await t.test('the load generator records batches at a modest rate; every one settles', async () => {
+    // Dave and Eve are the active workers now. 32 inferences a second for 15 seconds, in
+    // batches of 32: fifteen batches, each settled by the two daemons.
+    const report = join(dir, 'load.json');
+    const { execFile } = await import('node:child_process');
+    await new Promise((resolve, reject) => execFile(releaseBinary('openledger-worker'), [
+      'load', '--node', node.url, '--dev-seed', '//Payer', '--model', String(model), '--store', storeDir,
+      '--rate', '32', '--duration', '15', '--batch', '32', '--drain', '300', '--quiet', '--report', report,
+    ], { timeout: 400_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`load failed: ${err.message}\n${stderr}`));
+      else {
+        console.log(stdout.trim());
+        resolve();
+      }
+    }));
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    assert.equal(r.batches_recorded, 15);
+    assert.equal(r.batches_settled, 15, 'every batch settled');
+    assert.equal(r.batches_failed, 0);
+    assert.ok(r.latency_p50_blocks > 0 && r.latency_p99_blocks >= r.latency_p50_blocks);
+    // Each recorded batch's job settled on chain, as the load generator saw.
+    for (const b of r.recorded) {
+      assert.ok((await api.call.rewardsApi.payout(b.jobs[0])).isSome, `batch ${b.file} settled`);
+    }
+  });
+
   await t.test('a colluding majority of two liars agrees on a hidden lie against one honest daemon; the lie never settles', async () => {
     // Two new keys run the daemon with --corrupt-tail: both commit to the honest list with the
     // last entry's value off by one, below the paid entries, so their paid entries are honest
@@ -289,7 +373,7 @@ test('paid inference: three worker daemons, one lying; the honest result settles
 
     await until('the third payout', async () => (await api.call.rewardsApi.payout(third)).isSome);
     const final = (await api.call.attributionApi.finalResult(third)).unwrap();
-    assert.equal(final.commitment.toHex(), reference.root, 'the honest result is final, not the majority\'s');
+    assert.equal(final.queries.toHex(), honest.queries, 'the honest result is final, not the majority\'s');
     assert.deepEqual(final.supporters.map((a) => a.toString()), [dave.address]);
     for (const l of liars) {
       assert.equal((await api.call.attributionApi.worker(l.address)).unwrap().stake.toBigInt(), 80n * OPEN, 'each liar was slashed');
@@ -306,12 +390,14 @@ test('paid inference: three worker daemons, one lying; the honest result settles
     assert.equal(upheld.length, 1);
     assert.equal(upheld[0].data.result.toHex(), lie);
     assert.equal(upheld[0].data.challenger.toString(), dave.address);
-    assert.equal(upheld[0].data.fault.toString(), 'WrongKnnLast', 'the lie below the paid entries was found');
+    const fault = upheld[0].data.fault;
+    assert.equal(`${fault.type} ${fault.asRanking.type}`, 'Ranking WrongKnnLast', 'the lie below the paid entries was found');
     const requested = events.filter((e) => e.method === 'OpeningRequested');
-    // Six entries: a tree of depth 3, at most 2 * 3 + 2 requests.
-    assert.ok(requested.length >= 1 && requested.length <= 8, `${requested.length} openings`);
+    // One query of four entries (a tree of depth 2) and three slots: at most
+    // max(0 + 1 + (2 * 2 + 2), 2 + 2) = 7 requests.
+    assert.ok(requested.length >= 1 && requested.length <= 7, `${requested.length} openings`);
     assert.ok(requested.every((e) => e.data.requester.toString() === dave.address));
-    const positions = requested.map((e) => e.data.position.toNumber());
+    const positions = requested.map((e) => JSON.stringify(e.data.position.toJSON()));
     assert.equal(new Set(positions).size, positions.length, 'no position asked twice');
     const finalizedAt = final.finalizedAt.toNumber();
     console.log(`colluding majority: ${requested.length} openings (positions ${positions.join(', ')}), settled ${finalizedAt - at} blocks after the inference`);

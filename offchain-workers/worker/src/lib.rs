@@ -21,6 +21,7 @@ pub mod error;
 pub mod export;
 pub mod files;
 pub mod gpu;
+pub mod load;
 pub mod npy;
 pub mod ranking;
 pub mod stream;

@@ -37,11 +37,56 @@ enum Command {
 	/// Runs the worker daemon: follows the node, computes the jobs assigned to its key, commits
 	/// and reveals them, answers openings and challenges wrong results.
 	Run(RunArgs),
+	/// Loads the chain with paid inference: records batches of random queries for a model at a
+	/// given rate for a given duration, signed by a payer key, writing each batch file into a
+	/// directory content store; then reports throughput and the latency from recording to
+	/// claimable (p50, p99) and stops.
+	Load(LoadArgs),
 	/// Scores pending files before a curator decides: each file's mean KNN-Shapley value
 	/// against the published version (or a validation set), its likely mislabelled items, and
 	/// exact duplicates of published or pending items. Writes a JSON report and prints one line
 	/// per file.
 	Audit(AuditArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct LoadArgs {
+	/// The node's WebSocket RPC endpoint.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	node: String,
+	/// The payer's key: a file holding a secret URI.
+	#[arg(long, conflicts_with = "dev_seed")]
+	key_file: Option<PathBuf>,
+	/// The payer's key as a dev seed, e.g. //Alice.
+	#[arg(long)]
+	dev_seed: Option<String>,
+	/// The model whose inferences are paid for.
+	#[arg(long)]
+	model: u32,
+	/// A directory content store the worker daemons read; batch files are written into it.
+	#[arg(long)]
+	store: PathBuf,
+	/// Inferences per second.
+	#[arg(long, default_value_t = 1000.0)]
+	rate: f64,
+	/// Seconds of recording.
+	#[arg(long, default_value_t = 300.0)]
+	duration: f64,
+	/// Inferences per batch (1 to 1,024).
+	#[arg(long, default_value_t = 1024)]
+	batch: u32,
+	/// Seconds to wait after the last batch for those in flight to settle.
+	#[arg(long, default_value_t = 600.0)]
+	drain: f64,
+	/// Seed of the random queries.
+	#[arg(long, default_value_t = 1)]
+	seed: u64,
+	/// Write the report (and every recorded batch) here as JSON.
+	#[arg(long)]
+	report: Option<PathBuf>,
+	/// No progress bar.
+	#[arg(long)]
+	quiet: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -113,6 +158,12 @@ struct RunArgs {
 	#[arg(long)]
 	#[serde(default)]
 	corrupt_tail: bool,
+	/// Tests only: commit to a batch result that credits the largest contributor half of the
+	/// second largest's first credit, every total recomputed to match, so that the other
+	/// workers must prove two credits' amounts wrong.
+	#[arg(long)]
+	#[serde(default)]
+	inflate_total: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -211,7 +262,58 @@ fn main() -> anyhow::Result<()> {
 		Command::Attribute(args) => run_attribute(args),
 		Command::Run(args) => run_daemon(args),
 		Command::Audit(args) => run_audit(args),
+		Command::Load(args) => run_load(args),
 	}
+}
+
+fn run_load(args: LoadArgs) -> anyhow::Result<()> {
+	let secret = match (&args.key_file, &args.dev_seed) {
+		(Some(path), None) => std::fs::read_to_string(path)
+			.with_context(|| format!("reading the key file {}", path.display()))?,
+		(None, Some(seed)) => seed.clone(),
+		_ => bail!("no key: give --key-file or --dev-seed"),
+	};
+	let uri: subxt_signer::SecretUri =
+		secret.trim().parse().context("the key is not a secret URI")?;
+	let signer = subxt_signer::sr25519::Keypair::from_uri(&uri)
+		.context("the key does not make an sr25519 key pair")?;
+	let opts = openledger_worker::load::LoadOptions {
+		node: args.node,
+		signer,
+		model: args.model,
+		store: args.store,
+		rate: args.rate,
+		duration: args.duration,
+		batch: args.batch,
+		drain: args.drain,
+		seed: args.seed,
+		progress: !args.quiet,
+	};
+	let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+	let report = runtime.block_on(openledger_worker::load::run(opts))?;
+	println!(
+		"{} of {} batches settled: {:.0} inferences/s recorded, {:.0} settled; recording to claimable p50 {:.1} s ({} blocks), p99 {:.1} s ({} blocks)",
+		report.batches_settled,
+		report.batches_recorded,
+		report.recorded_per_second,
+		report.settled_per_second,
+		report.latency_p50_seconds,
+		report.latency_p50_blocks,
+		report.latency_p99_seconds,
+		report.latency_p99_blocks,
+	);
+	if let Some(path) = args.report {
+		std::fs::write(&path, serde_json::to_vec_pretty(&report)?)
+			.with_context(|| format!("writing {}", path.display()))?;
+	}
+	if report.batches_settled < report.batches_recorded {
+		bail!(
+			"{} of {} batches did not settle",
+			report.batches_recorded - report.batches_settled,
+			report.batches_recorded
+		);
+	}
+	Ok(())
 }
 
 fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
@@ -234,6 +336,7 @@ fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
 	args.metrics = flags.metrics.or(args.metrics);
 	args.corrupt_one_entry |= flags.corrupt_one_entry;
 	args.corrupt_tail |= flags.corrupt_tail;
+	args.inflate_total |= flags.inflate_total;
 
 	let secret = match (&args.key_file, &args.dev_seed) {
 		(Some(path), None) => std::fs::read_to_string(path)
@@ -262,6 +365,7 @@ fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
 		metrics: args.metrics,
 		corrupt_one_entry: args.corrupt_one_entry,
 		corrupt_tail: args.corrupt_tail,
+		inflate_total: args.inflate_total,
 	};
 	let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
 	runtime.block_on(openledger_worker::daemon::run(opts))

@@ -23,8 +23,9 @@
 //! ## Jobs
 //!
 //! A job names a published Datanet version (its root, item count and dimension are read
-//! through [`Config::Versions`] and copied), a method, the query's embedding hash and label,
-//! how many entries are paid, a deadline, and its payer. Jobs are opened by
+//! through [`Config::Versions`] and copied), a method, its queries (one inference or a batch
+//! of up to `MAX_BATCH`, by its batch commitment), the model's rates, how many entries of each
+//! query are paid, a deadline, and its payer (docs/attribution.md, "Batches"). Jobs are opened by
 //! [`Pallet::open_job`] (data valuation runs) or by other pallets through [`JobOpener`].
 //!
 //! Each round draws `replication` workers from the active set (see [`Pallet::draw`]): a
@@ -37,9 +38,12 @@
 //!
 //! 1. Commit, until `commit_end`: each assigned worker posts [`Pallet::commit_hash`] of its
 //!    result, a salt and its own account (so nobody can copy another's commitment).
-//! 2. Reveal, until `reveal_end`: the commitment root over all ranked entries and the paid
-//!    entries, with the salt. A reveal that does not hash to its commit is refused.
-//! 3. Tally, in `on_initialize` of `reveal_end + 1`: the unrefuted result with the most
+//! 2. Reveal, until `reveal_end`: the queries root (each query's ranking commitment and paid
+//!    sum), the credits root (every positive paid entry credited to its contributor) and the
+//!    contributor totals, with the salt. A reveal that does not hash to its commit, or whose
+//!    totals are not well formed, is refused.
+//! 3. Tally, in `on_initialize` of `reveal_end + 1` (the hook moves due jobs while the most
+//!    the next one can weigh fits [`Config::HookWeight`]): the unrefuted result with the most
 //!    reveals (earliest first on a tie) becomes the candidate. With at least `quorum` reveals
 //!    it is *agreed* and stands through the short `agreed_challenge_window`; otherwise it
 //!    stands through the `optimistic_challenge_window`. With no result the job reopens with a
@@ -66,14 +70,14 @@
 //!
 //! ## Openings
 //!
-//! A challenge needs the committed entries, which a dishonest worker may keep to itself. Any
-//! active worker may [`Pallet::request_opening`] of one position of a result (holding the
-//! challenge bond), one request at a time, at most `search::max_openings` of the committed
-//! count per result and round: what the challenger's bisection needs to find any fault
-//! (`openledger_primitives::attribution::search`). Anyone may answer with
-//! [`Pallet::open_entry`] (the entry and its proof, published in the event); the requester
+//! A challenge needs the committed leaves, which a dishonest worker may keep to itself. Any
+//! active worker may [`Pallet::request_opening`] of one leaf of a result (holding the
+//! challenge bond): a query record, a ranking entry or a credit slot; one request at a time,
+//! at most `max_batch_openings` per result and round: what the challenger's search needs to
+//! find any fault (`openledger_primitives::attribution::batch::search`). Anyone may answer
+//! with [`Pallet::open_leaf`] (the leaf and its proof, published in the event); the requester
 //! then has `opening_window` blocks of grace to ask again or challenge, even after the
-//! challenge window. A result whose requested entry is not opened within `opening_window`
+//! challenge window. A result whose requested leaf is not opened within `opening_window`
 //! counts as refuted, to the requester's profit, whichever result it is.
 //!
 //! No job ends, final or failed, while a dispute of its round is live (a request unanswered,
@@ -107,9 +111,13 @@ pub use traits::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
-/// A challenge: the inputs of one check, proofs included.
+/// A challenge: the inputs of one batch check, proofs included.
 pub type WitnessOf<T> =
-	openledger_primitives::attribution::witness::Witness<<T as frame_system::Config>::AccountId>;
+	openledger_primitives::attribution::batch::BatchWitness<<T as frame_system::Config>::AccountId>;
+/// An answer to a request: one opened leaf of a result, with its proof.
+pub type LeafOf<T> = openledger_primitives::attribution::batch::search::Opening<
+	<T as frame_system::Config>::AccountId,
+>;
 /// The query embedding a challenge recomputes distances with.
 pub type QueryOf = frame_support::BoundedVec<
 	i8,
@@ -122,17 +130,13 @@ pub mod pallet {
 	use frame_support::{pallet_prelude::*, traits::fungible};
 	use frame_system::pallet_prelude::*;
 	use openledger_primitives::{
-		attribution::{
-			check::{Fault, ProvenEntry},
-			Entry,
-		},
+		attribution::batch::{search::Position, BatchFault},
 		datanet::VersionSource,
-		merkle::MerkleProof,
 	};
 	use openledger_traits::{ReputationReporter, SlashHeld};
 
 	/// The storage layout version; bump it with a migration.
-	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -192,10 +196,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAssigned: Get<u32>;
 
-		/// Most paid entries a result reveals; bounds a reveal and `unpaid_beats_paid`'s
-		/// membership test.
+		/// Most paid entries per query (`P`); bounds a batch result's credit tree (`M × P`
+		/// slots) and `wrong_paid_sum`'s check.
 		#[pallet::constant]
 		type MaxPaid: Get<u32>;
+
+		/// Most contributor totals a result reveals: past it, the largest are revealed and the
+		/// rest's part stays with the treasury (docs/attribution.md, "Batches"). Bounds a reveal
+		/// and a settlement.
+		#[pallet::constant]
+		type MaxTotals: Get<u32>;
 
 		/// Most items a job ranks; bounds the depth of every Merkle proof a challenge carries.
 		#[pallet::constant]
@@ -205,9 +215,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxFinalized: Get<u32>;
 
-		/// Most jobs `on_initialize` moves on per block; the rest wait for the next block.
+		/// The most weight `on_initialize` spends moving jobs on: it moves the next job due
+		/// only while the worst a transition can weigh still fits, and the rest wait for the
+		/// next block.
 		#[pallet::constant]
-		type MaxTransitionsPerBlock: Get<u32>;
+		type HookWeight: Get<Weight>;
 
 		/// Publishes versions for the benchmarks to open jobs on.
 		#[cfg(feature = "runtime-benchmarks")]
@@ -255,6 +267,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Results<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, JobId, Identity, Hash, Revealed<T>, OptionQuery>;
+
+	/// The contributor totals of each result of the current round, by job and result hash.
+	#[pallet::storage]
+	pub type Totals<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, JobId, Identity, Hash, TotalsOf<T>, ValueQuery>;
 
 	/// How many jobs are open: the entries of [`Jobs`], counted so the hook can skip an empty
 	/// agenda with one read.
@@ -333,8 +350,16 @@ pub mod pallet {
 		},
 		/// A worker committed.
 		Committed { job: JobId, worker: T::AccountId },
-		/// A worker revealed `result` (its hash) with this commitment root.
-		Revealed { job: JobId, worker: T::AccountId, result: Hash, commitment: Hash },
+		/// A worker revealed `result` (its hash): these query and credit roots, and `totals`
+		/// contributor totals (in the call's arguments).
+		Revealed {
+			job: JobId,
+			worker: T::AccountId,
+			result: Hash,
+			queries: Hash,
+			credits: Hash,
+			totals: u32,
+		},
 		/// `result` is the job's candidate, final after `challenge_end` unless refuted.
 		CandidateChosen {
 			job: JobId,
@@ -348,7 +373,7 @@ pub mod pallet {
 			job: JobId,
 			result: Hash,
 			challenger: T::AccountId,
-			fault: Fault,
+			fault: BatchFault,
 			reward: BalanceOf<T>,
 		},
 		/// A challenge found `result` consistent; the challenger's bond was slashed.
@@ -358,25 +383,25 @@ pub mod pallet {
 			challenger: T::AccountId,
 			bond_slashed: BalanceOf<T>,
 		},
-		/// `requester` asked the supporters of `result` to open the committed entry at
-		/// `position` by block `due`.
+		/// `requester` asked the supporters of `result` to open its leaf at `position` by block
+		/// `due`.
 		OpeningRequested {
 			job: JobId,
 			result: Hash,
 			requester: T::AccountId,
-			position: u32,
+			position: Position,
 			due: BlockNumberFor<T>,
 		},
-		/// A committed entry of `result` was opened, with its proof against the commitment.
-		EntryOpened { job: JobId, result: Hash, entry: Entry, proof: MerkleProof },
-		/// Nobody opened the requested entry in time: `result` counts as refuted, and the
+		/// A leaf of `result` was opened, with its proof, for `requester`.
+		LeafOpened { job: JobId, result: Hash, requester: T::AccountId, leaf: LeafOf<T> },
+		/// Nobody opened the requested leaf in time: `result` counts as refuted, and the
 		/// requester was paid as a challenger.
 		OpeningExpired { job: JobId, result: Hash, requester: T::AccountId, reward: BalanceOf<T> },
 		/// A supporter of a refuted result lost `amount` of its stake; `deactivated` if that left
 		/// it below `min_stake`, which starts its unbonding.
 		WorkerSlashed { job: JobId, worker: T::AccountId, amount: BalanceOf<T>, deactivated: bool },
 		/// The job's result is final.
-		JobFinalized { job: JobId, result: Hash, commitment: Hash, agreed: bool },
+		JobFinalized { job: JobId, result: Hash, queries: Hash, credits: Hash, agreed: bool },
 		/// The job ended without a result.
 		JobFailed { job: JobId, reason: FailReason },
 		/// New parameters are in force.
@@ -436,8 +461,11 @@ pub mod pallet {
 		AlreadyRevealed,
 		/// The reveal does not hash to the worker's commitment.
 		RevealMismatch,
-		/// The paid entries are not `paid_count` entries ranked `0, 1, ...`.
-		MalformedPaid,
+		/// The totals are more than `MaxTotals`, not strictly increasing by account, zero, or
+		/// sum to more than the whole batch.
+		MalformedTotals,
+		/// The batch holds no inference or more than `MAX_BATCH`.
+		BadBatch,
 		/// No result with this hash was revealed for this job in this round.
 		UnknownResult,
 		/// The result was already refuted.
@@ -470,13 +498,13 @@ pub mod pallet {
 		NoSuchPaidEntry,
 		/// The item is among the paid entries.
 		ItemIsPaid,
-		/// The position is past the result's committed entries.
+		/// The result has no leaf at that position.
 		PositionOutOfRange,
 		/// The caller's request on this result is still unanswered.
 		OpeningPending,
 		/// No unanswered request of this requester on this result.
 		NoOpening,
-		/// The proven entry is not at the position asked for.
+		/// The opened leaf is not at the position asked for.
 		WrongPosition,
 		/// The requester has made `max_openings` requests of this result this round.
 		TooManyOpenings,
@@ -498,6 +526,24 @@ pub mod pallet {
 		MinStakeByWorkersOrigin,
 		/// A bracket without the entry below it must end at position 0.
 		NotFirst,
+		/// A query record's proof does not verify against the result's queries root.
+		BadQueryProof,
+		/// An inference's proof does not verify against the job's batch.
+		BadInferenceProof,
+		/// A slot's proof does not verify against the result's credits root.
+		BadSlotProof,
+		/// The challenge's parts name different queries, ranks or positions.
+		Mismatched,
+		/// The slot holds no credit.
+		EmptySlot,
+		/// The entry is not a positive paid entry.
+		NotPaid,
+		/// The paid entries are not the query's first `P`, in order.
+		BadPaidEntries,
+		/// The credit is not the last of its contributor's run.
+		NotRunEnd,
+		/// No revealed total at that position.
+		NoSuchTotal,
 	}
 
 	#[pallet::hooks]
@@ -511,7 +557,11 @@ pub mod pallet {
 			assert!(T::MaxAssigned::get() > 0, "jobs need workers");
 			assert!(T::MaxPaid::get() > 0, "results pay at least one entry");
 			assert!(T::MaxFinalized::get() > 0, "final results need room");
-			assert!(T::MaxTransitionsPerBlock::get() > 0, "jobs must move on");
+			assert!(T::MaxTotals::get() > 0, "results reveal at least one total");
+			assert!(
+				Self::transition_bound().all_lte(T::HookWeight::get()),
+				"the hook moves at least one job a block"
+			);
 			assert!(
 				T::MaxJobItems::get() <= openledger_primitives::attribution::MAX_ITEMS,
 				"the spec ranks at most 2^24 items"
@@ -573,8 +623,9 @@ pub mod pallet {
 		///
 		/// - Origin: signed; the caller is the payer.
 		/// - Checks: the version is published; its item count is within `MaxJobItems` and its
-		///   dimension within the spec; `k > 0`; for KNN-Shapley a labelled Datanet and a
-		///   label in range; `top > 0` and the paid entries within `MaxPaid`; a deadline that
+		///   dimension within the spec; `k > 0`; a batch of 1 to `MAX_BATCH` queries; for
+		///   KNN-Shapley a labelled Datanet, and a label in range for a single query; `top > 0`
+		///   and the paid entries within `MaxPaid`; a deadline that
 		///   leaves room for a whole round and is at most `unbonding_period` ahead; a
 		///   non-empty active set.
 		/// - Emits [`Event::JobOpened`] and [`Event::WorkersAssigned`].
@@ -592,7 +643,7 @@ pub mod pallet {
 		}
 
 		/// Commits to a result: `hash` is [`Pallet::commit_hash`] of the job, the caller, the
-		/// commitment root, the paid entries and a secret salt.
+		/// result's query and credit roots, its totals and a secret salt.
 		///
 		/// - Origin: signed, a worker assigned to the job's current round.
 		/// - Checks: the commit window is open; no commit yet this round.
@@ -607,33 +658,35 @@ pub mod pallet {
 		/// Reveals the committed result.
 		///
 		/// - Origin: signed, a worker that committed in the job's current round.
-		/// - Checks: the reveal window is open; not revealed yet; `paid` holds exactly the
-		///   job's `paid_count` entries ranked `0, 1, ...`; the commit hash matches.
+		/// - Checks: the reveal window is open; not revealed yet; `totals` are well formed (at
+		///   most `MaxTotals`, strictly increasing by account, none zero, summing to at most
+		///   the whole batch); the commit hash matches.
 		/// - Emits [`Event::Revealed`] with the result's hash, which challenges name.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::reveal(paid.len() as u32))]
+		#[pallet::weight(T::WeightInfo::reveal(totals.len() as u32))]
 		pub fn reveal(
 			origin: OriginFor<T>,
 			job: JobId,
-			commitment: Hash,
-			paid: PaidOf<T>,
+			queries: Hash,
+			credits: Hash,
+			totals: TotalsOf<T>,
 			salt: [u8; 32],
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_reveal(&who, job, commitment, paid, salt)
+			Self::do_reveal(&who, job, queries, credits, totals, salt)
 		}
 
-		/// Challenges a revealed result with one single-entry check.
+		/// Challenges a revealed result with one check of docs/attribution.md ("Batches").
 		///
 		/// - Origin: signed, an active worker that did not reveal `result`.
 		/// - Checks: the job is not final and `result` was revealed in its current round and not
 		///   refuted; the challenge window (reveal window, then candidate window) is open; the
 		///   free balance covers `challenge_bond`; the witness's proofs, items and embeddings
-		///   hold up, and `query` hashes to the job's query where a distance is recomputed
+		///   hold up, and `query` hashes to the query's hash where a distance is recomputed
 		///   (each failure has its own error, and changes nothing).
 		/// - Upheld: emits [`Event::ChallengeUpheld`] and [`Event::WorkerSlashed`] per supporter.
 		///   Rejected: the bond goes to the treasury, [`Event::ChallengeRejected`].
-		/// - Weight: by the check's kind and the query's length `d`, with `MaxAssigned`
+		/// - Weight: by the check's kind, the query's length `d` and the totals, with `MaxAssigned`
 		///   supporters slashed and a new round drawn.
 		#[pallet::call_index(6)]
 		#[pallet::weight(Pallet::<T>::challenge_weight(witness, query.len() as u32))]
@@ -670,15 +723,15 @@ pub mod pallet {
 			Self::do_set_params(params)
 		}
 
-		/// Asks the supporters of `result` to open the committed entry at `position`, for a
-		/// challenger who cannot get it off-chain. The job cannot end while the request is
+		/// Asks the supporters of `result` to open its leaf at `position` (a query record, a
+		/// ranking entry or a credit slot), for a challenger who cannot get it off-chain. The job cannot end while the request is
 		/// pending; unopened by `due` (`opening_window` blocks on), it counts as refuted.
 		///
 		/// - Origin: signed, an active worker that did not reveal `result`.
 		/// - Checks: as for [`Pallet::challenge`] (after the challenge window, only in the grace
 		///   of the caller's own answered request), plus a position below the committed count,
 		///   no unanswered request of the caller on this result, fewer than
-		///   `search::max_openings` requests of it this round, and free balance for
+		///   `max_batch_openings` requests of it this round, and free balance for
 		///   `challenge_bond`, which is held until the request is answered or expires.
 		/// - Emits [`Event::OpeningRequested`].
 		#[pallet::call_index(8)]
@@ -687,31 +740,32 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			job: JobId,
 			result: Hash,
-			position: u32,
+			position: Position,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_request_opening(&who, job, result, position)
 		}
 
-		/// Answers `requester`'s request: the entry and its proof against the result's
-		/// commitment. The requester's bond is released and its grace starts: `opening_window`
-		/// blocks in which it may ask again or challenge, and the job cannot end.
+		/// Answers `requester`'s request: the leaf and its proof against the result's roots (a
+		/// ranking entry with its query's record). The requester's bond is released and its
+		/// grace starts: `opening_window` blocks in which it may ask again or challenge, and the
+		/// job cannot end.
 		///
 		/// - Origin: signed, anyone (a supporter, usually).
-		/// - Checks: an unanswered request of `requester` on `result`; the proof verifies with
-		///   the committed count; the position is the one asked for.
-		/// - Emits [`Event::EntryOpened`] with the entry and its proof, ready for a challenge.
+		/// - Checks: an unanswered request of `requester` on `result`; the proofs verify with
+		///   the job's counts; the position is the one asked for.
+		/// - Emits [`Event::LeafOpened`] with the leaf and its proof, ready for a challenge.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::open_entry())]
-		pub fn open_entry(
+		#[pallet::weight(T::WeightInfo::open_leaf())]
+		pub fn open_leaf(
 			origin: OriginFor<T>,
 			job: JobId,
 			result: Hash,
 			requester: T::AccountId,
-			entry: ProvenEntry,
+			leaf: alloc::boxed::Box<LeafOf<T>>,
 		) -> DispatchResult {
 			ensure_signed(origin)?;
-			Self::do_open_entry(job, result, &requester, entry)
+			Self::do_open_leaf(job, result, &requester, *leaf)
 		}
 
 		/// Ends `requester`'s request that nobody answered: `result` counts as refuted, its

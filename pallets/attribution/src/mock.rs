@@ -5,15 +5,21 @@ use crate as pallet_attribution;
 use crate::*;
 use codec::Encode;
 use core::cell::RefCell;
-use frame_support::weights::Weight;
 use frame_support::{
 	assert_ok, derive_impl, ord_parameter_types, parameter_types,
 	traits::{tokens::imbalance::ResolveTo, ConstU32, Hooks},
 };
+use frame_support::{traits::Get, weights::Weight};
 use openledger_primitives::{
 	attribution::{
+		batch::{
+			find_batch_witness, settle, BatchFile, BatchJob, BatchTree, BatchWitness, ClaimedBatch,
+			ProvenInference, ProvenQuery, ProvenSlot, QueryRecord, Rates, Slot,
+		},
 		check::{paid_count, ProvenEntry, ProvenItem},
-		embedding_hash, pack, reference_entries, Entry, Method,
+		commitment, embedding_hash, pack, reference_entries,
+		witness::Witness,
+		Entry, Method,
 	},
 	datanet::{
 		file::{ItemLeaf, VersionItems},
@@ -21,6 +27,7 @@ use openledger_primitives::{
 	},
 	merkle,
 };
+use openledger_traits::Queries;
 use sp_runtime::{BuildStorage, Perbill};
 use std::collections::BTreeMap;
 
@@ -80,8 +87,8 @@ ord_parameter_types! {
 }
 
 /// R = 3, Q = 2; commit 5 blocks, reveal 5, agreed window 2, optimistic 10, openings 3; half a stake slashed,
-/// a fifth of it to the challenger; 200 blocks of unbonding (a round, plus the longest dispute of
-/// a job of `MaxJobItems`).
+/// a fifth of it to the challenger; 240 blocks of unbonding (a round, 22 blocks, plus the longest
+/// dispute of a batch of `MAX_BATCH` queries of `MaxJobItems` entries, 200 blocks).
 pub fn default_params() -> Params<Balance, u64> {
 	Params {
 		min_stake: STAKE,
@@ -95,13 +102,14 @@ pub fn default_params() -> Params<Balance, u64> {
 		challenge_bond: BOND,
 		wrong_result_slash: Perbill::from_percent(50),
 		challenger_share: Perbill::from_percent(20),
-		unbonding_period: 200,
+		unbonding_period: 240,
 	}
 }
 
 thread_local! {
 	static VERSIONS: RefCell<BTreeMap<(u32, u32), VersionInfo>> = const { RefCell::new(BTreeMap::new()) };
-	static ENDED: RefCell<Vec<(JobId, Option<Vec<Entry>>)>> = const { RefCell::new(Vec::new()) };
+	static HOOK_BUDGET: RefCell<Option<Weight>> = const { RefCell::new(None) };
+	static ENDED: RefCell<Vec<Ended>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Versions the tests publish.
@@ -132,7 +140,7 @@ impl openledger_primitives::datanet::VersionPublisher for MockVersions {
 	}
 }
 
-/// Records how jobs ended: `Some(paid)` when final, `None` when failed.
+/// Records how jobs ended: `Some(totals)` when final, `None` when failed.
 pub struct RecordEnds;
 impl OnJobEnd<AccountId> for RecordEnds {
 	fn finalized_weight(_: u32, _: u32) -> Weight {
@@ -141,15 +149,18 @@ impl OnJobEnd<AccountId> for RecordEnds {
 	fn failed_weight() -> Weight {
 		Weight::zero()
 	}
-	fn finalized(job: JobId, _: &AccountId, paid: &[Entry], _: &[AccountId]) {
-		ENDED.with(|e| e.borrow_mut().push((job, Some(paid.to_vec()))));
+	fn finalized(job: JobId, _: &AccountId, totals: &[(AccountId, u128)], _: &[AccountId]) {
+		ENDED.with(|e| e.borrow_mut().push((job, Some(totals.to_vec()))));
 	}
 	fn failed(job: JobId, _: &AccountId) {
 		ENDED.with(|e| e.borrow_mut().push((job, None)));
 	}
 }
 
-pub fn ended() -> Vec<(JobId, Option<Vec<Entry>>)> {
+/// How a job ended: its totals when final, none when failed.
+pub type Ended = (JobId, Option<Vec<(AccountId, u128)>>);
+
+pub fn ended() -> Vec<Ended> {
 	ENDED.with(|e| e.borrow().clone())
 }
 
@@ -178,10 +189,26 @@ impl pallet_attribution::Config for Test {
 	type MaxPaid = ConstU32<8>;
 	type MaxJobItems = ConstU32<1024>;
 	type MaxFinalized = ConstU32<3>;
-	type MaxTransitionsPerBlock = ConstU32<2>;
+	type MaxTotals = ConstU32<6>;
+	type HookWeight = HookBudget;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockVersions;
 	type WeightInfo = ();
+}
+
+/// The block hook's budget: room for four transitions at their worst unless a test sets
+/// another ([`set_hook_budget`]).
+pub struct HookBudget;
+impl Get<Weight> for HookBudget {
+	fn get() -> Weight {
+		HOOK_BUDGET
+			.with(|b| *b.borrow())
+			.unwrap_or_else(|| Attribution::transition_bound().saturating_mul(4))
+	}
+}
+
+pub fn set_hook_budget(budget: Weight) {
+	HOOK_BUDGET.with(|b| *b.borrow_mut() = Some(budget));
 }
 
 /// Accounts 1 to 8 are would-be workers with 10,000 each; `PAYER` has 10,000, `POOR` 1,020.
@@ -197,6 +224,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		System::set_block_number(1);
 		VERSIONS.with(|v| v.borrow_mut().clear());
 		ENDED.with(|e| e.borrow_mut().clear());
+		HOOK_BUDGET.with(|b| *b.borrow_mut() = None);
 	});
 	ext
 }
@@ -236,22 +264,71 @@ pub fn register(n: u64) {
 	}
 }
 
-/// A Datanet version with real int8 embeddings, a query, and the honest result of a job over
-/// them: what a worker and a challenger hold off-chain.
+/// A Datanet version with real int8 embeddings, a batch of queries (one, unless published as
+/// a batch), and the honest result of a job over them: what a worker and a challenger hold
+/// off-chain.
 pub struct World {
 	pub embeddings: Vec<Vec<i8>>,
 	pub items: VersionItems<AccountId>,
+	/// Query 0's embedding and label.
 	pub query: Vec<i8>,
 	pub query_label: u32,
 	pub method: Method,
 	pub top: u32,
+	/// Query 0's honest committed entries.
 	pub entries: Vec<Entry>,
+	/// Every query: tokens, labels and embeddings.
+	pub batch: BatchFile,
+	/// Every query's honest committed entries.
+	pub rankings: Vec<Vec<Entry>>,
+	pub rates: Rates,
+	/// Whether the job names one inference (`Queries::One`) rather than a batch file.
+	pub single: bool,
+}
+
+/// Everything a result commits to and reveals.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Posted {
+	pub rankings: Vec<Vec<Entry>>,
+	pub records: Vec<QueryRecord>,
+	pub slots: Vec<Slot<AccountId>>,
+	pub totals: TotalsOf<Test>,
+}
+
+impl Posted {
+	pub fn roots(&self) -> (Hash, Hash) {
+		let records: Vec<Hash> = self.records.iter().map(QueryRecord::leaf_hash).collect();
+		let slots: Vec<Hash> =
+			self.slots.iter().map(openledger_primitives::attribution::batch::slot_hash).collect();
+		(merkle::root(&records), merkle::root(&slots))
+	}
+
+	/// The result's hash.
+	pub fn hash(&self) -> Hash {
+		let (queries, credits) = self.roots();
+		Attribution::result_hash(&queries, &credits, &self.totals)
+	}
 }
 
 impl World {
 	/// `n` items of dimension `d` with 3 labels, from a seed; published as version 1 of Datanet
-	/// `datanet`.
+	/// `datanet`; one query.
 	pub fn publish(datanet: u32, seed: u64, n: usize, d: usize, method: Method, top: u32) -> World {
+		Self::publish_batch(datanet, seed, n, d, method, top, 1, true)
+	}
+
+	/// The same with `m` queries, named as a batch file unless `single`.
+	#[allow(clippy::too_many_arguments)]
+	pub fn publish_batch(
+		datanet: u32,
+		seed: u64,
+		n: usize,
+		d: usize,
+		method: Method,
+		top: u32,
+		m: usize,
+		single: bool,
+	) -> World {
 		let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
 		let mut next = move || {
 			state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -263,11 +340,22 @@ impl World {
 			.iter()
 			.map(|e| ItemLeaf { embedding_hash: embedding_hash(e), label: next() % 3 })
 			.collect();
-		let query: Vec<i8> = (0..d).map(|_| (next() % 7) as i8 - 3).collect();
-		let query_label = 1;
+		let queries: Vec<Vec<i8>> =
+			(0..m).map(|_| (0..d).map(|_| (next() % 7) as i8 - 3).collect()).collect();
+		// Query 0 has label 1, the rest any.
+		let labels: Vec<u32> = (0..m).map(|q| if q == 0 { 1 } else { next() % 3 }).collect();
+		let batch = BatchFile {
+			dimension: d as u32,
+			queries: (0..m).map(|q| (10 + next() % 90, next() % 50, labels[q])).collect(),
+			embeddings: queries.concat(),
+		};
 		let packed: Vec<u32> = embeddings.iter().flat_map(|e| pack(e)).collect();
-		let labels: Vec<u32> = leaves.iter().map(|l| l.label).collect();
-		let entries = reference_entries(method, &packed, &labels, &pack(&query), query_label);
+		let item_labels: Vec<u32> = leaves.iter().map(|l| l.label).collect();
+		let rankings: Vec<Vec<Entry>> = (0..m)
+			.map(|q| {
+				reference_entries(method, &packed, &item_labels, &pack(&queries[q]), labels[q])
+			})
+			.collect();
 		// Files of one to three items, contributor 500 + the file's position.
 		let mut files = Vec::new();
 		let mut rest = &leaves[..];
@@ -286,7 +374,31 @@ impl World {
 			num_labels: 3,
 		};
 		VERSIONS.with(|v| v.borrow_mut().insert((datanet, 1), info));
-		World { embeddings, items, query, query_label, method, top, entries }
+		World {
+			embeddings,
+			items,
+			query: queries[0].clone(),
+			query_label: labels[0],
+			method,
+			top,
+			entries: rankings[0].clone(),
+			batch,
+			rankings,
+			rates: Rates { input: 3, output: 5 },
+			single,
+		}
+	}
+
+	/// The queries as a job names them.
+	pub fn queries(&self) -> Queries {
+		let inferences = self.batch.inferences();
+		if self.single {
+			Queries::One(inferences[0])
+		} else {
+			let commitment = BatchTree::new(&inferences).expect("queries").commitment();
+			let file = sp_crypto_hashing::blake2_256(&self.batch.encode());
+			Queries::Batch { file, commitment }
+		}
 	}
 
 	/// The spec of a job over this version with `deadline`.
@@ -296,8 +408,8 @@ impl World {
 			version: 1,
 			method: self.method,
 			top: self.top,
-			query_hash: embedding_hash(&self.query),
-			query_label: self.query_label,
+			queries: self.queries(),
+			rates: self.rates,
 			deadline,
 		}
 	}
@@ -306,10 +418,30 @@ impl World {
 		paid_count(self.method, self.items.commitment().item_count, self.top) as usize
 	}
 
-	/// The commitment and paid entries of a result whose committed list is `entries`.
-	pub fn result(&self, entries: &[Entry]) -> (Hash, PaidOf<Test>) {
-		let paid = entries[..self.paid_count()].to_vec().try_into().expect("paid fits");
-		(openledger_primitives::attribution::commitment(entries), paid)
+	/// The settlement every other part of a result follows from `rankings`, honestly.
+	pub fn posted(&self, rankings: Vec<Vec<Entry>>) -> Posted {
+		let roots: Vec<(Hash, &[Entry])> =
+			rankings.iter().map(|r| (commitment(r), &r[..])).collect();
+		let s = settle(
+			&self.batch.inferences(),
+			&roots,
+			self.rates,
+			self.queries().commitment().tokens,
+			self.paid_count() as u32,
+			<Test as Config>::MaxTotals::get(),
+			// A liar's entry may name no item; its credit goes to nobody in particular.
+			|i| self.items.proof(i).map_or(0, |p| *p.contributor()),
+		);
+		let totals = s.totals.try_into().expect("at most MaxTotals");
+		Posted { rankings, records: s.records, slots: s.slots, totals }
+	}
+
+	/// The result of a worker whose query 0 committed list is `entries`, every other query
+	/// honest, and everything after the rankings computed from them.
+	pub fn result(&self, entries: &[Entry]) -> Posted {
+		let mut rankings = self.rankings.clone();
+		rankings[0] = entries.to_vec();
+		self.posted(rankings)
 	}
 
 	pub fn proven(entries: &[Entry], position: usize) -> ProvenEntry {
@@ -329,21 +461,75 @@ impl World {
 		self.query.clone().try_into().unwrap()
 	}
 
-	/// The witness a challenger finds against a worker that committed to `claimed`.
-	pub fn witness(&self, job: &Job<Test>, claimed: &[Entry]) -> Option<WitnessOf<Test>> {
-		let (commitment, paid) = self.result(claimed);
-		let check_job = Attribution::check_job(job, commitment, &paid);
+	/// The checks' view of `job` and a posted result.
+	pub fn view<'a>(&self, job: &Job<Test>, posted: &'a Posted) -> BatchJob<'a, AccountId> {
+		let (queries, credits) = posted.roots();
+		BatchJob {
+			method: job.spec.method,
+			version: self.items.commitment(),
+			dimension: job.dimension,
+			batch: job.spec.queries.commitment(),
+			rates: job.spec.rates,
+			paid: job.paid_count,
+			max_totals: <Test as Config>::MaxTotals::get(),
+			queries,
+			credits,
+			totals: &posted.totals,
+		}
+	}
+
+	/// The witness a challenger finds against a worker that posted `posted`.
+	pub fn witness_posted(&self, job: &Job<Test>, posted: &Posted) -> Option<WitnessOf<Test>> {
 		let flat: Vec<i8> = self.embeddings.concat();
 		let version = openledger_primitives::attribution::witness::VersionData {
 			items: &self.items,
 			embeddings: &flat,
 		};
-		openledger_primitives::attribution::witness::find_witness(
-			&check_job,
-			version,
-			&self.query,
-			claimed,
-		)
+		let claimed = ClaimedBatch {
+			rankings: &posted.rankings,
+			records: &posted.records,
+			slots: &posted.slots,
+		};
+		find_batch_witness(&self.view(job, posted), version, &self.batch, claimed)
+	}
+
+	/// Query `q`'s record in `posted`, with its proof.
+	pub fn record(&self, posted: &Posted, q: usize) -> ProvenQuery {
+		let leaves: Vec<Hash> = posted.records.iter().map(QueryRecord::leaf_hash).collect();
+		ProvenQuery { record: posted.records[q], proof: merkle::proof(&leaves, q).unwrap() }
+	}
+
+	/// Inference `q` of the batch, with its proof.
+	pub fn inference(&self, q: usize) -> ProvenInference {
+		let inferences = self.batch.inferences();
+		let tree = BatchTree::new(&inferences).expect("queries");
+		ProvenInference { inference: inferences[q], proof: tree.proof(q as u32).unwrap() }
+	}
+
+	/// A single-query witness against query `q` of `posted`, as a batch challenge.
+	pub fn ranking(
+		&self,
+		posted: &Posted,
+		q: usize,
+		witness: Witness<AccountId>,
+	) -> WitnessOf<Test> {
+		BatchWitness::Ranking {
+			record: self.record(posted, q),
+			inference: self.inference(q),
+			witness,
+		}
+	}
+
+	/// Slot `i` of `posted`, with its proof.
+	pub fn slot(&self, posted: &Posted, i: usize) -> ProvenSlot<AccountId> {
+		let leaves: Vec<Hash> =
+			posted.slots.iter().map(openledger_primitives::attribution::batch::slot_hash).collect();
+		ProvenSlot { slot: posted.slots[i].clone(), proof: merkle::proof(&leaves, i).unwrap() }
+	}
+
+	/// The witness a challenger finds against a worker whose query 0 committed to `claimed`.
+	pub fn witness(&self, job: &Job<Test>, claimed: &[Entry]) -> Option<WitnessOf<Test>> {
+		self.witness_posted(job, &self.result(claimed))
 	}
 }
 
@@ -352,24 +538,35 @@ pub fn salt(who: AccountId) -> [u8; 32] {
 	sp_crypto_hashing::blake2_256(&who.encode())
 }
 
-/// `who` commits to the result whose committed list is `entries`.
-pub fn commit(w: &World, job: JobId, who: AccountId, entries: &[Entry]) {
-	let (commitment, paid) = w.result(entries);
-	let hash = Attribution::commit_hash(job, &who, &commitment, &paid, &salt(who));
+/// `who` commits to `posted`.
+pub fn commit_posted(job: JobId, who: AccountId, posted: &Posted) {
+	let (queries, credits) = posted.roots();
+	let hash = Attribution::commit_hash(job, &who, &queries, &credits, &posted.totals, &salt(who));
 	assert_ok!(Attribution::commit(RuntimeOrigin::signed(who), job, hash));
+}
+
+/// `who` reveals `posted`, which it committed to; returns the result's hash.
+pub fn reveal_posted(job: JobId, who: AccountId, posted: &Posted) -> Hash {
+	let (queries, credits) = posted.roots();
+	assert_ok!(Attribution::reveal(
+		RuntimeOrigin::signed(who),
+		job,
+		queries,
+		credits,
+		posted.totals.clone(),
+		salt(who)
+	));
+	posted.hash()
+}
+
+/// `who` commits to the result whose query 0 committed list is `entries`.
+pub fn commit(w: &World, job: JobId, who: AccountId, entries: &[Entry]) {
+	commit_posted(job, who, &w.result(entries));
 }
 
 /// `who` reveals the result it committed to; returns the result's hash.
 pub fn reveal(w: &World, job: JobId, who: AccountId, entries: &[Entry]) -> Hash {
-	let (commitment, paid) = w.result(entries);
-	assert_ok!(Attribution::reveal(
-		RuntimeOrigin::signed(who),
-		job,
-		commitment,
-		paid.clone(),
-		salt(who)
-	));
-	Attribution::result_hash(&commitment, &paid)
+	reveal_posted(job, who, &w.result(entries))
 }
 
 /// The job's windows: `(commit_end, reveal_end)`.

@@ -6,7 +6,7 @@ use frame_support::{
 	traits::fungible, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use openledger_primitives::attribution::Entry;
+use openledger_primitives::attribution::batch::search::Position;
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 
@@ -19,8 +19,9 @@ pub type BalanceOf<T> =
 /// The workers assigned to one job.
 pub type AssignedOf<T> =
 	BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxAssigned>;
-/// The paid entries of one result.
-pub type PaidOf<T> = BoundedVec<Entry, <T as Config>::MaxPaid>;
+/// The contributor totals one result reveals, by account (docs/attribution.md, "Batches").
+pub type TotalsOf<T> =
+	BoundedVec<(<T as frame_system::Config>::AccountId, u128), <T as Config>::MaxTotals>;
 /// The active set with each worker's draw weight.
 pub type ActiveSetOf<T> =
 	BoundedVec<(<T as frame_system::Config>::AccountId, u32), <T as Config>::MaxWorkers>;
@@ -115,7 +116,7 @@ pub struct Job<T: Config> {
 	pub item_count: u32,
 	/// The Datanet's embedding dimension.
 	pub dimension: u32,
-	/// How many paid entries a result reveals.
+	/// How many of each query's nearest entries are paid (`P`).
 	pub paid_count: u32,
 	/// Rounds started; a round that ends with no standing result reopens the job.
 	pub round: u32,
@@ -123,6 +124,9 @@ pub struct Job<T: Config> {
 	pub assigned: AssignedOf<T>,
 	/// Distinct results revealed in the current round; the next one's `first_seen`.
 	pub results: u32,
+	/// Disputes of the current round: the entries of [`crate::Openings`] under this job. The
+	/// block hook bounds a transition's weight by it before it moves the job.
+	pub disputes: u32,
 	/// The current phase.
 	pub phase: Phase<BlockNumberFor<T>>,
 	/// The block whose `on_initialize` moves the job on (tally or finalize); its agenda entry.
@@ -136,10 +140,13 @@ pub struct Job<T: Config> {
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct Revealed<T: Config> {
-	/// The Merkle root over all ranked entries.
-	pub commitment: Hash,
-	/// The paid entries, ranks `0..paid_count`.
-	pub paid: PaidOf<T>,
+	/// The root over the query records: each query's ranking commitment and paid sum.
+	pub queries: Hash,
+	/// The root over the credit slots.
+	pub credits: Hash,
+	/// How many contributor totals it revealed; they are kept apart, in [`crate::Totals`], so
+	/// that a tally reading every result of a round does not read them.
+	pub totals: u32,
 	/// The workers who revealed exactly this, in reveal order.
 	pub supporters: AssignedOf<T>,
 	/// The order in which it was first revealed in its round; breaks ties between results.
@@ -149,7 +156,7 @@ pub struct Revealed<T: Config> {
 	pub refuted_by: Option<T::AccountId>,
 }
 
-/// One requester's dispute of one result: its latest request to open a committed entry, and how
+/// One requester's dispute of one result: its latest request to open a leaf of it, and how
 /// many it has made. Kept until the round ends, so that the count holds for the whole round.
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
@@ -157,18 +164,18 @@ pub struct Revealed<T: Config> {
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct Opening<T: Config> {
-	/// The position asked for last.
-	pub position: u32,
+	/// The leaf asked for last.
+	pub position: Position,
 	/// Unanswered: the last block to open it in; after it, the result counts as refuted.
 	/// Answered: the last block of the requester's grace, in which it may ask again or
 	/// challenge even after the challenge window, and the job cannot end.
 	pub due: BlockNumberFor<T>,
 	/// The bond held from the requester while the request is unanswered.
 	pub bond: BalanceOf<T>,
-	/// Whether the entry asked for was opened.
+	/// Whether the leaf asked for was opened.
 	pub answered: bool,
 	/// Requests this requester has made of this result in this round, at most
-	/// `search::max_openings` of its committed count.
+	/// `max_batch_openings` of the job's trees.
 	pub made: u32,
 }
 
@@ -193,10 +200,13 @@ pub struct FinalResult<T: Config> {
 	pub spec: JobSpec<BlockNumberFor<T>>,
 	/// The version's item count.
 	pub item_count: u32,
-	/// The Merkle root over all ranked entries.
-	pub commitment: Hash,
-	/// The paid entries.
-	pub paid: PaidOf<T>,
+	/// The root over the query records.
+	pub queries: Hash,
+	/// The root over the credit slots.
+	pub credits: Hash,
+	/// How many contributor totals it revealed (the totals went to [`Config::OnJobEnd`] and
+	/// are in the reveal's arguments).
+	pub totals: u32,
 	/// The workers who revealed it.
 	pub supporters: AssignedOf<T>,
 	/// Whether `quorum` workers agreed on it (otherwise it stood through the optimistic window).
@@ -257,4 +267,7 @@ pub enum FailReason {
 	NoResult,
 	/// The active set was empty when a round had to start.
 	NoWorkers,
+	/// The runtime upgrade to batch results (storage version 3) ended it; its payer was
+	/// refunded.
+	Upgraded,
 }

@@ -42,7 +42,7 @@ pub trait WeightInfo {
 	fn withdraw_unbonded() -> Weight;
 	fn open_job(w: u32, ) -> Weight;
 	fn commit() -> Weight;
-	fn reveal(p: u32, ) -> Weight;
+	fn reveal(t: u32, ) -> Weight;
 	fn challenge_rank_mismatch() -> Weight;
 	fn challenge_wrong_distance(d: u32, ) -> Weight;
 	fn challenge_out_of_order() -> Weight;
@@ -51,11 +51,17 @@ pub trait WeightInfo {
 	fn challenge_wrong_similarity() -> Weight;
 	fn challenge_repeated_index() -> Weight;
 	fn challenge_index_out_of_range() -> Weight;
-	fn challenge_paid_mismatch() -> Weight;
-	fn challenge_unpaid_beats_paid(d: u32, ) -> Weight;
 	fn challenge_missing_near(d: u32, ) -> Weight;
+	fn challenge_wrong_paid_sum(p: u32, ) -> Weight;
+	fn challenge_credit_out_of_range() -> Weight;
+	fn challenge_credit_mismatch() -> Weight;
+	fn challenge_credit_order() -> Weight;
+	fn challenge_wrong_cumulative() -> Weight;
+	fn challenge_missing_credit() -> Weight;
+	fn challenge_wrong_total(t: u32, ) -> Weight;
+	fn challenge_total_without_credits() -> Weight;
 	fn request_opening() -> Weight;
-	fn open_entry() -> Weight;
+	fn open_leaf() -> Weight;
 	fn expire_opening() -> Weight;
 	fn set_params() -> Weight;
 	fn set_min_stake() -> Weight;
@@ -88,8 +94,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `11601`
 		//  Estimated: `10703`
-		// Minimum execution time: 150_922_000 picoseconds.
-		Weight::from_parts(177_461_000, 10703)
+		// Minimum execution time: 135_432_000 picoseconds.
+		Weight::from_parts(171_515_000, 10703)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -103,8 +109,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `10210`
 		//  Estimated: `10703`
-		// Minimum execution time: 46_587_000 picoseconds.
-		Weight::from_parts(74_720_000, 10703)
+		// Minimum execution time: 54_301_000 picoseconds.
+		Weight::from_parts(86_108_000, 10703)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -118,8 +124,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `315`
 		//  Estimated: `3694`
-		// Minimum execution time: 69_299_000 picoseconds.
-		Weight::from_parts(94_186_000, 3694)
+		// Minimum execution time: 52_117_000 picoseconds.
+		Weight::from_parts(59_027_000, 3694)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -138,11 +144,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:1 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Jobs` (r:0 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::AgendaCursor` (r:0 w:1)
 	/// Proof: `Attribution::AgendaCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `w` is `[1, 256]`.
@@ -150,34 +156,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `608 + w * (36 ±0)`
 		//  Estimated: `10703`
-		// Minimum execution time: 86_691_000 picoseconds.
-		Weight::from_parts(101_433_065, 10703)
-			// Standard Error: 13_659
-			.saturating_add(Weight::from_parts(414_041, 0).saturating_mul(w.into()))
+		// Minimum execution time: 65_317_000 picoseconds.
+		Weight::from_parts(96_057_323, 10703)
+			// Standard Error: 11_995
+			.saturating_add(Weight::from_parts(334_048, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:0)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Commits` (r:1 w:1)
 	/// Proof: `Attribution::Commits` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	fn commit() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `950`
-		//  Estimated: `4181`
-		// Minimum execution time: 33_112_000 picoseconds.
-		Weight::from_parts(58_600_000, 4181)
+		//  Measured:  `999`
+		//  Estimated: `4270`
+		// Minimum execution time: 23_104_000 picoseconds.
+		Weight::from_parts(32_679_000, 4270)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:0)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Commits` (r:1 w:0)
 	/// Proof: `Attribution::Commits` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:1 w:1)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:1 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:1 w:1)
@@ -192,22 +198,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Scores` (r:1 w:1)
 	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
-	/// The range of component `p` is `[1, 64]`.
-	fn reveal(_p: u32, ) -> Weight {
+	/// The range of component `t` is `[0, 1024]`.
+	fn reveal(t: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `3396 + p * (20 ±0)`
+		//  Measured:  `3480`
 		//  Estimated: `10703`
-		// Minimum execution time: 219_510_000 picoseconds.
-		Weight::from_parts(322_344_031, 10703)
+		// Minimum execution time: 174_760_000 picoseconds.
+		Weight::from_parts(210_229_197, 10703)
+			// Standard Error: 4_429
+			.saturating_add(Weight::from_parts(752_284, 0).saturating_mul(t.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:18 w:18)
@@ -215,7 +223,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:17 w:17)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
 	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
@@ -226,23 +234,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:16)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_rank_mismatch() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26806`
-		//  Estimated: `47844`
-		// Minimum execution time: 2_507_222_000 picoseconds.
-		Weight::from_parts(3_190_008_000, 47844)
-			.saturating_add(T::DbWeight::get().reads(94_u64))
-			.saturating_add(T::DbWeight::get().writes(89_u64))
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_103_889_000 picoseconds.
+		Weight::from_parts(3_310_742_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:18 w:18)
@@ -250,7 +260,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:17 w:17)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
 	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
@@ -261,24 +271,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:16)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[4, 1024]`.
 	fn challenge_wrong_distance(_d: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26806`
-		//  Estimated: `47844`
-		// Minimum execution time: 2_508_305_000 picoseconds.
-		Weight::from_parts(3_304_193_967, 47844)
-			.saturating_add(T::DbWeight::get().reads(94_u64))
-			.saturating_add(T::DbWeight::get().writes(89_u64))
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_156_517_000 picoseconds.
+		Weight::from_parts(2_671_818_940, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:18 w:18)
@@ -286,7 +298,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:17 w:17)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
 	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
@@ -297,23 +309,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:16)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_out_of_order() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26806`
-		//  Estimated: `47844`
-		// Minimum execution time: 2_431_411_000 picoseconds.
-		Weight::from_parts(2_793_036_000, 47844)
-			.saturating_add(T::DbWeight::get().reads(94_u64))
-			.saturating_add(T::DbWeight::get().writes(89_u64))
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_128_244_000 picoseconds.
+		Weight::from_parts(2_481_980_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:18 w:18)
@@ -321,7 +335,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:17 w:17)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
 	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
@@ -332,23 +346,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:16)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_wrong_knn_step() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26806`
-		//  Estimated: `47844`
-		// Minimum execution time: 2_682_179_000 picoseconds.
-		Weight::from_parts(3_742_450_000, 47844)
-			.saturating_add(T::DbWeight::get().reads(94_u64))
-			.saturating_add(T::DbWeight::get().writes(89_u64))
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_210_727_000 picoseconds.
+		Weight::from_parts(2_358_156_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:18 w:18)
@@ -356,7 +372,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:17 w:17)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
 	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
@@ -367,23 +383,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:16)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_wrong_knn_last() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26806`
-		//  Estimated: `47844`
-		// Minimum execution time: 2_579_217_000 picoseconds.
-		Weight::from_parts(3_770_492_000, 47844)
-			.saturating_add(T::DbWeight::get().reads(94_u64))
-			.saturating_add(T::DbWeight::get().writes(89_u64))
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_167_503_000 picoseconds.
+		Weight::from_parts(2_339_489_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:18 w:18)
@@ -391,7 +409,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:17 w:17)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
 	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
@@ -402,23 +420,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:16)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_wrong_similarity() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26806`
-		//  Estimated: `47844`
-		// Minimum execution time: 2_474_562_000 picoseconds.
-		Weight::from_parts(3_073_110_000, 47844)
-			.saturating_add(T::DbWeight::get().reads(94_u64))
-			.saturating_add(T::DbWeight::get().writes(89_u64))
+		//  Measured:  `25716`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_100_263_000 picoseconds.
+		Weight::from_parts(2_245_348_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:18 w:18)
@@ -426,7 +446,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:17 w:17)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
 	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
@@ -437,23 +457,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:16)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_repeated_index() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26806`
-		//  Estimated: `47844`
-		// Minimum execution time: 2_542_939_000 picoseconds.
-		Weight::from_parts(3_669_774_000, 47844)
-			.saturating_add(T::DbWeight::get().reads(94_u64))
-			.saturating_add(T::DbWeight::get().writes(89_u64))
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_118_971_000 picoseconds.
+		Weight::from_parts(2_296_835_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:18 w:18)
@@ -461,7 +483,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:17 w:17)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
 	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
@@ -472,23 +494,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:16)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn challenge_index_out_of_range() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26806`
-		//  Estimated: `47844`
-		// Minimum execution time: 2_796_452_000 picoseconds.
-		Weight::from_parts(4_631_029_000, 47844)
-			.saturating_add(T::DbWeight::get().reads(94_u64))
-			.saturating_add(T::DbWeight::get().writes(89_u64))
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_077_199_000 picoseconds.
+		Weight::from_parts(2_324_937_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:17 w:16)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:18 w:18)
@@ -496,7 +520,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:17 w:17)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:2 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
 	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
@@ -507,69 +531,330 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:16)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::Agenda` (r:0 w:2)
-	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	fn challenge_paid_mismatch() -> Weight {
-		// Proof size summary in bytes:
-		//  Measured:  `26806`
-		//  Estimated: `47844`
-		// Minimum execution time: 2_573_817_000 picoseconds.
-		Weight::from_parts(3_792_443_000, 47844)
-			.saturating_add(T::DbWeight::get().reads(94_u64))
-			.saturating_add(T::DbWeight::get().writes(89_u64))
-	}
-	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::Workers` (r:17 w:16)
-	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::Results` (r:2 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
-	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:18 w:18)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:17 w:17)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::Openings` (r:2 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
-	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
-	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
-	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Reputation::Scores` (r:17 w:17)
-	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
-	/// Storage: `System::ParentHash` (r:1 w:0)
-	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Attribution::RevealOf` (r:16 w:16)
-	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[4, 1024]`.
-	fn challenge_unpaid_beats_paid(_d: u32, ) -> Weight {
-		// Proof size summary in bytes:
-		//  Measured:  `26806`
-		//  Estimated: `47844`
-		// Minimum execution time: 2_579_177_000 picoseconds.
-		Weight::from_parts(4_020_107_673, 47844)
-			.saturating_add(T::DbWeight::get().reads(94_u64))
-			.saturating_add(T::DbWeight::get().writes(89_u64))
-	}
-	/// NOT MEASURED YET (2026-12-01): `challenge_missing_near` is new and its benchmark has not
-	/// been run on the reference machine. Until it is, it is charged the sum of two measured
-	/// challenges that together do all of its work and more: `unpaid_beats_paid` (an item proof,
-	/// the embedding and query hashes, the distance, the slashing) and `out_of_order` (two entry
-	/// proofs, the slashing). Regenerate with the command in `docs/BENCHMARKS.md`.
 	fn challenge_missing_near(d: u32, ) -> Weight {
-		Self::challenge_unpaid_beats_paid(d).saturating_add(Self::challenge_out_of_order())
+		// Proof size summary in bytes:
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_170_107_000 picoseconds.
+		Weight::from_parts(2_225_015_687, 52667)
+			// Standard Error: 57_407
+			.saturating_add(Weight::from_parts(1_027_486, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
 	}
-	/// Storage: `Attribution::Jobs` (r:1 w:0)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Jobs` (r:1 w:1)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Workers` (r:17 w:16)
+	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Results` (r:2 w:1)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:18 w:18)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:17 w:17)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Openings` (r:2 w:0)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
+	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
+	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Scores` (r:17 w:17)
+	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::RevealOf` (r:16 w:16)
+	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Agenda` (r:0 w:2)
+	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[1, 64]`.
+	fn challenge_wrong_paid_sum(p: u32, ) -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_176_667_000 picoseconds.
+		Weight::from_parts(2_636_097_354, 52667)
+			// Standard Error: 1_014_324
+			.saturating_add(Weight::from_parts(21_722_343, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
+	}
+	/// Storage: `Attribution::Jobs` (r:1 w:1)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Workers` (r:17 w:16)
+	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Results` (r:2 w:1)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:18 w:18)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:17 w:17)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Openings` (r:2 w:0)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
+	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
+	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Scores` (r:17 w:17)
+	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::RevealOf` (r:16 w:16)
+	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Agenda` (r:0 w:2)
+	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	fn challenge_credit_out_of_range() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_079_932_000 picoseconds.
+		Weight::from_parts(2_434_860_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
+	}
+	/// Storage: `Attribution::Jobs` (r:1 w:1)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Workers` (r:17 w:16)
+	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Results` (r:2 w:1)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:18 w:18)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:17 w:17)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Openings` (r:2 w:0)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
+	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
+	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Scores` (r:17 w:17)
+	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::RevealOf` (r:16 w:16)
+	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Agenda` (r:0 w:2)
+	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	fn challenge_credit_mismatch() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_268_433_000 picoseconds.
+		Weight::from_parts(3_492_794_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
+	}
+	/// Storage: `Attribution::Jobs` (r:1 w:1)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Workers` (r:17 w:16)
+	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Results` (r:2 w:1)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:18 w:18)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:17 w:17)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Openings` (r:2 w:0)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
+	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
+	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Scores` (r:17 w:17)
+	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::RevealOf` (r:16 w:16)
+	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Agenda` (r:0 w:2)
+	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	fn challenge_credit_order() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_229_275_000 picoseconds.
+		Weight::from_parts(3_263_763_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
+	}
+	/// Storage: `Attribution::Jobs` (r:1 w:1)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Workers` (r:17 w:16)
+	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Results` (r:2 w:1)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:18 w:18)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:17 w:17)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Openings` (r:2 w:0)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
+	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
+	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Scores` (r:17 w:17)
+	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::RevealOf` (r:16 w:16)
+	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Agenda` (r:0 w:2)
+	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	fn challenge_wrong_cumulative() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_108_836_000 picoseconds.
+		Weight::from_parts(3_038_608_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
+	}
+	/// Storage: `Attribution::Jobs` (r:1 w:1)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Workers` (r:17 w:16)
+	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Results` (r:2 w:1)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:18 w:18)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:17 w:17)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Openings` (r:2 w:0)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
+	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
+	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Scores` (r:17 w:17)
+	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::RevealOf` (r:16 w:16)
+	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Agenda` (r:0 w:2)
+	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	fn challenge_missing_credit() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `25720`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_221_933_000 picoseconds.
+		Weight::from_parts(2_594_408_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
+	}
+	/// Storage: `Attribution::Jobs` (r:1 w:1)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Workers` (r:17 w:16)
+	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Results` (r:2 w:1)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:18 w:18)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:17 w:17)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Openings` (r:2 w:0)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
+	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
+	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Scores` (r:17 w:17)
+	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::RevealOf` (r:16 w:16)
+	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Agenda` (r:0 w:2)
+	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `t` is `[1, 1024]`.
+	fn challenge_wrong_total(_t: u32, ) -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `25724 + t * (48 ±0)`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_077_900_000 picoseconds.
+		Weight::from_parts(2_841_403_481, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
+	}
+	/// Storage: `Attribution::Jobs` (r:1 w:1)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Workers` (r:17 w:16)
+	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Results` (r:2 w:1)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
+	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:18 w:18)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:17 w:17)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Openings` (r:2 w:0)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
+	/// Proof: `Attribution::ActiveWorkers` (`max_values`: Some(1), `max_size`: Some(9218), added: 9713, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::CurrentParams` (r:1 w:0)
+	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Reputation::Scores` (r:17 w:17)
+	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::RevealOf` (r:16 w:16)
+	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Agenda` (r:0 w:2)
+	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	fn challenge_total_without_credits() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `74878`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_124_899_000 picoseconds.
+		Weight::from_parts(2_487_869_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(90_u64))
+	}
+	/// Storage: `Attribution::Jobs` (r:1 w:1)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Workers` (r:1 w:0)
 	/// Proof: `Attribution::Workers` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:1 w:0)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:1 w:1)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -578,40 +863,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	fn request_opening() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `5068`
-		//  Estimated: `5377`
-		// Minimum execution time: 165_099_000 picoseconds.
-		Weight::from_parts(262_130_000, 5377)
+		//  Measured:  `3944`
+		//  Estimated: `4270`
+		// Minimum execution time: 134_300_000 picoseconds.
+		Weight::from_parts(173_307_000, 4270)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:0)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:1 w:1)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:1 w:0)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
-	fn open_entry() -> Weight {
+	fn open_leaf() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `4346`
-		//  Estimated: `5377`
-		// Minimum execution time: 175_958_000 picoseconds.
-		Weight::from_parts(296_754_000, 5377)
+		//  Measured:  `3229`
+		//  Estimated: `4270`
+		// Minimum execution time: 148_510_000 picoseconds.
+		Weight::from_parts(194_549_000, 4270)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:3 w:1)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:18 w:18)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:17 w:17)
@@ -630,16 +915,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:16)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Agenda` (r:0 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn expire_opening() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `26668`
-		//  Estimated: `47844`
-		// Minimum execution time: 2_487_947_000 picoseconds.
-		Weight::from_parts(4_282_469_000, 47844)
-			.saturating_add(T::DbWeight::get().reads(94_u64))
-			.saturating_add(T::DbWeight::get().writes(90_u64))
+		//  Measured:  `25589`
+		//  Estimated: `52667`
+		// Minimum execution time: 2_037_940_000 picoseconds.
+		Weight::from_parts(2_888_354_000, 52667)
+			.saturating_add(T::DbWeight::get().reads(95_u64))
+			.saturating_add(T::DbWeight::get().writes(91_u64))
 	}
 	/// Storage: `Attribution::CurrentParams` (r:1 w:1)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
@@ -647,8 +934,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `1557`
-		// Minimum execution time: 13_465_000 picoseconds.
-		Weight::from_parts(27_632_000, 1557)
+		// Minimum execution time: 8_152_000 picoseconds.
+		Weight::from_parts(12_749_000, 1557)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -658,8 +945,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `1557`
-		// Minimum execution time: 13_496_000 picoseconds.
-		Weight::from_parts(26_599_000, 1557)
+		// Minimum execution time: 8_012_000 picoseconds.
+		Weight::from_parts(12_999_000, 1557)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -675,8 +962,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `10210`
 		//  Estimated: `10703`
-		// Minimum execution time: 80_500_000 picoseconds.
-		Weight::from_parts(124_613_000, 10703)
+		// Minimum execution time: 63_344_000 picoseconds.
+		Weight::from_parts(100_119_000, 10703)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -686,8 +973,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `116`
 		//  Estimated: `3513`
-		// Minimum execution time: 19_477_000 picoseconds.
-		Weight::from_parts(36_699_000, 3513)
+		// Minimum execution time: 12_048_000 picoseconds.
+		Weight::from_parts(13_370_000, 3513)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -698,9 +985,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attribution::Agenda` (r:2 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:1 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:0)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -710,18 +997,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Reputation::Scores` (r:15 w:15)
 	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:2 w:0)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 16]`.
 	fn tally(r: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `840 + r * (79 ±0)`
-		//  Estimated: `10703 + r * (2571 ±25)`
-		// Minimum execution time: 75_911_000 picoseconds.
-		Weight::from_parts(112_805_611, 10703)
-			// Standard Error: 124_712
-			.saturating_add(Weight::from_parts(25_280_173, 0).saturating_mul(r.into()))
+		//  Measured:  `924 + r * (79 ±0)`
+		//  Estimated: `10703 + r * (2571 ±0)`
+		// Minimum execution time: 55_953_000 picoseconds.
+		Weight::from_parts(47_983_446, 10703)
+			// Standard Error: 68_032
+			.saturating_add(Weight::from_parts(14_056_906, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -735,9 +1022,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attribution::Agenda` (r:2 w:2)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:1 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:16 w:0)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -747,7 +1034,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Reputation::Scores` (r:16 w:16)
 	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:1 w:0)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::CurrentParams` (r:1 w:0)
 	/// Proof: `Attribution::CurrentParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
@@ -755,12 +1042,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 256]`.
 	fn tally_reopen(w: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `1488 + w * (37 ±0)`
+		//  Measured:  `1537 + w * (37 ±0)`
 		//  Estimated: `37810 + w * (35 ±11)`
-		// Minimum execution time: 156_502_000 picoseconds.
-		Weight::from_parts(476_384_986, 37810)
-			// Standard Error: 59_396
-			.saturating_add(Weight::from_parts(795_440, 0).saturating_mul(w.into()))
+		// Minimum execution time: 89_643_000 picoseconds.
+		Weight::from_parts(293_029_937, 37810)
+			// Standard Error: 41_716
+			.saturating_add(Weight::from_parts(546_411, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(38_u64))
 			.saturating_add(T::DbWeight::get().writes(19_u64))
 			.saturating_add(Weight::from_parts(0, 35).saturating_mul(w.into()))
@@ -772,11 +1059,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attribution::Agenda` (r:2 w:1)
 	/// Proof: `Attribution::Agenda` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Jobs` (r:1 w:1)
-	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(716), added: 3191, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Jobs` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Openings` (r:1 w:0)
-	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Openings` (`max_values`: None, `max_size`: Some(130), added: 2605, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Results` (r:1 w:1)
-	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(1912), added: 4387, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Results` (`max_values`: None, `max_size`: Some(666), added: 3141, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::RevealOf` (r:17 w:16)
 	/// Proof: `Attribution::RevealOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::ActiveWorkers` (r:1 w:1)
@@ -785,26 +1072,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Reputation::CurrentParams` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Reputation::Scores` (r:16 w:16)
 	/// Proof: `Reputation::Scores` (`max_values`: None, `max_size`: Some(210), added: 2685, mode: `MaxEncodedLen`)
+	/// Storage: `Attribution::Totals` (r:1 w:1)
+	/// Proof: `Attribution::Totals` (`max_values`: None, `max_size`: Some(49202), added: 51677, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::FinalizedCount` (r:1 w:1)
 	/// Proof: `Attribution::FinalizedCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::FinalizedRing` (r:1 w:1)
 	/// Proof: `Attribution::FinalizedRing` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Escrows` (r:1 w:0)
-	/// Proof: `Rewards::Escrows` (`max_values`: None, `max_size`: Some(132), added: 2607, mode: `MaxEncodedLen`)
+	/// Proof: `Rewards::Escrows` (`max_values`: None, `max_size`: Some(136), added: 2611, mode: `MaxEncodedLen`)
 	/// Storage: `Attribution::Finalized` (r:0 w:2)
-	/// Proof: `Attribution::Finalized` (`max_values`: None, `max_size`: Some(1941), added: 4416, mode: `MaxEncodedLen`)
+	/// Proof: `Attribution::Finalized` (`max_values`: None, `max_size`: Some(780), added: 3255, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 16]`.
 	fn finalize(r: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `12110 + r * (151 ±0)`
-		//  Estimated: `10703 + r * (2685 ±0)`
-		// Minimum execution time: 195_465_000 picoseconds.
-		Weight::from_parts(227_859_853, 10703)
-			// Standard Error: 771_875
-			.saturating_add(Weight::from_parts(32_099_079, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(13_u64))
+		//  Measured:  `60182 + r * (151 ±0)`
+		//  Estimated: `52667 + r * (2685 ±0)`
+		// Minimum execution time: 181_159_000 picoseconds.
+		Weight::from_parts(205_811_708, 52667)
+			// Standard Error: 637_510
+			.saturating_add(Weight::from_parts(23_596_770, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2685).saturating_mul(r.into()))
 	}
@@ -814,8 +1103,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `1489`
-		// Minimum execution time: 3_006_000 picoseconds.
-		Weight::from_parts(5_931_000, 1489)
+		// Minimum execution time: 2_173_000 picoseconds.
+		Weight::from_parts(2_714_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 }
@@ -823,132 +1112,162 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_worker() -> Weight {
-		Weight::from_parts(177_461_000, 10703)
+		Weight::from_parts(171_515_000, 10703)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn unregister_worker() -> Weight {
-		Weight::from_parts(74_720_000, 10703)
+		Weight::from_parts(86_108_000, 10703)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(94_186_000, 3694)
+		Weight::from_parts(59_027_000, 3694)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn open_job(w: u32, ) -> Weight {
-		Weight::from_parts(101_433_065, 10703)
-			.saturating_add(Weight::from_parts(414_041, 0).saturating_mul(w.into()))
+		Weight::from_parts(96_057_323, 10703)
+			.saturating_add(Weight::from_parts(334_048, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn commit() -> Weight {
-		Weight::from_parts(58_600_000, 4181)
+		Weight::from_parts(32_679_000, 4270)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn reveal(_p: u32, ) -> Weight {
-		Weight::from_parts(322_344_031, 10703)
+	fn reveal(t: u32, ) -> Weight {
+		Weight::from_parts(210_229_197, 10703)
+			.saturating_add(Weight::from_parts(752_284, 0).saturating_mul(t.into()))
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn challenge_rank_mismatch() -> Weight {
-		Weight::from_parts(3_190_008_000, 47844)
-			.saturating_add(RocksDbWeight::get().reads(94_u64))
-			.saturating_add(RocksDbWeight::get().writes(89_u64))
+		Weight::from_parts(3_310_742_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
 	}
 	fn challenge_wrong_distance(_d: u32, ) -> Weight {
-		Weight::from_parts(3_304_193_967, 47844)
-			.saturating_add(RocksDbWeight::get().reads(94_u64))
-			.saturating_add(RocksDbWeight::get().writes(89_u64))
+		Weight::from_parts(2_671_818_940, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
 	}
 	fn challenge_out_of_order() -> Weight {
-		Weight::from_parts(2_793_036_000, 47844)
-			.saturating_add(RocksDbWeight::get().reads(94_u64))
-			.saturating_add(RocksDbWeight::get().writes(89_u64))
+		Weight::from_parts(2_481_980_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
 	}
 	fn challenge_wrong_knn_step() -> Weight {
-		Weight::from_parts(3_742_450_000, 47844)
-			.saturating_add(RocksDbWeight::get().reads(94_u64))
-			.saturating_add(RocksDbWeight::get().writes(89_u64))
+		Weight::from_parts(2_358_156_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
 	}
 	fn challenge_wrong_knn_last() -> Weight {
-		Weight::from_parts(3_770_492_000, 47844)
-			.saturating_add(RocksDbWeight::get().reads(94_u64))
-			.saturating_add(RocksDbWeight::get().writes(89_u64))
+		Weight::from_parts(2_339_489_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
 	}
 	fn challenge_wrong_similarity() -> Weight {
-		Weight::from_parts(3_073_110_000, 47844)
-			.saturating_add(RocksDbWeight::get().reads(94_u64))
-			.saturating_add(RocksDbWeight::get().writes(89_u64))
+		Weight::from_parts(2_245_348_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
 	}
 	fn challenge_repeated_index() -> Weight {
-		Weight::from_parts(3_669_774_000, 47844)
-			.saturating_add(RocksDbWeight::get().reads(94_u64))
-			.saturating_add(RocksDbWeight::get().writes(89_u64))
+		Weight::from_parts(2_296_835_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
 	}
 	fn challenge_index_out_of_range() -> Weight {
-		Weight::from_parts(4_631_029_000, 47844)
-			.saturating_add(RocksDbWeight::get().reads(94_u64))
-			.saturating_add(RocksDbWeight::get().writes(89_u64))
+		Weight::from_parts(2_324_937_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
 	}
-	fn challenge_paid_mismatch() -> Weight {
-		Weight::from_parts(3_792_443_000, 47844)
-			.saturating_add(RocksDbWeight::get().reads(94_u64))
-			.saturating_add(RocksDbWeight::get().writes(89_u64))
-	}
-	fn challenge_unpaid_beats_paid(_d: u32, ) -> Weight {
-		Weight::from_parts(4_020_107_673, 47844)
-			.saturating_add(RocksDbWeight::get().reads(94_u64))
-			.saturating_add(RocksDbWeight::get().writes(89_u64))
-	}
-	/// NOT MEASURED YET (2026-12-01): `challenge_missing_near` is new and its benchmark has not
-	/// been run on the reference machine. Until it is, it is charged the sum of two measured
-	/// challenges that together do all of its work and more: `unpaid_beats_paid` (an item proof,
-	/// the embedding and query hashes, the distance, the slashing) and `out_of_order` (two entry
-	/// proofs, the slashing). Regenerate with the command in `docs/BENCHMARKS.md`.
 	fn challenge_missing_near(d: u32, ) -> Weight {
-		Self::challenge_unpaid_beats_paid(d).saturating_add(Self::challenge_out_of_order())
+		Weight::from_parts(2_225_015_687, 52667)
+			.saturating_add(Weight::from_parts(1_027_486, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
+	}
+	fn challenge_wrong_paid_sum(p: u32, ) -> Weight {
+		Weight::from_parts(2_636_097_354, 52667)
+			.saturating_add(Weight::from_parts(21_722_343, 0).saturating_mul(p.into()))
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
+	}
+	fn challenge_credit_out_of_range() -> Weight {
+		Weight::from_parts(2_434_860_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
+	}
+	fn challenge_credit_mismatch() -> Weight {
+		Weight::from_parts(3_492_794_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
+	}
+	fn challenge_credit_order() -> Weight {
+		Weight::from_parts(3_263_763_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
+	}
+	fn challenge_wrong_cumulative() -> Weight {
+		Weight::from_parts(3_038_608_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
+	}
+	fn challenge_missing_credit() -> Weight {
+		Weight::from_parts(2_594_408_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
+	}
+	fn challenge_wrong_total(_t: u32, ) -> Weight {
+		Weight::from_parts(2_841_403_481, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
+	}
+	fn challenge_total_without_credits() -> Weight {
+		Weight::from_parts(2_487_869_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(90_u64))
 	}
 	fn request_opening() -> Weight {
-		Weight::from_parts(262_130_000, 5377)
+		Weight::from_parts(173_307_000, 4270)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	fn open_entry() -> Weight {
-		Weight::from_parts(296_754_000, 5377)
+	fn open_leaf() -> Weight {
+		Weight::from_parts(194_549_000, 4270)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn expire_opening() -> Weight {
-		Weight::from_parts(4_282_469_000, 47844)
-			.saturating_add(RocksDbWeight::get().reads(94_u64))
-			.saturating_add(RocksDbWeight::get().writes(90_u64))
+		Weight::from_parts(2_888_354_000, 52667)
+			.saturating_add(RocksDbWeight::get().reads(95_u64))
+			.saturating_add(RocksDbWeight::get().writes(91_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(27_632_000, 1557)
+		Weight::from_parts(12_749_000, 1557)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_min_stake() -> Weight {
-		Weight::from_parts(26_599_000, 1557)
+		Weight::from_parts(12_999_000, 1557)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_worker() -> Weight {
-		Weight::from_parts(124_613_000, 10703)
+		Weight::from_parts(100_119_000, 10703)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn admit_worker() -> Weight {
-		Weight::from_parts(36_699_000, 3513)
+		Weight::from_parts(13_370_000, 3513)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn tally(r: u32, ) -> Weight {
-		Weight::from_parts(112_805_611, 10703)
-			.saturating_add(Weight::from_parts(25_280_173, 0).saturating_mul(r.into()))
+		Weight::from_parts(47_983_446, 10703)
+			.saturating_add(Weight::from_parts(14_056_906, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -956,23 +1275,23 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(r.into()))
 	}
 	fn tally_reopen(w: u32, ) -> Weight {
-		Weight::from_parts(476_384_986, 37810)
-			.saturating_add(Weight::from_parts(795_440, 0).saturating_mul(w.into()))
+		Weight::from_parts(293_029_937, 37810)
+			.saturating_add(Weight::from_parts(546_411, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(38_u64))
 			.saturating_add(RocksDbWeight::get().writes(19_u64))
 			.saturating_add(Weight::from_parts(0, 35).saturating_mul(w.into()))
 	}
 	fn finalize(r: u32, ) -> Weight {
-		Weight::from_parts(227_859_853, 10703)
-			.saturating_add(Weight::from_parts(32_099_079, 0).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(13_u64))
+		Weight::from_parts(205_811_708, 52667)
+			.saturating_add(Weight::from_parts(23_596_770, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2685).saturating_mul(r.into()))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(5_931_000, 1489)
+		Weight::from_parts(2_714_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 }

@@ -1,7 +1,8 @@
-//! Benchmarks of the rewards pallet's calls and of settlement, each at its worst case: an
-//! inference of a model trained on `MaxTrainedOn` versions with the attribution pallet's active
-//! set full, a settlement with `MaxPaid` distinct contributors and `MaxSupporters` workers into
-//! a full payout ring, and a claim that creates its payee's account.
+//! Benchmarks of the rewards pallet's calls and of settlement, each at its worst case: a batch
+//! or an inference of a model trained on `MaxTrainedOn` versions with the attribution pallet's
+//! active set full; settlement steps over a result of `MaxTotals` distinct contributors (so each
+//! step reads and writes the largest settlement) with `MaxSupporters` workers into a full payout
+//! ring; and a claim that creates its payee's account.
 
 use super::*;
 use crate::types::*;
@@ -13,7 +14,7 @@ use frame_support::traits::{
 };
 use frame_system::RawOrigin;
 use openledger_primitives::{
-	attribution::{Entry, Method},
+	attribution::{batch::SHARE_ONE, Method},
 	datanet::ContributedVersionPublisher,
 };
 use openledger_traits::JobOpener;
@@ -24,8 +25,19 @@ fn contributors<T: Config>(n: u32) -> Vec<T::AccountId> {
 	(0..n).map(|i| account("contributor", i, 0)).collect()
 }
 
+/// `n` contributor totals, by account, summing to the whole batch.
+fn totals<T: Config>(n: u32) -> Vec<(T::AccountId, u128)> {
+	let mut people = contributors::<T>(n);
+	people.sort();
+	people.into_iter().map(|who| (who, SHARE_ONE / n.max(1) as u128)).collect()
+}
+
+fn supporters<T: Config>(s: u32) -> Vec<T::AccountId> {
+	(0..s).map(|i| account("supporter", i, 0)).collect()
+}
+
 /// Puts `amount` into the pallet's account as an escrow for `job`.
-fn escrowed<T: Config>(job: JobId, datanet: u32, version: u32, amount: BalanceOf<T>) {
+fn escrowed<T: Config>(job: JobId, amount: BalanceOf<T>) {
 	funds::endow_account::<T>();
 	let pot = Pallet::<T>::account_id();
 	T::Currency::mint_into(&pot, amount).expect("minted");
@@ -34,13 +46,22 @@ fn escrowed<T: Config>(job: JobId, datanet: u32, version: u32, amount: BalanceOf
 		inference: 0,
 		model: 0,
 		owner: account("owner", 0, 0),
-		datanet,
-		version,
+		datanet: 0,
+		version: 0,
 		fee: amount,
 		platform: 0u32.into(),
+		inferences: 1,
 	};
 	Escrows::<T>::insert(job, escrow);
 	Escrowed::<T>::put(amount);
+}
+
+/// A queued settlement of job 7 with `MaxTotals` contributors and `s` supporters.
+fn settling<T: Config>(s: u32) -> JobId {
+	let job: JobId = 7;
+	escrowed::<T>(job, T::Currency::minimum_balance().saturating_mul(1_000_000u32.into()));
+	Pallet::<T>::open_settlement(job, &totals::<T>(T::MaxTotals::get()), &supporters::<T>(s));
+	job
 }
 
 /// Fills the payout ring so that the next payout evicts the oldest.
@@ -50,10 +71,12 @@ fn full_ring<T: Config>() {
 	PayoutRing::<T>::insert(0, old);
 	let payout = Payout::<T> {
 		inference: 0,
+		inferences: 1,
 		model: 0,
 		datanet: 0,
 		version: 0,
-		contributors: Default::default(),
+		contributors: 0,
+		to_contributors: 0u32.into(),
 		owner: (account("owner", 0, 0), 0u32.into()),
 		workers: Default::default(),
 		treasury: 0u32.into(),
@@ -63,38 +86,55 @@ fn full_ring<T: Config>() {
 	PayoutCount::<T>::put(max as u64);
 }
 
+/// A model trained on `v` versions, workers ready, and a payer who can pay `count` inferences
+/// of 1,000 input and 1,000 output tokens each.
+fn model_and_payer<T: Config>(v: u32, count: u32) -> (ModelId, T::AccountId) {
+	funds::endow_account::<T>();
+	let people = contributors::<T>(16);
+	let versions: Vec<(u32, u32)> =
+		(0..v).map(|_| T::BenchmarkHelper::publish_contributed(&people, 8, 4)).collect();
+	let owner: T::AccountId = account("owner", 0, 0);
+	let ed = T::Currency::minimum_balance();
+	let fees = FeeRates { input_per_1k: ed, output_per_1k: ed };
+	let model = T::Models::register_for_benchmarks(
+		&owner,
+		Method::KnnShapley { k: 5, t: 1_024 },
+		versions,
+		fees,
+	);
+	T::Jobs::prepare_workers();
+	let payer: T::AccountId = whitelisted_caller();
+	let (fee, platform) = Pallet::<T>::quote(model, 1_000, 1_000).expect("priced");
+	let each = fee.saturating_add(platform).saturating_mul(count.into());
+	T::Currency::set_balance(&payer, each.saturating_add(ed.saturating_mul(10u32.into())));
+	(model, payer)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
 
 	#[benchmark]
 	fn record_inference(v: Linear<1, { T::MaxTrainedOn::get() }>) {
-		funds::endow_account::<T>();
-		let people = contributors::<T>(16);
-		let versions: Vec<(u32, u32)> =
-			(0..v).map(|_| T::BenchmarkHelper::publish_contributed(&people, 8, 4)).collect();
-		let owner: T::AccountId = account("owner", 0, 0);
-		let ed = T::Currency::minimum_balance();
-		let fees = FeeRates { input_per_1k: ed, output_per_1k: ed };
-		let model = T::Models::register_for_benchmarks(
-			&owner,
-			Method::KnnShapley { k: 5, t: 1_024 },
-			versions,
-			fees,
-		);
-		T::Jobs::prepare_workers();
-		let payer: T::AccountId = whitelisted_caller();
-		let (fee, platform) = Pallet::<T>::quote(model, 1_000, 1_000).expect("priced");
-		T::Currency::set_balance(
-			&payer,
-			fee.saturating_add(platform).saturating_add(ed.saturating_mul(10u32.into())),
-		);
+		let (model, payer) = model_and_payer::<T>(v, 1);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(payer), model, 1_000, 1_000, [3; 32], 1);
 
 		assert_eq!(Escrows::<T>::iter().count() as u32, v);
-		assert_eq!(Escrowed::<T>::get(), fee.saturating_add(platform));
+	}
+
+	/// A batch of `MAX_BATCH` inferences.
+	#[benchmark]
+	fn record_batch(v: Linear<1, { T::MaxTrainedOn::get() }>) {
+		let count = openledger_primitives::attribution::batch::MAX_BATCH;
+		let (model, payer) = model_and_payer::<T>(v, count);
+		let tokens = 1_000 * count as u64;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(payer), model, [4; 32], [5; 32], count, tokens, tokens);
+
+		assert_eq!(Escrows::<T>::iter().count() as u32, v);
 	}
 
 	#[benchmark]
@@ -127,36 +167,95 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// A final job with `t` totals queued for settlement.
 	#[benchmark]
-	fn settle(p: Linear<1, { T::MaxPaid::get() }>, s: Linear<1, { T::MaxSupporters::get() }>) {
-		let people = contributors::<T>(p);
-		let (datanet, version) = T::BenchmarkHelper::publish_contributed(&people, 8, 4);
+	fn settle_open(t: Linear<0, { T::MaxTotals::get() }>) {
 		let job: JobId = 7;
-		escrowed::<T>(
-			job,
-			datanet,
-			version,
-			T::Currency::minimum_balance().saturating_mul(1_000_000u32.into()),
-		);
-		full_ring::<T>();
-		let paid: Vec<Entry> = (0..p)
-			.map(|i| Entry { rank: i, index: i, distance: i, value: 1_000 + i as i64 })
-			.collect();
-		let supporters: Vec<T::AccountId> = (0..s).map(|i| account("supporter", i, 0)).collect();
+		escrowed::<T>(job, T::Currency::minimum_balance().saturating_mul(1_000_000u32.into()));
+		let totals = totals::<T>(t);
+		let supporters = supporters::<T>(T::MaxSupporters::get());
 
 		#[block]
 		{
-			Pallet::<T>::settle(job, &paid, &supporters);
+			Pallet::<T>::open_settlement(job, &totals, &supporters);
 		}
 
-		assert!(Payouts::<T>::get(job).is_some_and(|payout| payout.contributors.len() as u32 == p));
-		assert!(Escrows::<T>::get(job).is_none());
+		assert!(Settlements::<T>::contains_key(job));
+	}
+
+	/// A step weighing `n` of `MaxTotals` totals, the settlement read and written back.
+	#[benchmark]
+	fn settle_weigh(n: Linear<0, { T::MaxTotals::get() }>) {
+		let job = settling::<T>(T::MaxSupporters::get());
+
+		#[block]
+		{
+			let mut s = Settlements::<T>::get(job).expect("queued");
+			Pallet::<T>::weigh(&mut s, n);
+			Settlements::<T>::insert(job, s);
+		}
+
+		let weighed = match Settlements::<T>::get(job).expect("queued").step {
+			Step::Weigh { next, .. } => next,
+			Step::Credit { .. } => T::MaxTotals::get(),
+		};
+		assert_eq!(weighed, n);
+	}
+
+	/// A step crediting `n` of `MaxTotals` contributors, the settlement read and written back.
+	#[benchmark]
+	fn settle_credit(n: Linear<0, { T::MaxTotals::get() }>) {
+		let job = settling::<T>(T::MaxSupporters::get());
+		let mut s = Settlements::<T>::get(job).expect("queued");
+		Pallet::<T>::weigh(&mut s, T::MaxTotals::get());
+		Settlements::<T>::insert(job, s);
+
+		#[block]
+		{
+			let mut s = Settlements::<T>::get(job).expect("queued");
+			Pallet::<T>::credit_contributors(job, &mut s, n);
+			Settlements::<T>::insert(job, s);
+		}
+
+		let credited = match Settlements::<T>::get(job).expect("queued").step {
+			Step::Credit { next, .. } => next,
+			Step::Weigh { .. } => 0,
+		};
+		assert_eq!(credited, n);
+	}
+
+	/// The last step: the owner, `s` workers and the treasury credited, a payout kept in a full
+	/// ring.
+	#[benchmark]
+	fn settle_close(s: Linear<0, { T::MaxSupporters::get() }>) {
+		let job = settling::<T>(s);
+		full_ring::<T>();
+		let mut settlement = Settlements::<T>::get(job).expect("queued");
+		Pallet::<T>::weigh(&mut settlement, T::MaxTotals::get());
+		let paid = Pallet::<T>::credit_contributors(job, &mut settlement, T::MaxTotals::get());
+
+		#[block]
+		{
+			Pallet::<T>::close_settlement(job, settlement, paid, T::MaxTotals::get());
+		}
+
+		assert!(Payouts::<T>::contains_key(job));
+		assert!(!Settlements::<T>::contains_key(job));
+	}
+
+	/// The hook with nothing to settle.
+	#[benchmark]
+	fn settle_idle() {
+		#[block]
+		{
+			Pallet::<T>::process_settlements(frame_support::weights::Weight::MAX);
+		}
 	}
 
 	#[benchmark]
 	fn refund() {
 		let job: JobId = 7;
-		escrowed::<T>(job, 0, 0, T::Currency::minimum_balance());
+		escrowed::<T>(job, T::Currency::minimum_balance());
 
 		#[block]
 		{

@@ -1,19 +1,23 @@
 //! # Rewards
 //!
-//! Paid inference and its settlement. Every paid inference of a registered model escrows its fee
-//! in OPEN and opens one attribution job per Datanet version the model was trained on; when a
-//! job's result is final, its part of the fee is split among the contributors of the paid
-//! entries, the model's owner, the workers who revealed the result and the treasury. A job that
-//! fails (its deadline passed without a final result) refunds its part to the payer.
+//! Paid inference and its settlement. Every batch of paid inferences of a registered model (one
+//! inference is a batch of one) escrows its fee in OPEN and opens one attribution job per Datanet
+//! version the model was trained on; when a job's result is final, its part of the fee is split
+//! among the contributors the result credits, the model's owner, the workers who revealed the
+//! result and the treasury. A job that fails (its deadline passed without a final result)
+//! refunds its part to the payer.
 //!
-//! - [`Pallet::record_inference`] prices the inference from the model's rates (per 1,000 input
-//!   and output tokens, rounded up) plus the platform fee, moves the fee into the pallet's
-//!   account and opens the jobs through [`Config::Jobs`].
-//! - Settlement runs when the attribution pallet reports the end of a job
-//!   ([`openledger_traits::OnJobEnd`]): shares are [`Params::shares`]; the contributors' part
-//!   goes to the contributors of the paid entries with positive value, in proportion to value
-//!   times their contributor reputation factor; rounding remainders, a result with no positive
-//!   entry and the platform fee go to the treasury.
+//! - [`Pallet::record_batch`] prices a batch from the model's rates on its token totals (per
+//!   1,000 tokens, rounded up once) plus the platform fee per inference, moves the fee into the
+//!   pallet's account and opens the jobs through [`Config::Jobs`]; [`Pallet::record_inference`]
+//!   does the same for one inference, whose query the content store holds under its hash.
+//! - Settlement starts when the attribution pallet reports the end of a job
+//!   ([`openledger_traits::OnJobEnd`]), which only queues it; the block hook then settles
+//!   queued jobs in order within [`Config::SettleWeight`], continuing a large one across blocks
+//!   from where it stopped. Shares are [`Params::shares`]; the contributors' part goes to the
+//!   contributors the result reveals totals for, in proportion to total times reputation factor
+//!   (docs/rewards.md); rounding remainders, the part nobody is credited for and the platform
+//!   fee go to the treasury.
 //! - Payees are **credited**, not paid: each credit is a claimable balance (an event per payee,
 //!   [`Event::Credited`]), and [`Pallet::claim`] or anyone's [`Pallet::claim_for`] transfers it.
 //!   Settlement therefore never fails and never depends on a payee's account existing; a claim
@@ -32,6 +36,7 @@ pub use pallet::*;
 
 mod funds;
 mod impls;
+pub mod migrations;
 pub mod runtime_api;
 pub mod types;
 pub mod weights;
@@ -51,13 +56,13 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{pallet_prelude::*, traits::fungible, PalletId};
 	use frame_system::pallet_prelude::*;
-	use openledger_primitives::{datanet::ContributorSource, merkle::Hash};
+	use openledger_primitives::merkle::Hash;
 	use openledger_traits::JobOpener;
 	use openledger_traits::ModelRegistry;
 	use openledger_traits::ReputationReporter;
 
 	/// The storage layout version; bump it with a migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	pub(crate) const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -73,9 +78,6 @@ pub mod pallet {
 
 		/// Opens the attribution jobs.
 		type Jobs: JobOpener<Self::AccountId, BlockNumberFor<Self>>;
-
-		/// The contributors behind a version's items.
-		type Contributors: ContributorSource<Self::AccountId>;
 
 		/// Contributors' reward factors.
 		type Reputation: ReputationReporter<Self::AccountId>;
@@ -93,10 +95,19 @@ pub mod pallet {
 		/// The parameters in force until [`Pallet::set_params`] is first called.
 		type DefaultParams: Get<Params<BalanceOf<Self>, BlockNumberFor<Self>>>;
 
-		/// The most paid entries a job's result has: at least the attribution pallet's
-		/// `MaxPaid`. Entries beyond it are not paid, and their part goes to the treasury.
+		/// The most paid entries of one query: the attribution pallet's `MaxPaid`, which bounds
+		/// `knn_paid`.
 		#[pallet::constant]
 		type MaxPaid: Get<u32>;
+
+		/// The most contributor totals a result reveals: the attribution pallet's `MaxTotals`.
+		#[pallet::constant]
+		type MaxTotals: Get<u32>;
+
+		/// The most weight the block hook spends settling final jobs; a job it cannot finish
+		/// waits, with its cursor, for the next block.
+		#[pallet::constant]
+		type SettleWeight: Get<Weight>;
 
 		/// The most workers behind a result: at least the attribution pallet's `MaxAssigned`.
 		#[pallet::constant]
@@ -110,7 +121,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxPayouts: Get<u32>;
 
-		/// Publishes versions with contributors for the benchmarks.
+		/// Publishes versions for the benchmarks to record inferences on.
 		#[cfg(feature = "runtime-benchmarks")]
 		type BenchmarkHelper: openledger_primitives::datanet::ContributedVersionPublisher<
 			Self::AccountId,
@@ -152,6 +163,19 @@ pub mod pallet {
 		BalanceOf<T>,
 		ValueQuery,
 	>;
+
+	/// Final jobs being settled, by job.
+	#[pallet::storage]
+	pub type Settlements<T: Config> =
+		StorageMap<_, Twox64Concat, JobId, Settlement<T>, OptionQuery>;
+
+	/// The queue of jobs to settle, oldest first: slot `n` holds the `n`-th job queued.
+	#[pallet::storage]
+	pub type SettleQueue<T: Config> = StorageMap<_, Twox64Concat, u64, JobId, OptionQuery>;
+
+	/// `(head, tail)` of the settlement queue: the slots `head..tail` are queued.
+	#[pallet::storage]
+	pub type SettleQueueBounds<T> = StorageValue<_, (u64, u64), ValueQuery>;
 
 	/// Each model's fees so far.
 	#[pallet::storage]
@@ -205,6 +229,22 @@ pub mod pallet {
 			platform_fee: BalanceOf<T>,
 			jobs: InferenceJobsOf<T>,
 		},
+		/// A batch of `count` paid inferences, numbered from `first`, stored under `file` with
+		/// the batch root `root`, was recorded: `fee` (tokens) plus `platform_fee` (for all of
+		/// them) is escrowed for `jobs`.
+		BatchRecorded {
+			file: Hash,
+			root: Hash,
+			first: InferenceId,
+			count: u32,
+			model: ModelId,
+			payer: T::AccountId,
+			input_tokens: u64,
+			output_tokens: u64,
+			fee: BalanceOf<T>,
+			platform_fee: BalanceOf<T>,
+			jobs: InferenceJobsOf<T>,
+		},
 		/// `who` may claim `amount` more, from `job`.
 		Credited { job: JobId, who: T::AccountId, payee: Payee, amount: BalanceOf<T> },
 		/// A job's escrow was paid out: `total` split as listed (the treasury's part includes the
@@ -232,6 +272,8 @@ pub mod pallet {
 		UnknownModel,
 		/// An inference has at least one input or output token.
 		NoTokens,
+		/// A batch holds no inference or more than `MAX_BATCH`.
+		BadBatch,
 		/// The model names no Datanet version, or more than `MaxTrainedOn`.
 		BadTrainingData,
 		/// The fee does not fit the balance type.
@@ -253,8 +295,17 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
+			Self::process_settlements(T::SettleWeight::get())
+		}
+
 		fn integrity_test() {
 			assert!(T::MaxPaid::get() > 0, "results pay at least one entry");
+			assert!(T::MaxTotals::get() > 0, "results credit at least one contributor");
+			assert!(
+				Self::step_bound().all_lte(T::SettleWeight::get()),
+				"the hook settles at least one step a block"
+			);
 			assert!(T::MaxSupporters::get() > 0, "results have at least one supporter");
 			assert!(T::MaxTrainedOn::get() > 0, "models are trained on at least one version");
 			assert!(T::MaxPayouts::get() > 0, "the payout ring has a slot");
@@ -272,10 +323,11 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Pays for an inference of `model`: charges the model's rates for the tokens (per
-		/// 1,000, rounded up) plus the platform fee into escrow, and opens one attribution job
-		/// per Datanet version the model was trained on, ranking that version's items against
-		/// the query. The fee is split evenly across the jobs (the first takes the remainder).
+		/// Pays for an inference of `model`, a batch of one whose query embedding the content
+		/// store holds under `query_hash`: charges the model's rates for the tokens (per 1,000,
+		/// rounded up) plus the platform fee into escrow, and opens one attribution job per
+		/// Datanet version the model was trained on, ranking that version's items against the
+		/// query. The fee is split evenly across the jobs (the first takes the remainder).
 		///
 		/// - Origin: signed, the payer.
 		/// - Checks: an active model; at least one token; the payer can pay; every job opens
@@ -327,6 +379,41 @@ pub mod pallet {
 		pub fn claim_for(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_claim(&who)
+		}
+
+		/// Pays for a batch of `count` inferences of `model`, stored in the content store under
+		/// `file` (blake2-256 of the batch file, docs/attribution.md "Batches"), whose batch
+		/// tree has the root hash `root` and the token totals given: charges the model's rates
+		/// on the totals (per 1,000, rounded up once for the batch) plus `count` platform fees
+		/// into escrow, and opens one attribution job per Datanet version the model was trained
+		/// on, ranking that version's items against every query of the batch. The fee is split
+		/// evenly across the jobs (the first takes the remainder). A batch whose file does not
+		/// match `root` and the totals gets no honest result: its jobs fail and refund.
+		///
+		/// - Origin: signed, the payer.
+		/// - Checks: an active model; 1 to `MAX_BATCH` inferences with at least one token each
+		///   on average (`input_tokens + output_tokens >= count`); the payer can pay; every job
+		///   opens.
+		/// - Emits [`Event::BatchRecorded`].
+		/// - Weight: charged for `MaxTrainedOn` jobs, refunded to the jobs opened.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::record_batch(T::MaxTrainedOn::get()))]
+		pub fn record_batch(
+			origin: OriginFor<T>,
+			model: ModelId,
+			file: Hash,
+			root: Hash,
+			count: u32,
+			input_tokens: u64,
+			output_tokens: u64,
+		) -> DispatchResultWithPostInfo {
+			let payer = ensure_signed(origin)?;
+			let tokens = openledger_primitives::attribution::batch::Tokens {
+				input: input_tokens,
+				output: output_tokens,
+			};
+			let jobs = Self::do_record_batch(&payer, model, file, root, count, tokens)?;
+			Ok(Some(T::WeightInfo::record_batch(jobs)).into())
 		}
 
 		/// Sets the parameters; they apply to inferences recorded and jobs settled from now.

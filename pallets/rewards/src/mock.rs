@@ -9,10 +9,11 @@ use frame_support::{
 	traits::{tokens::imbalance::ResolveTo, ConstU32},
 	PalletId,
 };
-use openledger_primitives::{
-	attribution::{Entry, Method},
-	datanet::ContributorSource,
+use frame_support::{
+	traits::{Get, Hooks},
+	weights::Weight,
 };
+use openledger_primitives::attribution::{batch::SHARE_ONE, Method};
 use openledger_traits::{FeeRates, ModelRegistry, ModelView};
 use openledger_traits::{JobOpener, JobSpec, OnJobEnd};
 use sp_runtime::{BuildStorage, DispatchError, Perbill};
@@ -108,7 +109,7 @@ thread_local! {
 	static MODELS: RefCell<BTreeMap<ModelId, ModelView<AccountId, Balance>>> = const { RefCell::new(BTreeMap::new()) };
 	static JOBS: RefCell<Vec<(AccountId, JobSpec<u64>)>> = const { RefCell::new(Vec::new()) };
 	static JOBS_REFUSED: RefCell<bool> = const { RefCell::new(false) };
-	static VERSIONS: RefCell<BTreeMap<(u32, u32), Vec<AccountId>>> = const { RefCell::new(BTreeMap::new()) };
+	static SETTLE_BUDGET: RefCell<Option<Weight>> = const { RefCell::new(None) };
 }
 
 /// Models from a table.
@@ -153,55 +154,50 @@ impl JobOpener<AccountId, u64> for MockJobs {
 	fn prepare_workers() {}
 }
 
-/// Version contributors from a table.
-pub struct MockContributors;
-impl ContributorSource<AccountId> for MockContributors {
-	fn contributors(datanet: u32, version: u32, indices: &[u32]) -> Vec<Option<AccountId>> {
-		VERSIONS.with(|v| {
-			let v = v.borrow();
-			let items = v.get(&(datanet, version));
-			indices
-				.iter()
-				.map(|&i| items.and_then(|items| items.get(i as usize).copied()))
-				.collect()
-		})
+/// Publishes nothing: the mock's jobs open on any version.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockPublisher;
+#[cfg(feature = "runtime-benchmarks")]
+impl openledger_primitives::datanet::ContributedVersionPublisher<AccountId> for MockPublisher {
+	fn publish_contributed(_: &[AccountId], _: u32, _: u32) -> (u32, u32) {
+		(1, 1)
 	}
 }
 
-#[cfg(feature = "runtime-benchmarks")]
-impl openledger_primitives::datanet::ContributedVersionPublisher<AccountId> for MockContributors {
-	fn publish_contributed(contributors: &[AccountId], _: u32, _: u32) -> (u32, u32) {
-		VERSIONS.with(|v| {
-			let mut v = v.borrow_mut();
-			let datanet = v.len() as u32 + 1000;
-			v.insert((datanet, 1), contributors.to_vec());
-			(datanet, 1)
-		})
+/// The settlement hook's budget: unlimited unless a test sets one ([`set_settle_budget`]).
+pub struct SettleBudget;
+impl Get<Weight> for SettleBudget {
+	fn get() -> Weight {
+		SETTLE_BUDGET.with(|b| *b.borrow()).unwrap_or(Weight::MAX)
 	}
+}
+
+pub fn set_settle_budget(budget: Weight) {
+	SETTLE_BUDGET.with(|b| *b.borrow_mut() = Some(budget));
 }
 
 impl pallet_rewards::Config for Test {
 	type Currency = Balances;
 	type Models = MockModels;
 	type Jobs = MockJobs;
-	type Contributors = MockContributors;
 	type Reputation = Reputation;
 	type PalletId = RewardsPalletId;
 	type TreasuryAccount = Treasury;
 	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
 	type DefaultParams = RewardsParams;
 	type MaxPaid = ConstU32<8>;
+	type MaxTotals = ConstU32<8>;
+	type SettleWeight = SettleBudget;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockPublisher;
 	type MaxSupporters = ConstU32<4>;
 	type MaxTrainedOn = ConstU32<3>;
 	type MaxPayouts = ConstU32<2>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = MockContributors;
 	type WeightInfo = ();
 }
 
 /// `PAYER` has 1,000,000 and `POOR` 100; the models `KNN_MODEL` and `TWO_VERSION_MODEL` of
-/// `OWNER` take inferences; version (1, 1) has items of Alice, Bob, Carol, Alice (indices 0
-/// to 3), version (2, 1) items of Carol and Bob.
+/// `OWNER` take inferences.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
@@ -216,6 +212,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		System::set_block_number(1);
 		JOBS.with(|j| j.borrow_mut().clear());
 		JOBS_REFUSED.with(|r| *r.borrow_mut() = false);
+		SETTLE_BUDGET.with(|b| *b.borrow_mut() = None);
 		MODELS.with(|m| {
 			let mut m = m.borrow_mut();
 			m.clear();
@@ -237,12 +234,6 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 					fees: FeeRates { input_per_1k: 1_000, output_per_1k: 1_000 },
 				},
 			);
-		});
-		VERSIONS.with(|v| {
-			let mut v = v.borrow_mut();
-			v.clear();
-			v.insert((1, 1), vec![ALICE, BOB, CAROL, ALICE]);
-			v.insert((2, 1), vec![CAROL, BOB]);
 		});
 	});
 	ext
@@ -286,14 +277,31 @@ pub fn infer(model: ModelId, input: u32, output: u32) -> Vec<JobId> {
 	(before as JobId..jobs().len() as JobId).collect()
 }
 
-/// A paid entry at `rank` for item `index` with `value`.
-pub fn entry(rank: u32, index: u32, value: i64) -> Entry {
-	Entry { rank, index, distance: rank * 10, value }
+/// `numerator / denominator` of a batch, in the units of a contributor total (`2^-64`).
+pub fn share(numerator: u128, denominator: u128) -> u128 {
+	SHARE_ONE * numerator / denominator
 }
 
-/// Ends `job` as the attribution pallet would: final with `paid` revealed by `supporters`.
-pub fn finalize(job: JobId, paid: &[Entry], supporters: &[AccountId]) {
-	<Rewards as OnJobEnd<AccountId>>::finalized(job, &PAYER, paid, supporters);
+/// Ends `job` as the attribution pallet would: final with `totals` revealed by `supporters`;
+/// then the hook settles it, within its budget, in as many blocks as it takes.
+pub fn finalize(job: JobId, totals: &[(AccountId, u128)], supporters: &[AccountId]) {
+	<Rewards as OnJobEnd<AccountId>>::finalized(job, &PAYER, totals, supporters);
+	settle();
+}
+
+/// Runs the settlement hook block by block until nothing is queued (at most 1,000 blocks).
+pub fn settle() {
+	for _ in 0..1_000 {
+		let (head, tail) = SettleQueueBounds::<Test>::get();
+		if head == tail {
+			return;
+		}
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Rewards::on_initialize(next);
+		Rewards::do_try_state().expect("invariants hold after every block");
+	}
+	panic!("settlement did not end");
 }
 
 /// Ends `job` as failed.

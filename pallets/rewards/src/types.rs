@@ -19,9 +19,14 @@ pub type BalanceOf<T> =
 /// Inferences are numbered from 0 in the order they are recorded.
 pub type InferenceId = u64;
 
-/// What [`Config::MaxPaid`] contributors of one job were credited.
-pub type ContributorPayoutsOf<T> =
-	BoundedVec<(<T as frame_system::Config>::AccountId, BalanceOf<T>), <T as Config>::MaxPaid>;
+/// A final result's contributor totals, at most [`Config::MaxTotals`], by account; settlement
+/// turns each into its weight (total times reputation factor).
+pub type TotalsOf<T> =
+	BoundedVec<(<T as frame_system::Config>::AccountId, u128), <T as Config>::MaxTotals>;
+
+/// The workers behind a final result.
+pub type SupportersOf<T> =
+	BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxSupporters>;
 
 /// What [`Config::MaxSupporters`] workers of one job were credited.
 pub type WorkerPayoutsOf<T> = BoundedVec<
@@ -46,7 +51,8 @@ pub type InferenceJobsOf<T> = BoundedVec<JobId, <T as Config>::MaxTrainedOn>;
 	Debug,
 )]
 pub struct Shares {
-	/// To the contributors of the paid entries, by positive value times reputation factor.
+	/// To the contributors, by their totals times their reputation factors
+	/// (docs/attribution.md, "Batches").
 	pub contributors: Perbill,
 	/// To the model's owner.
 	pub owner: Perbill,
@@ -72,16 +78,17 @@ impl Shares {
 pub struct Params<Balance, BlockNumber> {
 	/// How settled fees are split.
 	pub shares: Shares,
-	/// Charged on top of the token fee for every inference; goes to the treasury at settlement
-	/// and back to the payer if attribution fails.
+	/// Charged on top of the token fee for every inference of a batch; goes to the treasury at
+	/// settlement and back to the payer if attribution fails.
 	pub platform_fee: Balance,
 	/// An inference's jobs must be final within this many blocks of it, or the fee is refunded.
 	pub job_window: BlockNumber,
-	/// How many of the nearest entries a KNN-Shapley job pays; similarity jobs pay their `k`.
+	/// How many of each query's nearest entries a KNN-Shapley job pays; similarity jobs pay
+	/// their `k`.
 	pub knn_paid: u32,
 }
 
-/// A job's share of an inference fee, held in the pallet's account until the job ends.
+/// A job's share of a batch's fee, held in the pallet's account until the job ends.
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
@@ -90,11 +97,11 @@ pub struct Params<Balance, BlockNumber> {
 pub struct Escrow<T: Config> {
 	/// Who paid; refunded if the job fails.
 	pub payer: T::AccountId,
-	/// The inference it pays for.
+	/// The first inference of the batch it pays for (the batch's are numbered on from it).
 	pub inference: InferenceId,
 	/// The model used.
 	pub model: ModelId,
-	/// The model's owner when the inference was recorded; receives the owner's share.
+	/// The model's owner when the batch was recorded; receives the owner's share.
 	pub owner: T::AccountId,
 	/// The Datanet version the job ranks.
 	pub datanet: u32,
@@ -104,6 +111,8 @@ pub struct Escrow<T: Config> {
 	pub fee: BalanceOf<T>,
 	/// This job's part of the platform fee, all to the treasury.
 	pub platform: BalanceOf<T>,
+	/// How many inferences the batch holds.
+	pub inferences: u32,
 }
 
 impl<T: Config> Escrow<T> {
@@ -142,6 +151,69 @@ pub enum Payee {
 	Refund,
 }
 
+/// Where a final job's settlement stands: it runs in the block hook, a budget of weight at a
+/// time, so a result with many contributors is settled across blocks; `next` is the cursor.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum Step {
+	/// Weighing totals `next..`: each becomes total times reputation factor; `amounts` and
+	/// `weights` sum those before `next`.
+	Weigh {
+		/// The first total not weighed yet.
+		next: u32,
+		/// The sum of the totals weighed so far, in units of `2^-64` of the batch.
+		amounts: u128,
+		/// The sum of their weights.
+		weights: u128,
+	},
+	/// Crediting contributors `next..` their part of `allotted`, in proportion to weight.
+	Credit {
+		/// The first contributor not credited yet.
+		next: u32,
+		/// What the contributors share: `floor(C × amounts / 2^64)`.
+		allotted: u128,
+		/// The sum of every weight.
+		weights: u128,
+		/// What the contributors were credited so far.
+		paid: u128,
+	},
+}
+
+/// A final job's settlement in progress.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Settlement<T: Config> {
+	/// The job's escrow; what is left of it is still counted in `Escrowed`.
+	pub escrow: Escrow<T>,
+	/// Of the escrow, what has not been credited yet.
+	pub remaining: BalanceOf<T>,
+	/// The contributors' share of the fee, at the shares in force when the job was final.
+	pub to_contributors: BalanceOf<T>,
+	/// The owner's.
+	pub to_owner: BalanceOf<T>,
+	/// The workers'.
+	pub to_workers: BalanceOf<T>,
+	/// The contributor totals, each replaced by its weight once weighed.
+	pub totals: TotalsOf<T>,
+	/// The workers who revealed the result.
+	pub supporters: SupportersOf<T>,
+	/// Where it stands.
+	pub step: Step,
+}
+
 /// How one job's fee was paid out.
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
@@ -149,16 +221,20 @@ pub enum Payee {
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
 pub struct Payout<T: Config> {
-	/// The inference it paid for.
+	/// The first inference of the batch it paid for.
 	pub inference: InferenceId,
+	/// How many inferences the batch held.
+	pub inferences: u32,
 	/// The model used.
 	pub model: ModelId,
 	/// The Datanet version the job ranked.
 	pub datanet: u32,
 	/// The version.
 	pub version: u32,
-	/// The contributors credited, in the order of their first paid entry.
-	pub contributors: ContributorPayoutsOf<T>,
+	/// How many contributors were credited (each has its `Credited` event).
+	pub contributors: u32,
+	/// What they were credited together.
+	pub to_contributors: BalanceOf<T>,
 	/// The model's owner and its credit.
 	pub owner: (T::AccountId, BalanceOf<T>),
 	/// The workers credited, in reveal order.

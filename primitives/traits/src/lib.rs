@@ -28,7 +28,7 @@ pub mod datanet {
 	};
 }
 
-pub use attribution::{JobId, JobOpener, JobSpec, OnJobEnd};
+pub use attribution::{JobId, JobOpener, JobSpec, OnJobEnd, Queries};
 pub use datanet::{ContributorSource, VersionInfo, VersionSource};
 pub use models::{FeeRates, ModelId, ModelRegistry, ModelView};
 pub use reputation::{Outcome, ReputationReporter, Role, SlashHeld};

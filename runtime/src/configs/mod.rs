@@ -393,12 +393,20 @@ impl pallet_attribution::Config for Runtime {
 	// The draw reads the whole set every round; 256 workers keep that one read of about 12 KiB.
 	type MaxWorkers = ConstU32<256>;
 	type MaxAssigned = ConstU32<16>;
-	// A reveal carries at most 64 entries of 20 bytes.
+	// Each query pays at most 64 entries: a batch's credit tree has at most 2^16 slots.
 	type MaxPaid = ConstU32<64>;
+	// A reveal carries at most 512 totals of 48 bytes (24 KiB); the contributors of a batch
+	// past them are not paid by it (docs/attribution.md, "Batches"). Crediting a contributor
+	// costs about 0.29 ms (two writes), so 512 keep a batch of 1,024 under 1% of a single
+	// inference's former weight per inference whoever it pays (docs/BENCHMARKS.md).
+	type MaxTotals = ConstU32<512>;
 	// The spec's own limit, so proofs are at most 24 levels deep.
 	type MaxJobItems = ConstU32<{ 1 << 24 }>;
 	type MaxFinalized = ConstU32<100_000>;
-	type MaxTransitionsPerBlock = ConstU32<32>;
+	// 20% of a block moves jobs on: the worst transition (a job whose 16 results are each
+	// disputed by every worker, about 350 ms) fits, and an undisputed one takes about 7 ms of
+	// it (docs/BENCHMARKS.md).
+	type HookWeight = AttributionHookWeight;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Datanets;
 	type WeightInfo = pallet_attribution::weights::SubstrateWeight<Runtime>;
@@ -428,6 +436,8 @@ impl pallet_models::Config for Runtime {
 }
 
 parameter_types! {
+	pub AttributionHookWeight: Weight = Perbill::from_percent(20) * MAXIMUM_BLOCK_WEIGHT;
+	pub RewardsSettleWeight: Weight = Perbill::from_percent(10) * MAXIMUM_BLOCK_WEIGHT;
 	pub const RewardsPalletId: PalletId = PalletId(*b"ol/rewrd");
 	/// A settled fee goes 40% to the contributors, 35% to the model's owner, 15% to the workers
 	/// who agreed and 10% to the treasury; each inference pays 0.01 OPEN of platform fee to the
@@ -450,15 +460,17 @@ impl pallet_rewards::Config for Runtime {
 	type Currency = Balances;
 	type Models = Models;
 	type Jobs = Attribution;
-	type Contributors = Datanets;
 	type Reputation = Reputation;
 	type PalletId = RewardsPalletId;
 	type TreasuryAccount = TreasuryAccount;
 	type AdminOrigin = ParametersOrigin;
 	type DefaultParams = RewardsParams;
-	// The attribution pallet's `MaxPaid` and `MaxAssigned`, and the models pallet's
-	// `MaxTrainedOn`.
+	// The attribution pallet's `MaxPaid`, `MaxTotals` and `MaxAssigned`, and the models
+	// pallet's `MaxTrainedOn`.
 	type MaxPaid = ConstU32<64>;
+	type MaxTotals = ConstU32<512>;
+	// 10% of a block settles final jobs; a large one goes on in the next block.
+	type SettleWeight = RewardsSettleWeight;
 	type MaxSupporters = ConstU32<16>;
 	type MaxTrainedOn = ConstU32<8>;
 	type MaxPayouts = ConstU32<100_000>;

@@ -5,7 +5,13 @@
 use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};
 use openledger_primitives::{
-	attribution::{check::ProvenEntry, witness::Witness, Entry, Method},
+	attribution::{
+		batch::{
+			search::{Opening, Position},
+			BatchCommitment, BatchWitness, Inference, Rates,
+		},
+		Method,
+	},
 	datanet::file::FileLeaf,
 	merkle::Hash,
 };
@@ -64,8 +70,8 @@ pub struct JobView {
 	pub version: u32,
 	pub method: Method,
 	pub top: u32,
-	pub query_hash: Hash,
-	pub query_label: u32,
+	pub queries: QueriesView,
+	pub rates: Rates,
 	pub version_root: Hash,
 	pub file_count: u32,
 	pub item_count: u32,
@@ -74,6 +80,24 @@ pub struct JobView {
 	pub round: u32,
 	pub assigned: Vec<AccountId>,
 	pub phase: Phase,
+}
+
+/// The queries a job ranks: one inference, whose query embedding the store holds under its
+/// hash, or a batch file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QueriesView {
+	One(Inference),
+	Batch { file: Hash, commitment: BatchCommitment },
+}
+
+impl QueriesView {
+	/// The batch commitment every check proves inferences against.
+	pub fn commitment(&self) -> BatchCommitment {
+		match self {
+			QueriesView::One(inference) => BatchCommitment::single(inference),
+			QueriesView::Batch { commitment, .. } => *commitment,
+		}
+	}
 }
 
 /// Where a job stands.
@@ -95,18 +119,18 @@ pub enum Phase {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DisputeView {
 	pub requester: AccountId,
-	pub position: u32,
+	pub position: Position,
 	pub answered: bool,
 	/// Unanswered: the last block to answer in. Answered: the end of the requester's grace.
 	pub due: u32,
 	pub made: u32,
 }
 
-/// A revealed result of the current round.
+/// A revealed result of the current round (its totals are read apart, [`totals`]).
 #[derive(Clone, Debug)]
 pub struct RevealedView {
-	pub commitment: Hash,
-	pub paid: Vec<Entry>,
+	pub queries: Hash,
+	pub credits: Hash,
 	pub supporters: Vec<AccountId>,
 	pub refuted: bool,
 }
@@ -119,6 +143,7 @@ pub struct VersionFiles {
 
 type JobOnChain = api::runtime_types::pallet_attribution::types::Job;
 type PhaseOnChain = api::runtime_types::pallet_attribution::types::Phase<u32>;
+type QueriesOnChain = api::runtime_types::openledger_traits::attribution::Queries;
 
 fn job_view(id: u64, job: JobOnChain) -> Result<JobView> {
 	let phase = match job.phase {
@@ -130,14 +155,20 @@ fn job_view(id: u64, job: JobOnChain) -> Result<JobView> {
 		},
 		PhaseOnChain::Closing => Phase::Closing,
 	};
+	let queries = match &job.spec.queries {
+		QueriesOnChain::One(inference) => QueriesView::One(recode(inference)?),
+		QueriesOnChain::Batch { file, commitment } => {
+			QueriesView::Batch { file: *file, commitment: recode(commitment)? }
+		},
+	};
 	Ok(JobView {
 		id,
 		datanet: job.spec.datanet,
 		version: job.spec.version,
 		method: recode(&job.spec.method)?,
 		top: job.spec.top,
-		query_hash: job.spec.query_hash,
-		query_label: job.spec.query_label,
+		queries,
+		rates: recode(&job.spec.rates)?,
 		version_root: job.version_root,
 		file_count: job.file_count,
 		item_count: job.item_count,
@@ -186,14 +217,30 @@ pub async fn results(at: &AtBlock, job: u64) -> Result<Vec<(Hash, RevealedView)>
 		out.push((
 			result,
 			RevealedView {
-				commitment: r.commitment,
-				paid: recode(&r.paid)?,
+				queries: r.queries,
+				credits: r.credits,
 				supporters: r.supporters.0,
 				refuted: r.refuted_by.is_some(),
 			},
 		));
 	}
 	Ok(out)
+}
+
+/// The contributor totals a result revealed.
+pub async fn totals(at: &AtBlock, job: u64, result: Hash) -> Result<Vec<(AccountId, u128)>> {
+	let totals =
+		at.storage().try_fetch(api::storage().attribution().totals(), (job, result)).await?;
+	match totals {
+		Some(t) => Ok(t.decode()?.0),
+		None => Ok(Vec::new()),
+	}
+}
+
+/// The most totals a result reveals: the runtime's `MaxTotals`.
+pub async fn max_totals(client: &Client) -> Result<u32> {
+	let at = client.at_current_block().await?;
+	Ok(at.constants().entry(&api::constants().attribution().max_totals())?)
 }
 
 /// Every requester's dispute of `result` in the job's current round.
@@ -207,7 +254,7 @@ pub async fn disputes(at: &AtBlock, job: u64, result: Hash) -> Result<Vec<Disput
 		let o = kv.value().decode()?;
 		out.push(DisputeView {
 			requester,
-			position: o.position,
+			position: recode(&o.position)?,
 			answered: o.answered,
 			due: o.due,
 			made: o.made,
@@ -262,11 +309,34 @@ pub async fn version_files(at: &AtBlock, datanet: u32, version: u32) -> Result<V
 
 /// A call the daemon submits.
 pub enum Call {
-	Commit { job: u64, hash: Hash },
-	Reveal { job: u64, commitment: Hash, paid: Vec<Entry>, salt: [u8; 32] },
-	RequestOpening { job: u64, result: Hash, position: u32 },
-	OpenEntry { job: u64, result: Hash, requester: AccountId, entry: ProvenEntry },
-	Challenge { job: u64, result: Hash, witness: Box<Witness<AccountId>>, query: Vec<i8> },
+	Commit {
+		job: u64,
+		hash: Hash,
+	},
+	Reveal {
+		job: u64,
+		queries: Hash,
+		credits: Hash,
+		totals: Vec<(AccountId, u128)>,
+		salt: [u8; 32],
+	},
+	RequestOpening {
+		job: u64,
+		result: Hash,
+		position: Position,
+	},
+	OpenLeaf {
+		job: u64,
+		result: Hash,
+		requester: AccountId,
+		leaf: Box<Opening<AccountId>>,
+	},
+	Challenge {
+		job: u64,
+		result: Hash,
+		witness: Box<BatchWitness<AccountId>>,
+		query: Vec<i8>,
+	},
 }
 
 impl Call {
@@ -275,7 +345,7 @@ impl Call {
 			Call::Commit { .. } => "commit",
 			Call::Reveal { .. } => "reveal",
 			Call::RequestOpening { .. } => "request_opening",
-			Call::OpenEntry { .. } => "open_entry",
+			Call::OpenLeaf { .. } => "open_leaf",
 			Call::Challenge { .. } => "challenge",
 		}
 	}
@@ -306,14 +376,14 @@ impl Submitter {
 		let tx = api::tx().attribution();
 		let result = match call {
 			Call::Commit { job, hash } => self.send(at, &tx.commit(job, hash)).await,
-			Call::Reveal { job, commitment, paid, salt } => {
-				self.send(at, &tx.reveal(job, commitment, recode(&paid)?, salt)).await
+			Call::Reveal { job, queries, credits, totals, salt } => {
+				self.send(at, &tx.reveal(job, queries, credits, recode(&totals)?, salt)).await
 			},
 			Call::RequestOpening { job, result, position } => {
-				self.send(at, &tx.request_opening(job, result, position)).await
+				self.send(at, &tx.request_opening(job, result, recode(&position)?)).await
 			},
-			Call::OpenEntry { job, result, requester, entry } => {
-				self.send(at, &tx.open_entry(job, result, requester, recode(&entry)?)).await
+			Call::OpenLeaf { job, result, requester, leaf } => {
+				self.send(at, &tx.open_leaf(job, result, requester, recode(&leaf)?)).await
 			},
 			Call::Challenge { job, result, witness, query } => {
 				self.send(at, &tx.challenge(job, result, recode(&witness)?, recode(&query)?)).await

@@ -2,19 +2,21 @@
 //!
 //! It follows the node's best blocks. At each block it reads every open attribution job and:
 //!
-//! - for a job assigned to its key, fetches the version's embeddings and the query from the
-//!   content store (each object checked against its hash), computes the result on the GPU or
-//!   the CPU, saves the salt and result (see [`state`]), commits while the commit window is
-//!   open and reveals once it has closed;
-//! - answers every request to open an entry of a result it revealed, whoever asked, with the
-//!   committed entry and its proof;
+//! - for a job assigned to its key, fetches the version's embeddings and the job's queries (one
+//!   query embedding, or a batch file) from the content store (each object checked against its
+//!   hash, a batch against the batch commitment the chain recorded), ranks every query on the
+//!   GPU or the CPU, settles the batch (docs/attribution.md, "Batches"), saves the salt and the
+//!   result's roots and totals (see [`state`]), commits while the commit window is open and
+//!   reveals once it has closed;
+//! - answers every request to open a leaf of a result it revealed (a query record, a ranking
+//!   entry or a credit slot), whoever asked, with the leaf and its proof;
 //! - from the reveals on, checks every other result of the round against its own with the
-//!   challenger's search (`openledger_primitives::attribution::search`): each block it asks
-//!   for the one entry the search needs next (never one it or another worker already asked
-//!   for or got), learns the other tree's nodes from every opened entry's proof, whoever asked
+//!   challenger's search (`openledger_primitives::attribution::batch::search`): each block it
+//!   asks for the one leaf the search needs next (never one it or another worker already asked
+//!   for or got), learns the other trees' nodes from every opened leaf's proof, whoever asked
 //!   for it, and challenges as soon as the search has a witness. The search finds any fault
-//!   in at most `2 ceil(log2 C) + 1` openings; the runtime holds the job open while the
-//!   dispute runs (docs/attribution.md, "Disputes").
+//!   in at most `max(h_M + 2 h_T + 2, h_S + 1)` openings; the runtime holds the job open while
+//!   the dispute runs (docs/attribution.md, "Disputes").
 //!
 //! Everything it decides comes from chain state, read afresh each block, plus what it saved
 //! before committing; so it carries on across a node restart (the RPC client reconnects) and
@@ -30,15 +32,20 @@ use crate::{
 	Embeddings, Inputs,
 };
 use anyhow::{bail, Context, Result};
-use chain::{AccountId, AtBlock, Call, JobView, Phase, Submitter};
+use chain::{AccountId, AtBlock, Call, JobView, Phase, QueriesView, Submitter};
 use codec::Encode;
 use futures::FutureExt;
 use metrics::Metrics;
 use openledger_primitives::{
 	attribution::{
-		check::{self, ProvenEntry},
+		batch::{
+			arrange,
+			search::{BatchChallenger, BatchMove, Opening, Position},
+			select_totals, settle, slot_hash, BatchFile, BatchJob, BatchSettlement, BatchTree,
+			ProvenQuery, ProvenSlot, QueryRecord,
+		},
+		check::{paid_count, ProvenEntry},
 		commitment,
-		search::{Challenger, Move},
 		witness::VersionData,
 		Entry,
 	},
@@ -76,26 +83,41 @@ pub struct Options {
 	/// For tests of the challenge path only: add 1 to the value of the last committed entry,
 	/// below the paid ones, so that the paid entries are honest and only openings show the lie.
 	pub corrupt_tail: bool,
+	/// For tests of the challenge path only: credit the largest contributor total half of the
+	/// second largest's, and that one half less, every running total and revealed total
+	/// recomputed to match, so that the result is consistent except in two credits' amounts.
+	pub inflate_total: bool,
 }
 
 impl Options {
 	fn lies(&self) -> bool {
-		self.corrupt_one_entry || self.corrupt_tail
+		self.corrupt_one_entry || self.corrupt_tail || self.inflate_total
 	}
 }
 
-/// What the daemon knows of another worker's result: every entry opened of it, by anyone.
+/// What the daemon knows of another worker's result: every leaf opened of it, by anyone.
 #[derive(Default)]
 struct Challenge {
-	opened: BTreeMap<u32, ProvenEntry>,
+	opened: BTreeMap<Position, Opening<AccountId>>,
 	done: bool,
+}
+
+/// Where an opened leaf sits.
+fn position_of(leaf: &Opening<AccountId>) -> Position {
+	match leaf {
+		Opening::Query(q) => Position::Query(q.proof.leaf_index),
+		Opening::Entry { record, entry } => {
+			Position::Entry { query: record.proof.leaf_index, rank: entry.proof.leaf_index }
+		},
+		Opening::Slot(s) => Position::Slot(s.proof.leaf_index),
+	}
 }
 
 impl Challenge {
 	/// What was kept of a result before a restart.
 	fn resumed(states: &StateDir, job: u64, result: &Hash) -> Challenge {
 		let opened =
-			states.load_opened(job, result).into_iter().map(|e| (e.proof.leaf_index, e)).collect();
+			states.load_opened(job, result).into_iter().map(|l| (position_of(&l), l)).collect();
 		Challenge { opened, done: false }
 	}
 }
@@ -106,43 +128,84 @@ const RESUBMIT_AFTER: u64 = 3;
 /// A version's items as the daemon holds them.
 type Version = crate::files::LoadedVersion<AccountId>;
 
-/// This worker's result for a job.
+/// This worker's result for a job: every query's ranking and the batch's settlement.
 struct Computed {
-	commitment: Hash,
-	paid: Vec<Entry>,
-	entries: Vec<Entry>,
-	tree: Levels,
+	batch: Arc<BatchFile>,
+	rankings: Vec<Vec<Entry>>,
+	settlement: BatchSettlement<AccountId>,
+	queries: Hash,
+	credits: Hash,
+	records: Levels,
+	slots: Levels,
 }
 
 impl Computed {
-	fn result_hash(&self) -> Hash {
-		result_hash(&self.commitment, &self.paid)
+	fn new(
+		batch: Arc<BatchFile>,
+		rankings: Vec<Vec<Entry>>,
+		settlement: BatchSettlement<AccountId>,
+	) -> Computed {
+		let records = Levels::new(settlement.records.iter().map(QueryRecord::leaf_hash).collect());
+		let slots = Levels::new(settlement.slots.iter().map(slot_hash).collect());
+		Computed {
+			batch,
+			rankings,
+			queries: records.root(),
+			credits: slots.root(),
+			settlement,
+			records,
+			slots,
+		}
 	}
 
-	fn proven(&self, position: u32) -> Option<ProvenEntry> {
-		let proof = self.tree.proof(position as usize)?;
-		Some(ProvenEntry { entry: *self.entries.get(position as usize)?, proof })
+	fn result_hash(&self) -> Hash {
+		result_hash(&self.queries, &self.credits, &self.settlement.totals)
+	}
+
+	fn record(&self, q: u32) -> Option<ProvenQuery> {
+		Some(ProvenQuery {
+			record: *self.settlement.records.get(q as usize)?,
+			proof: self.records.proof(q as usize)?,
+		})
+	}
+
+	/// The leaf at `position` of our result, with its proof: what a requester gets.
+	fn leaf(&self, position: Position) -> Option<Opening<AccountId>> {
+		Some(match position {
+			Position::Query(q) => Opening::Query(self.record(q)?),
+			Position::Entry { query, rank } => {
+				let entries = self.rankings.get(query as usize)?;
+				let hashes: Vec<Hash> = entries.iter().map(Entry::leaf_hash).collect();
+				let proof = openledger_primitives::merkle::proof(&hashes, rank as usize)?;
+				let entry = ProvenEntry { entry: *entries.get(rank as usize)?, proof };
+				Opening::Entry { record: self.record(query)?, entry }
+			},
+			Position::Slot(i) => Opening::Slot(ProvenSlot {
+				slot: self.settlement.slots.get(i as usize)?.clone(),
+				proof: self.slots.proof(i as usize)?,
+			}),
+		})
 	}
 }
 
 /// The hash the attribution pallet identifies a result by: blake2-256 of SCALE
-/// `(commitment, paid)`.
-pub fn result_hash(commitment: &Hash, paid: &[Entry]) -> Hash {
-	store::blake2_256(&(commitment, paid).encode())
+/// `(queries, credits, totals)`.
+pub fn result_hash(queries: &Hash, credits: &Hash, totals: &[(AccountId, u128)]) -> Hash {
+	store::blake2_256(&(queries, credits, totals).encode())
 }
 
 /// The commit hash the attribution pallet checks a reveal against: blake2-256 of SCALE
-/// `(b"openledger/attribution/commit", job, worker, commitment, paid, salt)`.
+/// `(b"openledger/attribution/commit", job, worker, queries, credits, totals, salt)`.
 pub fn commit_hash(
 	job: u64,
 	worker: &AccountId,
-	commitment: &Hash,
-	paid: &[Entry],
+	queries: &Hash,
+	credits: &Hash,
+	totals: &[(AccountId, u128)],
 	salt: &[u8; 32],
 ) -> Hash {
-	store::blake2_256(
-		&(b"openledger/attribution/commit", job, worker, commitment, paid, salt).encode(),
-	)
+	let preimage = (b"openledger/attribution/commit", job, worker, queries, credits, totals, salt);
+	store::blake2_256(&preimage.encode())
 }
 
 fn now_ms() -> u64 {
@@ -156,7 +219,8 @@ struct Worker {
 	jobs: HashMap<u64, JobState>,
 	computed: HashMap<u64, Computed>,
 	versions: HashMap<(u32, u32), Arc<Version>>,
-	queries: HashMap<Hash, Vec<i8>>,
+	batches: HashMap<Hash, Arc<BatchFile>>,
+	max_totals: u32,
 	challenges: HashMap<(u64, Hash), Challenge>,
 	sent: HashMap<(u64, Hash, &'static str), u64>,
 	metrics: Arc<Metrics>,
@@ -180,6 +244,7 @@ pub async fn run(opts: Options) -> Result<()> {
 		resumed_jobs = jobs.len(),
 		corrupt_one_entry = opts.corrupt_one_entry,
 		corrupt_tail = opts.corrupt_tail,
+		inflate_total = opts.inflate_total,
 		"worker daemon starting"
 	);
 	let mut worker = Worker {
@@ -189,7 +254,8 @@ pub async fn run(opts: Options) -> Result<()> {
 		jobs,
 		computed: HashMap::new(),
 		versions: HashMap::new(),
-		queries: HashMap::new(),
+		batches: HashMap::new(),
+		max_totals: 0,
 		challenges: HashMap::new(),
 		sent: HashMap::new(),
 		metrics,
@@ -204,6 +270,7 @@ pub async fn run(opts: Options) -> Result<()> {
 		match connected {
 			Ok((client, rpc)) => {
 				worker.submitter.connected(rpc);
+				worker.max_totals = chain::max_totals(&client).await?;
 				Metrics::inc(&worker.metrics.connections);
 				tracing::info!("connected to the node");
 				loop {
@@ -307,20 +374,20 @@ impl Worker {
 	async fn on_events(&mut self, at: &AtBlock) -> Result<()> {
 		use chain::api::attribution::events as ev;
 		let events = at.events().fetch().await?;
-		for e in events.find::<ev::EntryOpened>() {
+		for e in events.find::<ev::LeafOpened>() {
 			let e = e?;
 			if !self.jobs.contains_key(&e.job) {
 				// Not a job of ours: we do not police it.
 				continue;
 			}
-			// Whoever asked for it, an opened entry tells about the other tree. Kept on disk, so
+			// Whoever asked for it, an opened leaf tells about the other trees. Kept on disk, so
 			// a restart does not ask for it again.
-			let opened =
-				ProvenEntry { entry: chain::recode(&e.entry)?, proof: chain::recode(&e.proof)? };
-			tracing::debug!(job = e.job, position = opened.proof.leaf_index, "an entry was opened");
+			let opened: Opening<AccountId> = chain::recode(&e.leaf)?;
+			let position = position_of(&opened);
+			tracing::debug!(job = e.job, ?position, "a leaf was opened");
 			let ch = self.challenge(e.job, e.result);
-			ch.opened.insert(opened.proof.leaf_index, opened);
-			let all: Vec<ProvenEntry> = ch.opened.values().cloned().collect();
+			ch.opened.insert(position, opened);
+			let all: Vec<Opening<AccountId>> = ch.opened.values().cloned().collect();
 			if let Err(err) = self.states.save_opened(e.job, &e.result, &all) {
 				tracing::warn!(job = e.job, error = %format!("{err:#}"), "could not keep an opened entry");
 			}
@@ -386,14 +453,22 @@ impl Worker {
 				job: job.id,
 				round: job.round,
 				salt,
-				commitment: computed.commitment,
-				paid: computed.paid.iter().map(|&e| e.into()).collect(),
+				queries: computed.queries,
+				credits: computed.credits,
+				totals: JobState::encode_totals(&computed.settlement.totals),
 				seen_ms: self.jobs.get(&job.id).map_or_else(now_ms, |s| s.seen_ms),
 				seen_block: n,
 			};
 			// Saved before anything is submitted: after a crash the daemon reveals this.
 			self.states.save(&state)?;
-			tracing::info!(job = job.id, round = job.round, commitment = %openledger_primitives::hex::to_hex(&state.commitment), "computed");
+			tracing::info!(
+				job = job.id,
+				round = job.round,
+				queries = %openledger_primitives::hex::to_hex(&state.queries),
+				credits = %openledger_primitives::hex::to_hex(&state.credits),
+				totals = computed.settlement.totals.len(),
+				"computed"
+			);
 			self.jobs.insert(job.id, state);
 			self.computed.insert(job.id, computed);
 		}
@@ -401,7 +476,9 @@ impl Worker {
 		let me = *self.me();
 		if !chain::has_committed(at, job.id, &me).await? {
 			if n < commit_end && self.due(job.id, [0; 32], "commit", n) {
-				let hash = commit_hash(job.id, &me, &state.commitment, &state.paid(), &state.salt);
+				let totals = state.totals()?;
+				let hash =
+					commit_hash(job.id, &me, &state.queries, &state.credits, &totals, &state.salt);
 				self.submit(at, n, Call::Commit { job: job.id, hash }).await?;
 				Metrics::inc(&self.metrics.commits);
 			}
@@ -412,8 +489,9 @@ impl Worker {
 		{
 			let call = Call::Reveal {
 				job: job.id,
-				commitment: state.commitment,
-				paid: state.paid(),
+				queries: state.queries,
+				credits: state.credits,
+				totals: state.totals()?,
 				salt: state.salt,
 			};
 			self.submit(at, n, call).await?;
@@ -434,7 +512,7 @@ impl Worker {
 			Call::RequestOpening { job, result, .. } | Call::Challenge { job, result, .. } => {
 				(call.name(), *job, *result)
 			},
-			Call::OpenEntry { job, requester, .. } => (call.name(), *job, requester.0),
+			Call::OpenLeaf { job, requester, .. } => (call.name(), *job, requester.0),
 		};
 		self.sent.insert((job, about, name), n);
 		self.submitter
@@ -452,8 +530,8 @@ impl Worker {
 		}
 		let computed = self.compute(at, job).await?;
 		if let Some(state) = self.jobs.get(&job.id) {
-			if state.commitment != computed.commitment {
-				bail!("recomputing job {} gave another commitment than the one saved", job.id);
+			if (state.queries, state.credits) != (computed.queries, computed.credits) {
+				bail!("recomputing job {} gave another result than the one saved", job.id);
 			}
 		}
 		self.computed.insert(job.id, computed);
@@ -464,35 +542,38 @@ impl Worker {
 		self.ensure_computed(at, job).await?;
 		let result = self.computed[&job.id].result_hash();
 		for dispute in chain::disputes(at, job.id, result).await? {
-			if dispute.answered || !self.due(job.id, dispute.requester.0, "open_entry", n) {
+			if dispute.answered || !self.due(job.id, dispute.requester.0, "open_leaf", n) {
 				continue;
 			}
-			let entry = self.computed[&job.id]
-				.proven(dispute.position)
-				.context("asked for a position past the commitment")?;
-			tracing::info!(job = job.id, position = dispute.position, requester = %dispute.requester, "opening an entry of our result");
-			let call = Call::OpenEntry { job: job.id, result, requester: dispute.requester, entry };
+			let leaf = self.computed[&job.id]
+				.leaf(dispute.position)
+				.context("asked for a position our result does not have")?;
+			tracing::info!(job = job.id, position = ?dispute.position, requester = %dispute.requester, "opening a leaf of our result");
+			let call = Call::OpenLeaf {
+				job: job.id,
+				result,
+				requester: dispute.requester,
+				leaf: Box::new(leaf),
+			};
 			self.submit(at, n, call).await?;
 			Metrics::inc(&self.metrics.openings_answered);
 		}
 		Ok(())
 	}
 
-	/// Checks the other results of the round with the challenger's search: asks for the entry
+	/// Checks the other results of the round with the challenger's search: asks for the leaf
 	/// it needs next, or challenges.
 	async fn police(&mut self, at: &AtBlock, n: u64, job: &JobView) -> Result<()> {
 		self.ensure_computed(at, job).await?;
 		let version = self.version(at, job).await?;
-		let query = self.query(job).await?;
 		let mine = &self.computed[&job.id];
 		let my_result = mine.result_hash();
 		let me = *self.me();
-		let challenger = Challenger {
-			version: VersionData { items: &version.items, embeddings: &version.embeddings },
-			query: &query,
-			reference: &mine.entries,
-			reference_tree: &mine.tree,
-		};
+		let data = VersionData { items: &version.items, embeddings: &version.embeddings };
+		let paid = paid_count(job.method, job.item_count, job.top);
+		let challenger =
+			BatchChallenger::new(data, &mine.batch, &mine.rankings, &mine.settlement, paid)
+				.context("an empty batch")?;
 		let mut calls = Vec::new();
 		for (result, theirs) in chain::results(at, job.id).await? {
 			if result == my_result || theirs.refuted || theirs.supporters.contains(&me) {
@@ -517,44 +598,46 @@ impl Worker {
 			if !window_open && !my_dispute.is_some_and(|d| !d.answered || n <= d.due as u64) {
 				continue;
 			}
-			let cjob = check::Job {
+			let totals = chain::totals(at, job.id, result).await?;
+			let view = BatchJob {
 				method: job.method,
-				version_root: job.version_root,
-				file_count: job.file_count,
-				item_count: job.item_count,
-				dimension: job.dimension,
-				query_hash: job.query_hash,
-				query_label: job.query_label,
-				commitment: theirs.commitment,
-				paid: &theirs.paid,
-			};
-			let opened: Vec<ProvenEntry> = ch.opened.values().cloned().collect();
-			match challenger.next_move(&cjob, &opened) {
-				// Sent again every few blocks until the result is refuted, in case it is lost.
-				Move::Challenge(witness) => {
-					tracing::info!(job = job.id, result = %openledger_primitives::hex::to_hex(&result), openings = opened.len(), "challenging a wrong result");
-					calls.push(Call::Challenge {
-						job: job.id,
-						result,
-						witness,
-						query: query.clone(),
-					});
+				version: VersionCommitment {
+					root: job.version_root,
+					file_count: job.file_count,
+					item_count: job.item_count,
 				},
-				Move::Open(position) => {
+				dimension: job.dimension,
+				batch: job.queries.commitment(),
+				rates: job.rates,
+				paid: job.paid_count,
+				max_totals: self.max_totals,
+				queries: theirs.queries,
+				credits: theirs.credits,
+				totals: &totals,
+			};
+			let opened: Vec<Opening<AccountId>> = ch.opened.values().cloned().collect();
+			match challenger.next_move(&view, &opened) {
+				// Sent again every few blocks until the result is refuted, in case it is lost.
+				BatchMove::Challenge(witness) => {
+					tracing::info!(job = job.id, result = %openledger_primitives::hex::to_hex(&result), openings = opened.len(), "challenging a wrong result");
+					let query = challenger.query_of(&witness).to_vec();
+					calls.push(Call::Challenge { job: job.id, result, witness, query });
+				},
+				BatchMove::Open(position) => {
 					// One request of ours at a time; never a position someone already asked for.
 					let waiting = my_dispute.is_some_and(|d| !d.answered);
 					let asked = disputes.iter().any(|d| !d.answered && d.position == position);
 					if !waiting && !asked {
 						tracing::info!(
 							job = job.id,
-							position,
+							?position,
 							made = my_dispute.map_or(0, |d| d.made),
-							"asking another result's workers to open an entry"
+							"asking another result's workers to open a leaf"
 						);
 						calls.push(Call::RequestOpening { job: job.id, result, position });
 					}
 				},
-				Move::Nothing => ch.done = true,
+				BatchMove::Nothing => ch.done = true,
 			}
 		}
 		for call in calls {
@@ -611,17 +694,52 @@ impl Worker {
 		Ok(version)
 	}
 
-	async fn query(&mut self, job: &JobView) -> Result<Vec<i8>> {
-		if let Some(q) = self.queries.get(&job.query_hash) {
-			return Ok(q.clone());
+	/// The job's queries: one query embedding, fetched under its hash, with the job's tokens and
+	/// label; or a batch file, fetched under its content hash and checked against the
+	/// commitment the chain recorded. Kept by the job's batch root: two inferences of the same
+	/// query differ in their tokens.
+	async fn batch(&mut self, job: &JobView) -> Result<Arc<BatchFile>> {
+		let key = job.queries.commitment().root;
+		if let Some(b) = self.batches.get(&key) {
+			return Ok(b.clone());
 		}
-		let bytes = self.fetch(&job.query_hash).await?;
-		if bytes.len() != job.dimension as usize {
-			bail!("the query has {} bytes, not {}", bytes.len(), job.dimension);
-		}
-		let query: Vec<i8> = bytes.iter().map(|&b| b as i8).collect();
-		self.queries.insert(job.query_hash, query.clone());
-		Ok(query)
+		let batch = match &job.queries {
+			QueriesView::One(inference) => {
+				let bytes = self.fetch(&inference.query_hash).await?;
+				if bytes.len() != job.dimension as usize {
+					bail!("the query has {} bytes, not {}", bytes.len(), job.dimension);
+				}
+				BatchFile {
+					dimension: job.dimension,
+					queries: vec![(
+						inference.input_tokens,
+						inference.output_tokens,
+						inference.label,
+					)],
+					embeddings: bytes.iter().map(|&b| b as i8).collect(),
+				}
+			},
+			QueriesView::Batch { file, commitment } => {
+				let bytes = self.fetch(file).await?;
+				let batch = BatchFile::decode(&bytes)
+					.map_err(|e| anyhow::anyhow!("the batch file is not one: {e:?}"))?;
+				if batch.dimension != job.dimension {
+					bail!(
+						"the batch's queries have dimension {}, not {}",
+						batch.dimension,
+						job.dimension
+					);
+				}
+				let recorded = BatchTree::new(&batch.inferences()).map(|t| t.commitment());
+				if recorded != Some(*commitment) {
+					bail!("the batch file does not match the batch the chain recorded");
+				}
+				batch
+			},
+		};
+		let batch = Arc::new(batch);
+		self.batches.insert(key, batch.clone());
+		Ok(batch)
 	}
 
 	async fn fetch(&self, hash: &Hash) -> Result<Vec<u8>> {
@@ -638,11 +756,11 @@ impl Worker {
 
 	async fn compute(&mut self, at: &AtBlock, job: &JobView) -> Result<Computed> {
 		let version = self.version(at, job).await?;
-		let query = self.query(job).await?;
+		let batch = self.batch(job).await?;
 		let started = std::time::Instant::now();
 		let items = Embeddings::from_i8(job.dimension, &version.embeddings)?;
-		let queries = Embeddings::from_i8(job.dimension, &query)?;
-		let query_labels = [job.query_label];
+		let queries = Embeddings::from_i8(job.dimension, &batch.embeddings)?;
+		let query_labels: Vec<u32> = batch.queries.iter().map(|q| q.2).collect();
 		let needs_labels = job.method.needs_labels();
 		let inputs = Inputs {
 			items: &items,
@@ -650,52 +768,86 @@ impl Worker {
 			queries: &queries,
 			query_labels: needs_labels.then_some(&query_labels[..]),
 		};
-		let mut entries = Vec::new();
-		let output = tokio::task::block_in_place(|| {
+		let mut rankings: Vec<Vec<Entry>> = Vec::with_capacity(batch.queries.len());
+		tokio::task::block_in_place(|| {
 			attribute(&self.opts.engine, job.method, job.top, inputs, &|_| {}, &mut |group| {
-				if let Some(ranking) = group.first() {
-					entries = ranking.entries();
-				}
+				rankings.extend(group.iter().map(|r| r.entries()));
 				Ok(())
 			})
 		})?;
-		let result = output.queries.first().context("no result for the query")?;
-		let (mut root, mut paid) = (result.root, result.top.clone());
-		if self.opts.corrupt_one_entry && !entries.is_empty() {
-			entries[0].value = entries[0].value.wrapping_add(1);
-			if let Some(first) = paid.first_mut() {
-				*first = entries[0];
+		if rankings.len() != batch.queries.len() {
+			bail!("ranked {} queries of {}", rankings.len(), batch.queries.len());
+		}
+		if let Some(first) = rankings.first_mut().filter(|e| !e.is_empty()) {
+			if self.opts.corrupt_one_entry {
+				first[0].value = first[0].value.wrapping_add(1);
+				tracing::warn!(
+					job = job.id,
+					"corrupting query 0's entry at rank 0, as --corrupt-one-entry asks"
+				);
 			}
-			root = commitment(&entries);
+			if self.opts.corrupt_tail {
+				let last = first.len() - 1;
+				first[last].value = first[last].value.wrapping_add(1);
+				tracing::warn!(
+					job = job.id,
+					"corrupting query 0's last committed entry, as --corrupt-tail asks"
+				);
+			}
+		}
+		let roots: Vec<(Hash, &[Entry])> =
+			rankings.iter().map(|r| (commitment(r), &r[..])).collect();
+		let files = version.items.files();
+		let contributor = |index: u32| {
+			files.locate(index).map_or(AccountId::from([0u8; 32]), |f| files.files()[f].contributor)
+		};
+		let mut settlement = settle(
+			&batch.inferences(),
+			&roots,
+			job.rates,
+			job.queries.commitment().tokens,
+			job.paid_count,
+			self.max_totals,
+			contributor,
+		);
+		if self.opts.inflate_total {
+			inflate_total(&mut settlement, self.max_totals);
 			tracing::warn!(
 				job = job.id,
-				"corrupting the entry at rank 0, as --corrupt-one-entry asks"
+				"inflating the largest contributor total, as --inflate-total asks"
 			);
-		}
-		if self.opts.corrupt_tail && !entries.is_empty() {
-			let last = entries.len() - 1;
-			entries[last].value = entries[last].value.wrapping_add(1);
-			if let Some(paid_last) = paid.get_mut(last) {
-				*paid_last = entries[last];
-			}
-			root = commitment(&entries);
-			tracing::warn!(
-				job = job.id,
-				"corrupting the last committed entry, as --corrupt-tail asks"
-			);
-		}
-		if paid.len() != job.paid_count as usize {
-			bail!("computed {} paid entries, the job pays {}", paid.len(), job.paid_count);
 		}
 		tracing::info!(
 			job = job.id,
 			items = job.item_count,
+			queries = batch.queries.len(),
 			millis = started.elapsed().as_millis() as u64,
 			"attributed"
 		);
-		let tree = Levels::new(entries.iter().map(Entry::leaf_hash).collect());
-		Ok(Computed { commitment: root, paid, entries, tree })
+		Ok(Computed::new(batch, rankings, settlement))
 	}
+}
+
+/// The `--inflate-total` lie: the largest total's first credit gains half the second largest's
+/// first credit's amount, which that one loses; slots, running totals and revealed totals are
+/// recomputed, so only those two amounts are wrong.
+fn inflate_total(s: &mut BatchSettlement<AccountId>, max_totals: u32) {
+	let mut credits: Vec<_> = s.slots.iter().flatten().cloned().collect();
+	let mut by_total = s.totals.clone();
+	by_total.sort_by_key(|t| std::cmp::Reverse(t.1));
+	let (Some(big), Some(small)) = (by_total.first(), by_total.get(1)) else { return };
+	let (Some(a), Some(b)) = (
+		credits.iter().position(|c| c.contributor == big.0),
+		credits.iter().position(|c| c.contributor == small.0),
+	) else {
+		return;
+	};
+	let moved = credits[b].amount / 2;
+	credits[a].amount = credits[a].amount.saturating_add(moved);
+	credits[b].amount -= moved;
+	let (slots, runs) = arrange(credits, s.slots.len());
+	s.slots = slots;
+	s.totals = select_totals(runs, max_totals);
 }
 
 #[cfg(test)]
@@ -705,24 +857,28 @@ mod tests {
 	#[test]
 	fn commit_and_result_hashes_follow_the_pallets_encoding() {
 		let worker = AccountId::from([7u8; 32]);
-		let paid = vec![Entry { rank: 0, index: 3, distance: 12, value: -5 }];
-		let (commitment, salt) = ([1u8; 32], [2u8; 32]);
-		// The same bytes, laid out by hand: domain, u64 job LE, account, root, compact length,
-		// each entry's 20 bytes, salt.
+		let totals = vec![(AccountId::from([3u8; 32]), 5u128)];
+		let (queries, credits, salt) = ([1u8; 32], [4u8; 32], [2u8; 32]);
+		// The same bytes, laid out by hand: domain, u64 job LE, account, both roots, compact
+		// length, each total's account and u128 LE, salt.
 		let mut bytes = b"openledger/attribution/commit".to_vec();
 		bytes.extend(9u64.to_le_bytes());
 		bytes.extend([7u8; 32]);
-		bytes.extend(commitment);
+		bytes.extend(queries);
+		bytes.extend(credits);
 		bytes.push(4); // compact 1
-		bytes.extend(0u32.to_le_bytes());
-		bytes.extend(3u32.to_le_bytes());
-		bytes.extend(12u32.to_le_bytes());
-		bytes.extend((-5i64).to_le_bytes());
+		bytes.extend([3u8; 32]);
+		bytes.extend(5u128.to_le_bytes());
 		bytes.extend(salt);
-		assert_eq!(commit_hash(9, &worker, &commitment, &paid, &salt), store::blake2_256(&bytes));
-		let mut expected = commitment.to_vec();
+		assert_eq!(
+			commit_hash(9, &worker, &queries, &credits, &totals, &salt),
+			store::blake2_256(&bytes)
+		);
+		let mut expected = queries.to_vec();
+		expected.extend(credits);
 		expected.push(4);
-		expected.extend(paid[0].encode());
-		assert_eq!(result_hash(&commitment, &paid), store::blake2_256(&expected));
+		expected.extend([3u8; 32]);
+		expected.extend(5u128.to_le_bytes());
+		assert_eq!(result_hash(&queries, &credits, &totals), store::blake2_256(&expected));
 	}
 }

@@ -3,20 +3,18 @@
 //! the commit is submitted, so a restarted daemon reveals what it committed to and never
 //! commits anything else for that round.
 //!
-//! It also keeps the entries opened of other workers' results (`opened-JOB-RESULT.scale`, the
+//! It also keeps the leaves opened of other workers' results (`opened-JOB-RESULT.scale`, the
 //! SCALE encoding of the list), so that a restarted daemon goes on with its search where it
 //! was instead of asking again for what it already got.
 
+use super::chain::AccountId;
 use anyhow::{Context, Result};
 use codec::{Decode, Encode};
-use openledger_primitives::{
-	attribution::{check::ProvenEntry, Entry},
-	merkle::Hash,
-};
+use openledger_primitives::{attribution::batch::search::Opening, merkle::Hash};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// One job's commitment.
+/// One job's commitment: the roots and totals of the result it commits to.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct JobState {
 	pub job: u64,
@@ -24,39 +22,36 @@ pub struct JobState {
 	#[serde(with = "hex32")]
 	pub salt: [u8; 32],
 	#[serde(with = "hex32")]
-	pub commitment: Hash,
-	pub paid: Vec<PaidEntry>,
+	pub queries: Hash,
+	#[serde(with = "hex32")]
+	pub credits: Hash,
+	/// The contributor totals, the SCALE encoding of `Vec<(AccountId, u128)>` in hex.
+	pub totals: String,
 	/// Unix milliseconds when the assignment was first seen.
 	pub seen_ms: u64,
 	/// The block this state was computed at; older blocks are not used to judge the job.
 	pub seen_block: u64,
 }
 
-/// An entry, as stored.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct PaidEntry {
-	pub rank: u32,
-	pub index: u32,
-	pub distance: u32,
-	pub value: i64,
-}
-
-impl From<Entry> for PaidEntry {
-	fn from(e: Entry) -> Self {
-		PaidEntry { rank: e.rank, index: e.index, distance: e.distance, value: e.value }
-	}
-}
-
-impl From<PaidEntry> for Entry {
-	fn from(e: PaidEntry) -> Self {
-		Entry { rank: e.rank, index: e.index, distance: e.distance, value: e.value }
-	}
-}
-
 impl JobState {
-	pub fn paid(&self) -> Vec<Entry> {
-		self.paid.iter().map(|&e| e.into()).collect()
+	/// Encodes `totals` for the state file.
+	pub fn encode_totals(totals: &[(AccountId, u128)]) -> String {
+		openledger_primitives::hex::to_hex(&totals.to_vec().encode())
 	}
+
+	/// The totals it committed to.
+	pub fn totals(&self) -> Result<Vec<(AccountId, u128)>> {
+		let bytes = parse_hex(&self.totals).context("the state's totals are not hex")?;
+		Ok(Vec::decode(&mut &bytes[..])?)
+	}
+}
+
+fn parse_hex(s: &str) -> Option<Vec<u8>> {
+	let s = s.strip_prefix("0x")?;
+	(0..s.len())
+		.step_by(2)
+		.map(|i| s.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
+		.collect()
 }
 
 /// The states of one worker key, one JSON file per job.
@@ -102,8 +97,13 @@ impl StateDir {
 		))
 	}
 
-	/// Keeps every entry opened so far of `result` (written to a temporary file, then renamed).
-	pub fn save_opened(&self, job: u64, result: &Hash, opened: &[ProvenEntry]) -> Result<()> {
+	/// Keeps every leaf opened so far of `result` (written to a temporary file, then renamed).
+	pub fn save_opened(
+		&self,
+		job: u64,
+		result: &Hash,
+		opened: &[Opening<AccountId>],
+	) -> Result<()> {
 		let path = self.opened_path(job, result);
 		let tmp = path.with_extension("scale.tmp");
 		std::fs::write(&tmp, opened.to_vec().encode())
@@ -112,12 +112,12 @@ impl StateDir {
 		Ok(())
 	}
 
-	/// The entries kept for `result`; none if there is no file, and none (reported) if it does
+	/// The leaves kept for `result`; none if there is no file, and none (reported) if it does
 	/// not decode.
-	pub fn load_opened(&self, job: u64, result: &Hash) -> Vec<ProvenEntry> {
+	pub fn load_opened(&self, job: u64, result: &Hash) -> Vec<Opening<AccountId>> {
 		let path = self.opened_path(job, result);
 		let Ok(bytes) = std::fs::read(&path) else { return Vec::new() };
-		Vec::<ProvenEntry>::decode(&mut &bytes[..]).unwrap_or_else(|e| {
+		Vec::<Opening<AccountId>>::decode(&mut &bytes[..]).unwrap_or_else(|e| {
 			tracing::warn!(file = %path.display(), error = %e, "ignoring an unreadable opened-entries file");
 			Vec::new()
 		})
@@ -164,29 +164,36 @@ mod tests {
 
 	#[test]
 	fn states_survive_a_restart_and_bad_files_are_skipped() {
+		use openledger_primitives::{
+			attribution::{batch::ProvenQuery, batch::QueryRecord, check::ProvenEntry, Entry},
+			merkle::MerkleProof,
+		};
 		let dir =
 			std::env::temp_dir().join(format!("openledger-state-test-{}", std::process::id()));
 		let states = StateDir::open(&dir).unwrap();
+		let totals = vec![(AccountId::from([1u8; 32]), 5u128 << 70)];
 		let state = JobState {
 			job: 4,
 			round: 1,
 			salt: [3; 32],
-			commitment: [5; 32],
-			paid: vec![PaidEntry { rank: 0, index: 2, distance: 9, value: -4 }],
+			queries: [5; 32],
+			credits: [6; 32],
+			totals: JobState::encode_totals(&totals),
 			seen_ms: 17,
 			seen_block: 3,
 		};
 		states.save(&state).unwrap();
 		std::fs::write(dir.join("job-5.json"), b"{ not json").unwrap();
 		let reopened = StateDir::open(&dir).unwrap();
-		assert_eq!(reopened.load_all(), vec![state]);
-		let opened = ProvenEntry {
-			entry: Entry { rank: 2, index: 7, distance: 1, value: 3 },
-			proof: openledger_primitives::merkle::MerkleProof {
-				leaf_index: 2,
-				leaf_count: 5,
-				siblings: vec![[9; 32]],
+		assert_eq!(reopened.load_all(), vec![state.clone()]);
+		assert_eq!(state.totals().unwrap(), totals);
+		let proof = MerkleProof { leaf_index: 2, leaf_count: 5, siblings: vec![[9; 32]] };
+		let opened = Opening::Entry {
+			record: ProvenQuery {
+				record: QueryRecord { root: [1; 32], paid_sum: 3 },
+				proof: proof.clone(),
 			},
+			entry: ProvenEntry { entry: Entry { rank: 2, index: 7, distance: 1, value: 3 }, proof },
 		};
 		reopened.save_opened(4, &[6; 32], std::slice::from_ref(&opened)).unwrap();
 		assert_eq!(StateDir::open(&dir).unwrap().load_opened(4, &[6; 32]), vec![opened]);

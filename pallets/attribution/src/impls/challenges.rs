@@ -1,4 +1,5 @@
-//! Challenges: a single entry recomputed on chain, the result refuted, its supporters slashed.
+//! Challenges: one check of a batch result recomputed on chain, the result refuted, its
+//! supporters slashed.
 
 use super::invalid_error;
 use crate::{
@@ -8,30 +9,53 @@ use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, traits::Defensive};
 use frame_system::pallet_prelude::BlockNumberFor;
 use openledger_primitives::attribution::{
-	check::{self},
+	batch::{BatchJob, BatchWitness},
 	witness::Witness,
-	Entry,
 };
 use openledger_traits::Outcome;
 use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
-	/// The weight of a challenge with `witness` and a query of `d` elements.
+	/// The weight of a challenge with `witness` and a query of `d` elements. The checks of a
+	/// query's ranking are measured on a batch of `MAX_BATCH` queries, so their weights cover
+	/// the record's and the inference's proofs too.
 	pub fn challenge_weight(witness: &WitnessOf<T>, d: u32) -> Weight {
 		// An upheld challenge may fail the job, and whoever hears of it refunds.
 		let end = T::OnJobEnd::failed_weight();
 		end.saturating_add(match witness {
-			Witness::RankMismatch { .. } => T::WeightInfo::challenge_rank_mismatch(),
-			Witness::WrongDistance { .. } => T::WeightInfo::challenge_wrong_distance(d),
-			Witness::OutOfOrder { .. } => T::WeightInfo::challenge_out_of_order(),
-			Witness::WrongKnnStep { .. } => T::WeightInfo::challenge_wrong_knn_step(),
-			Witness::WrongKnnLast { .. } => T::WeightInfo::challenge_wrong_knn_last(),
-			Witness::WrongSimilarity { .. } => T::WeightInfo::challenge_wrong_similarity(),
-			Witness::RepeatedIndex { .. } => T::WeightInfo::challenge_repeated_index(),
-			Witness::IndexOutOfRange { .. } => T::WeightInfo::challenge_index_out_of_range(),
-			Witness::PaidMismatch { .. } => T::WeightInfo::challenge_paid_mismatch(),
-			Witness::UnpaidBeatsPaid { .. } => T::WeightInfo::challenge_unpaid_beats_paid(d),
-			Witness::MissingNear { .. } => T::WeightInfo::challenge_missing_near(d),
+			BatchWitness::Ranking { witness, .. } => match witness {
+				Witness::RankMismatch { .. } => T::WeightInfo::challenge_rank_mismatch(),
+				Witness::WrongDistance { .. } => T::WeightInfo::challenge_wrong_distance(d),
+				Witness::OutOfOrder { .. } => T::WeightInfo::challenge_out_of_order(),
+				Witness::WrongKnnStep { .. } => T::WeightInfo::challenge_wrong_knn_step(),
+				Witness::WrongKnnLast { .. } => T::WeightInfo::challenge_wrong_knn_last(),
+				Witness::WrongSimilarity { .. } => T::WeightInfo::challenge_wrong_similarity(),
+				Witness::RepeatedIndex { .. } => T::WeightInfo::challenge_repeated_index(),
+				Witness::IndexOutOfRange { .. } => T::WeightInfo::challenge_index_out_of_range(),
+				// A batch reveals no paid entries: these are refused after the record's and
+				// the inference's proofs, which `rank_mismatch` covers with an entry's more.
+				Witness::PaidMismatch { .. } | Witness::UnpaidBeatsPaid { .. } => {
+					T::WeightInfo::challenge_rank_mismatch()
+				},
+				Witness::MissingNear { .. } => T::WeightInfo::challenge_missing_near(d),
+			},
+			BatchWitness::WrongPaidSum { paid, .. } => {
+				// Refused before any entry is hashed when there are more than `P`.
+				T::WeightInfo::challenge_wrong_paid_sum(
+					paid.len().min(T::MaxPaid::get() as usize) as u32
+				)
+			},
+			BatchWitness::CreditOutOfRange { .. } => T::WeightInfo::challenge_credit_out_of_range(),
+			BatchWitness::CreditMismatch { .. } => T::WeightInfo::challenge_credit_mismatch(),
+			BatchWitness::CreditOrder { .. } => T::WeightInfo::challenge_credit_order(),
+			BatchWitness::WrongCumulative { .. } => T::WeightInfo::challenge_wrong_cumulative(),
+			BatchWitness::MissingCredit { .. } => T::WeightInfo::challenge_missing_credit(),
+			BatchWitness::WrongTotal { .. } => {
+				T::WeightInfo::challenge_wrong_total(T::MaxTotals::get())
+			},
+			BatchWitness::TotalWithoutCredits { .. } => {
+				T::WeightInfo::challenge_total_without_credits()
+			},
 		})
 	}
 
@@ -61,22 +85,28 @@ impl<T: Config> Pallet<T> {
 		Ok(revealed)
 	}
 
-	/// The checks' view of a job and one of its results.
-	pub(crate) fn check_job<'a>(
+	/// The checks' view of a job and one of its results, with the result's `totals` (only the
+	/// checks of the totals read them; the others may be given none).
+	pub fn batch_job<'a>(
 		job: &Job<T>,
-		commitment: Hash,
-		paid: &'a [Entry],
-	) -> check::Job<'a> {
-		check::Job {
+		revealed: &Revealed<T>,
+		totals: &'a [(T::AccountId, u128)],
+	) -> BatchJob<'a, T::AccountId> {
+		BatchJob {
 			method: job.spec.method,
-			version_root: job.version_root,
-			file_count: job.file_count,
-			item_count: job.item_count,
+			version: openledger_primitives::datanet::file::VersionCommitment {
+				root: job.version_root,
+				file_count: job.file_count,
+				item_count: job.item_count,
+			},
 			dimension: job.dimension,
-			query_hash: job.spec.query_hash,
-			query_label: job.spec.query_label,
-			commitment,
-			paid,
+			batch: job.spec.queries.commitment(),
+			rates: job.spec.rates,
+			paid: job.paid_count,
+			max_totals: T::MaxTotals::get(),
+			queries: revealed.queries,
+			credits: revealed.credits,
+			totals,
 		}
 	}
 
@@ -89,9 +119,15 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
 		let revealed = Self::challengeable(who, id, &job, result)?;
-		let verdict = witness
-			.check(&Self::check_job(&job, revealed.commitment, &revealed.paid), query)
-			.map_err(invalid_error::<T>)?;
+		// Only the checks of the totals read them, and they are as large as the weight allows.
+		let totals = match witness {
+			BatchWitness::WrongTotal { .. } | BatchWitness::TotalWithoutCredits { .. } => {
+				Totals::<T>::get(id, result)
+			},
+			_ => Default::default(),
+		};
+		let view = Self::batch_job(&job, &revealed, &totals);
+		let verdict = witness.check(&view, query).map_err(invalid_error::<T>)?;
 		let bond = Self::params().challenge_bond;
 		funds::hold_bond::<T>(who, bond)?;
 		let Some(fault) = verdict else {
@@ -122,7 +158,7 @@ impl<T: Config> Pallet<T> {
 	/// candidate, chooses another or reopens or fails the job. Returns the challenger's reward.
 	pub(crate) fn refute(
 		id: JobId,
-		job: Job<T>,
+		mut job: Job<T>,
 		result: Hash,
 		mut revealed: Revealed<T>,
 		challenger: &T::AccountId,
@@ -133,6 +169,7 @@ impl<T: Config> Pallet<T> {
 		Results::<T>::insert(id, result, revealed);
 		// Its disputes are over: every requester gets back a bond still held.
 		for (requester, opening) in Openings::<T>::drain_prefix((id, result)) {
+			job.disputes.saturating_dec();
 			if !opening.answered {
 				funds::release_bond::<T>(&requester, opening.bond);
 			}
@@ -141,6 +178,8 @@ impl<T: Config> Pallet<T> {
 		Self::report_all(&[(challenger.clone(), Outcome::Positive)]);
 		if matches!(job.phase, Phase::Challenge { result: candidate, .. } if candidate == result) {
 			Self::choose_candidate(id, job, now, false);
+		} else {
+			Jobs::<T>::insert(id, job);
 		}
 		reward
 	}

@@ -7,12 +7,12 @@ use frame_support::{pallet_prelude::*, traits::Defensive};
 use frame_system::pallet_prelude::BlockNumberFor;
 use openledger_primitives::{
 	attribution::{
-		check::{self},
-		check_shape,
+		batch::{totals_well_formed, MAX_BATCH},
+		check, check_shape,
 	},
 	datanet::VersionSource,
 };
-use openledger_traits::Outcome;
+use openledger_traits::{Outcome, Queries};
 use sp_runtime::traits::{One, Saturating};
 
 impl<T: Config> Pallet<T> {
@@ -26,15 +26,24 @@ impl<T: Config> Pallet<T> {
 			.and_then(|()| spec.method.validate())
 			.map_err(|_| Error::<T>::BadShape)?;
 		ensure!(info.item_count <= T::MaxJobItems::get(), Error::<T>::TooManyItems);
+		let queries = spec.queries.commitment().count;
+		ensure!((1..=MAX_BATCH).contains(&queries), Error::<T>::BadBatch);
 		if spec.method.needs_labels() {
-			ensure!(spec.query_label < info.num_labels, Error::<T>::BadLabel);
+			// A batch's labels are in its leaves; a label outside the label space just never
+			// matches, which the checks recompute the same way.
+			let label = match &spec.queries {
+				Queries::One(inference) => inference.label,
+				Queries::Batch { .. } => 0,
+			};
+			ensure!(label < info.num_labels, Error::<T>::BadLabel);
 		}
 		let paid_count = check::paid_count(spec.method, info.item_count, spec.top);
 		ensure!(spec.top > 0 && paid_count <= T::MaxPaid::get(), Error::<T>::BadTop);
 		let p = Self::params();
 		let now = frame_system::Pallet::<T>::block_number();
 		// Disputes may run past the deadline; the stakes behind them must still be held then.
-		let span = Self::dispute_span(spec.method.committed_count(info.item_count), &p);
+		let committed = spec.method.committed_count(info.item_count);
+		let span = Self::dispute_span(queries, committed, queries * paid_count, &p);
 		ensure!(
 			now.saturating_add(Self::round_length(&p)) <= spec.deadline
 				&& spec.deadline.saturating_add(span) <= now.saturating_add(p.unbonding_period),
@@ -54,6 +63,7 @@ impl<T: Config> Pallet<T> {
 			round: 0,
 			assigned: Default::default(),
 			results: 0,
+			disputes: 0,
 			phase: Phase::Working { commit_end: now, reveal_end: now },
 			next_transition: now,
 		};
@@ -88,6 +98,7 @@ impl<T: Config> Pallet<T> {
 		job.round = round.saturating_add(1);
 		job.assigned = assigned.clone();
 		job.results = 0;
+		job.disputes = 0;
 		job.phase = Phase::Working { commit_end, reveal_end };
 		Self::reschedule(id, &mut job, reveal_end.saturating_add(One::one()));
 		Jobs::<T>::insert(id, job);
@@ -120,6 +131,7 @@ impl<T: Config> Pallet<T> {
 		let _ = Commits::<T>::clear_prefix(id, limit, None);
 		let _ = RevealOf::<T>::clear_prefix(id, limit, None);
 		let _ = Results::<T>::clear_prefix(id, limit, None);
+		let _ = Totals::<T>::clear_prefix(id, limit, None);
 	}
 
 	/// Forgets a job that ended, with its agenda entry and its round.
@@ -230,16 +242,18 @@ impl<T: Config> Pallet<T> {
 		Self::choose_candidate(id, job, now, true)
 	}
 
-	/// The end of the challenge window: the candidate is final.
+	/// The end of the challenge window: the candidate is final. Returns how many totals it
+	/// handed on.
 	pub(crate) fn finalize(
 		id: JobId,
 		job: Job<T>,
 		result: Hash,
 		agreed: bool,
 		now: BlockNumberFor<T>,
-	) {
+	) -> u32 {
 		let Some(revealed) = Results::<T>::get(id, result).defensive() else {
-			return Self::fail(id, job, FailReason::NoResult);
+			Self::fail(id, job, FailReason::NoResult);
+			return 0;
 		};
 		// Supporters did good work; revealers of another result that nobody refuted did not
 		// (those of refuted results were already reported when they were slashed).
@@ -259,21 +273,25 @@ impl<T: Config> Pallet<T> {
 			payer: job.payer.clone(),
 			spec: job.spec.clone(),
 			item_count: job.item_count,
-			commitment: revealed.commitment,
-			paid: revealed.paid.clone(),
+			queries: revealed.queries,
+			credits: revealed.credits,
+			totals: revealed.totals,
 			supporters: revealed.supporters.clone(),
 			agreed,
 			finalized_at: now,
 		};
+		let totals = Totals::<T>::get(id, result);
 		Self::keep_final(id, record);
 		Self::remove_job(id, &job);
-		T::OnJobEnd::finalized(id, &job.payer, &revealed.paid, &revealed.supporters);
+		T::OnJobEnd::finalized(id, &job.payer, &totals, &revealed.supporters);
 		Self::deposit_event(Event::JobFinalized {
 			job: id,
 			result,
-			commitment: revealed.commitment,
+			queries: revealed.queries,
+			credits: revealed.credits,
 			agreed,
 		});
+		totals.len() as u32
 	}
 
 	/// Keeps a final result, dropping the oldest beyond `MaxFinalized`.
@@ -288,27 +306,61 @@ impl<T: Config> Pallet<T> {
 		FinalizedCount::<T>::put(count.saturating_add(1));
 	}
 
-	/// Moves on the jobs due by `now`, oldest first, at most `MaxTransitionsPerBlock` of them;
-	/// the rest are due again in the next block. Returns the weight used.
+	/// The most any transition can weigh: that of a job with `MaxAssigned` results each
+	/// disputed by `MaxWorkers` requesters. `HookWeight` must hold it, so every job moves.
+	pub fn transition_bound() -> Weight {
+		let most = T::MaxAssigned::get().saturating_mul(T::MaxWorkers::get());
+		Self::transition_bound_for(most)
+	}
+
+	/// The most one transition of a job with `disputes` disputes can weigh, whichever path it
+	/// takes: every dispute read, one expiry per result (an expiry refutes its result and drops
+	/// the rest of its requests), and the heavier of a tally that draws a new round and a
+	/// finality that hands on `MaxTotals` totals.
+	pub fn transition_bound_for(disputes: u32) -> Weight {
+		let (r, workers) = (T::MaxAssigned::get(), T::MaxWorkers::get());
+		let expiries = T::WeightInfo::expire_opening()
+			.saturating_add(T::OnJobEnd::failed_weight())
+			.saturating_mul(disputes.min(r) as u64)
+			.saturating_add(T::DbWeight::get().reads(disputes as u64 + 1));
+		let tally = T::WeightInfo::tally_reopen(workers)
+			.max(T::WeightInfo::tally(r))
+			.saturating_add(T::OnJobEnd::failed_weight());
+		let end = T::OnJobEnd::finalized_weight(T::MaxTotals::get(), r)
+			.max(T::OnJobEnd::failed_weight())
+			.saturating_add(T::WeightInfo::finalize(r));
+		expiries
+			.saturating_add(tally.max(end))
+			.saturating_add(T::DbWeight::get().reads_writes(1, 3))
+	}
+
+	/// Moves on the jobs due by `now`, oldest first, while the most the next one's transition
+	/// can weigh ([`Pallet::transition_bound_for`] its disputes) still fits `HookWeight`; the
+	/// rest are due again in the next block, and the cursor keeps the place, so no job is
+	/// skipped or moved twice. Returns the weight used.
 	pub(crate) fn process_agenda(now: BlockNumberFor<T>) -> Weight {
 		let mut weight = T::WeightInfo::on_initialize_idle();
 		if JobCount::<T>::get() == 0 {
 			return weight;
 		}
-		let max = T::MaxTransitionsPerBlock::get();
+		let budget = T::HookWeight::get();
+		let read = T::DbWeight::get().reads(1);
 		let mut cursor = AgendaCursor::<T>::get();
-		let (mut moved, mut empty_steps) = (0u32, 0u32);
-		// Empty blocks cost one read each; a few per transition lets a lagging cursor catch up.
-		while cursor <= now && moved < max && empty_steps < max.saturating_mul(4) {
+		// Empty blocks cost one read each, within the same budget.
+		while cursor <= now && weight.saturating_add(read).all_lte(budget) {
 			match Agenda::<T>::iter_key_prefix(cursor).next() {
 				Some(id) => {
+					let disputes = Jobs::<T>::get(id).map_or(0, |j| j.disputes);
+					let bound = Self::transition_bound_for(disputes).saturating_add(read);
+					if !weight.saturating_add(bound).all_lte(budget) {
+						break;
+					}
+					weight.saturating_accrue(read);
 					weight.saturating_accrue(Self::transition(id, cursor, now));
-					moved += 1;
 				},
 				None => {
 					cursor.saturating_inc();
-					empty_steps += 1;
-					weight.saturating_accrue(T::DbWeight::get().reads(1));
+					weight.saturating_accrue(read);
 				},
 			}
 		}
@@ -365,11 +417,12 @@ impl<T: Config> Pallet<T> {
 			Jobs::<T>::insert(id, job);
 			return weight.saturating_add(T::DbWeight::get().reads_writes(1, 3));
 		}
-		let (r, paid) = (job.assigned.len() as u32, job.paid_count);
+		let r = job.assigned.len() as u32;
 		match job.phase {
 			Phase::Challenge { result, agreed, .. } => {
-				Self::finalize(id, job, result, agreed, now);
-				let end = T::OnJobEnd::finalized_weight(paid, r).max(T::OnJobEnd::failed_weight());
+				let totals = Self::finalize(id, job, result, agreed, now);
+				let end =
+					T::OnJobEnd::finalized_weight(totals, r).max(T::OnJobEnd::failed_weight());
 				weight.saturating_add(T::WeightInfo::finalize(r)).saturating_add(end)
 			},
 			_ => {
@@ -398,8 +451,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_reveal(
 		who: &T::AccountId,
 		id: JobId,
-		commitment: Hash,
-		paid: PaidOf<T>,
+		queries: Hash,
+		credits: Hash,
+		totals: TotalsOf<T>,
 		salt: [u8; 32],
 	) -> DispatchResult {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
@@ -411,12 +465,12 @@ impl<T: Config> Pallet<T> {
 		ensure!(commit_end < now && now <= reveal_end, Error::<T>::NotRevealPhase);
 		let committed = Commits::<T>::get(id, who).ok_or(Error::<T>::NotCommitted)?;
 		ensure!(!RevealOf::<T>::contains_key(id, who), Error::<T>::AlreadyRevealed);
-		ensure!(check::paid_well_formed(&paid, job.paid_count), Error::<T>::MalformedPaid);
+		ensure!(totals_well_formed(&totals, T::MaxTotals::get()), Error::<T>::MalformedTotals);
 		ensure!(
-			Self::commit_hash(id, who, &commitment, &paid, &salt) == committed,
+			Self::commit_hash(id, who, &queries, &credits, &totals, &salt) == committed,
 			Error::<T>::RevealMismatch
 		);
-		let result = Self::result_hash(&commitment, &paid);
+		let result = Self::result_hash(&queries, &credits, &totals);
 		let mut revealed = match Results::<T>::get(id, result) {
 			Some(r) => r,
 			None => {
@@ -424,9 +478,12 @@ impl<T: Config> Pallet<T> {
 				let mut job = job;
 				job.results = first_seen.saturating_add(1);
 				Jobs::<T>::insert(id, job);
+				let count = totals.len() as u32;
+				Totals::<T>::insert(id, result, totals);
 				Revealed {
-					commitment,
-					paid,
+					queries,
+					credits,
+					totals: count,
 					supporters: Default::default(),
 					first_seen,
 					refuted_by: None,
@@ -436,7 +493,14 @@ impl<T: Config> Pallet<T> {
 		// Supporters are distinct assigned workers, so this cannot overflow.
 		revealed.supporters.try_push(who.clone()).map_err(|_| Error::<T>::Overflow)?;
 		RevealOf::<T>::insert(id, who, result);
-		Self::deposit_event(Event::Revealed { job: id, worker: who.clone(), result, commitment });
+		Self::deposit_event(Event::Revealed {
+			job: id,
+			worker: who.clone(),
+			result,
+			queries,
+			credits,
+			totals: revealed.totals,
+		});
 		// Revealing a result already proven wrong costs what its first supporters paid.
 		if let Some(challenger) = revealed.refuted_by.clone() {
 			Self::slash_supporters(id, core::slice::from_ref(who), &challenger);

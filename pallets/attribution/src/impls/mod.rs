@@ -18,7 +18,10 @@ use crate::{pallet::*, types::*};
 use codec::Encode;
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
-use openledger_primitives::attribution::{check::Invalid, search::max_openings, Entry};
+use openledger_primitives::attribution::{
+	batch::{search::max_batch_openings, BatchInvalid, MAX_BATCH},
+	check::Invalid,
+};
 use openledger_traits::{Outcome, ReputationReporter, Role};
 use sp_runtime::{
 	traits::{Saturating, Zero},
@@ -40,17 +43,35 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(2u32.into())
 	}
 
-	/// How long the disputes of a job of `committed` entries can run past its deadline, at
-	/// most: a requester asks at most `max_openings` times, each request is answered or
-	/// expires within `opening_window`, and each answer gives it `opening_window` of grace;
-	/// plus the block that expires the last request and the one that ends the job.
-	pub fn dispute_span(committed: u32, p: &ParamsOf<T>) -> BlockNumberFor<T> {
-		let steps = max_openings(committed).saturating_mul(2);
+	/// The most openings one requester may ask of one result of a job of `queries` queries,
+	/// `committed` entries each and `slots` credit slots: `max_batch_openings`.
+	pub fn max_requests(queries: u32, committed: u32, slots: u32) -> u32 {
+		max_batch_openings(queries, committed, slots)
+	}
+
+	/// How long the disputes of such a job can run past its deadline, at most: a requester
+	/// asks at most [`Pallet::max_requests`] times, each request is answered or expires within
+	/// `opening_window`, and each answer gives it `opening_window` of grace; plus the block
+	/// that expires the last request and the one that ends the job.
+	pub fn dispute_span(
+		queries: u32,
+		committed: u32,
+		slots: u32,
+		p: &ParamsOf<T>,
+	) -> BlockNumberFor<T> {
+		let steps = Self::max_requests(queries, committed, slots).saturating_mul(2);
 		p.opening_window.saturating_mul(steps.into()).saturating_add(2u32.into())
 	}
 
+	/// The longest dispute any job may have: `MAX_BATCH` queries of `MaxJobItems` entries
+	/// each (more than any method commits to), `MaxPaid` slots each.
+	pub(crate) fn longest_dispute(p: &ParamsOf<T>) -> BlockNumberFor<T> {
+		let slots = MAX_BATCH.saturating_mul(T::MaxPaid::get());
+		Self::dispute_span(MAX_BATCH, T::MaxJobItems::get(), slots, p)
+	}
+
 	pub(crate) fn check_params(p: &ParamsOf<T>) -> DispatchResult {
-		let largest = Self::dispute_span(T::MaxJobItems::get(), p);
+		let largest = Self::longest_dispute(p);
 		let ok = p.replication >= 1
 			&& p.replication <= T::MaxAssigned::get()
 			&& p.quorum >= 1
@@ -66,24 +87,25 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What a worker commits to: blake2-256 of the SCALE encoding of
-	/// `(b"openledger/attribution/commit", job, worker, commitment, paid, salt)`. The worker's
-	/// account is inside, so a copied commitment cannot be revealed by the copier.
+	/// `(b"openledger/attribution/commit", job, worker, queries, credits, totals, salt)`. The
+	/// worker's account is inside, so a copied commitment cannot be revealed by the copier.
 	pub fn commit_hash(
 		job: JobId,
 		worker: &T::AccountId,
-		commitment: &Hash,
-		paid: &[Entry],
+		queries: &Hash,
+		credits: &Hash,
+		totals: &[(T::AccountId, u128)],
 		salt: &[u8; 32],
 	) -> Hash {
-		sp_crypto_hashing::blake2_256(
-			&(b"openledger/attribution/commit", job, worker, commitment, paid, salt).encode(),
-		)
+		let preimage =
+			(b"openledger/attribution/commit", job, worker, queries, credits, totals, salt);
+		sp_crypto_hashing::blake2_256(&preimage.encode())
 	}
 
-	/// A result's identity: blake2-256 of the SCALE encoding of `(commitment, paid)`. Reveals of
-	/// the same result by different workers agree exactly when these are equal.
-	pub fn result_hash(commitment: &Hash, paid: &[Entry]) -> Hash {
-		sp_crypto_hashing::blake2_256(&(commitment, paid).encode())
+	/// A result's identity: blake2-256 of the SCALE encoding of `(queries, credits, totals)`.
+	/// Reveals of the same result by different workers agree exactly when these are equal.
+	pub fn result_hash(queries: &Hash, credits: &Hash, totals: &[(T::AccountId, u128)]) -> Hash {
+		sp_crypto_hashing::blake2_256(&(queries, credits, totals).encode())
 	}
 
 	/// Puts `params` in force if they are consistent; both origins' calls end here.
@@ -119,7 +141,23 @@ pub(crate) fn draw_weight(factor: FixedU64) -> u32 {
 	u32::try_from(millionths).unwrap_or(u32::MAX).max(1)
 }
 
-pub(crate) fn invalid_error<T: Config>(invalid: Invalid) -> Error<T> {
+pub(crate) fn invalid_error<T: Config>(invalid: BatchInvalid) -> Error<T> {
+	match invalid {
+		BatchInvalid::Check(invalid) => check_error::<T>(invalid),
+		BatchInvalid::QueryProof => Error::<T>::BadQueryProof,
+		BatchInvalid::InferenceProof => Error::<T>::BadInferenceProof,
+		BatchInvalid::SlotProof => Error::<T>::BadSlotProof,
+		BatchInvalid::Mismatched => Error::<T>::Mismatched,
+		BatchInvalid::NotAdjacent => Error::<T>::NotAdjacent,
+		BatchInvalid::EmptySlot => Error::<T>::EmptySlot,
+		BatchInvalid::NotPaid => Error::<T>::NotPaid,
+		BatchInvalid::PaidEntries => Error::<T>::BadPaidEntries,
+		BatchInvalid::NotLast => Error::<T>::NotRunEnd,
+		BatchInvalid::NoSuchTotal => Error::<T>::NoSuchTotal,
+	}
+}
+
+fn check_error<T: Config>(invalid: Invalid) -> Error<T> {
 	match invalid {
 		Invalid::EntryProof => Error::<T>::BadEntryProof,
 		Invalid::ItemProof => Error::<T>::BadItemProof,

@@ -1,12 +1,12 @@
-//! Openings: requests for withheld entries, answers, and expiry; while one is live, the job it
+//! Openings: requests for withheld leaves, answers, and expiry; while one is live, the job it
 //! disputes stays open.
 
 use super::invalid_error;
-use crate::{funds, pallet::*, traits::OnJobEnd, types::*, weights::WeightInfo};
+use crate::{funds, pallet::*, traits::OnJobEnd, types::*, weights::WeightInfo, LeafOf};
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, traits::Defensive};
 use frame_system::pallet_prelude::BlockNumberFor;
-use openledger_primitives::attribution::{check::ProvenEntry, search::max_openings};
+use openledger_primitives::attribution::batch::search::Position;
 use sp_runtime::traits::Saturating;
 
 impl<T: Config> Pallet<T> {
@@ -38,16 +38,18 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		id: JobId,
 		result: Hash,
-		position: u32,
+		position: Position,
 	) -> DispatchResult {
-		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
-		Self::challengeable(who, id, &job, result)?;
-		let committed = job.spec.method.committed_count(job.item_count);
-		ensure!(position < committed, Error::<T>::PositionOutOfRange);
+		let mut job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
+		let revealed = Self::challengeable(who, id, &job, result)?;
+		let view = Self::batch_job(&job, &revealed, &[]);
+		ensure!(view.has_position(position), Error::<T>::PositionOutOfRange);
 		let previous = Openings::<T>::get((id, result, who));
 		ensure!(previous.as_ref().is_none_or(|o| o.answered), Error::<T>::OpeningPending);
 		let made = previous.map_or(0, |o| o.made);
-		ensure!(made < max_openings(committed), Error::<T>::TooManyOpenings);
+		let committed = job.spec.method.committed_count(job.item_count);
+		let allowed = Self::max_requests(view.batch.count, committed, view.slot_count());
+		ensure!(made < allowed, Error::<T>::TooManyOpenings);
 		let p = Self::params();
 		let due = frame_system::Pallet::<T>::block_number().saturating_add(p.opening_window);
 		funds::hold_bond::<T>(who, p.challenge_bond)?;
@@ -59,6 +61,10 @@ impl<T: Config> Pallet<T> {
 			made: made.saturating_add(1),
 		};
 		Openings::<T>::insert((id, result, who), opening);
+		if made == 0 {
+			job.disputes.saturating_inc();
+			Jobs::<T>::insert(id, job);
+		}
 		Self::deposit_event(Event::OpeningRequested {
 			job: id,
 			result,
@@ -69,20 +75,19 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_open_entry(
+	pub(crate) fn do_open_leaf(
 		id: JobId,
 		result: Hash,
 		requester: &T::AccountId,
-		entry: ProvenEntry,
+		leaf: LeafOf<T>,
 	) -> DispatchResult {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownJob)?;
 		let mut opening = Openings::<T>::get((id, result, requester))
 			.filter(|o| !o.answered)
 			.ok_or(Error::<T>::NoOpening)?;
 		let revealed = Results::<T>::get(id, result).ok_or(Error::<T>::UnknownResult)?;
-		let position = Self::check_job(&job, revealed.commitment, &revealed.paid)
-			.open(&entry)
-			.map_err(invalid_error::<T>)?;
+		let position =
+			Self::batch_job(&job, &revealed, &[]).open_leaf(&leaf).map_err(invalid_error::<T>)?;
 		ensure!(position == opening.position, Error::<T>::WrongPosition);
 		funds::release_bond::<T>(requester, opening.bond);
 		// The requester's grace: time to ask for the next entry or to challenge.
@@ -90,11 +95,11 @@ impl<T: Config> Pallet<T> {
 		opening.due =
 			frame_system::Pallet::<T>::block_number().saturating_add(Self::params().opening_window);
 		Openings::<T>::insert((id, result, requester), opening);
-		Self::deposit_event(Event::EntryOpened {
+		Self::deposit_event(Event::LeafOpened {
 			job: id,
 			result,
-			entry: entry.entry,
-			proof: entry.proof,
+			requester: requester.clone(),
+			leaf,
 		});
 		Ok(())
 	}

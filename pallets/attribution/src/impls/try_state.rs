@@ -5,7 +5,6 @@
 use crate::{funds, pallet::*, types::*};
 use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
-use openledger_primitives::attribution::search::max_openings;
 use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
@@ -21,8 +20,9 @@ impl<T: Config> Pallet<T> {
 	///   `MaxAssigned`, all registered; commits, reveals and supporters come from them, and
 	///   each reveal points at a result that lists its worker;
 	/// - a job in its challenge phase has an unrefuted candidate; disputes exist only on
-	///   unrefuted results of open jobs, each with at least one and at most `max_openings`
-	///   requests made, at a position inside the commitment;
+	///   unrefuted results of open jobs, each with at least one and at most `max_requests`
+	///   requests made, at a position the result has;
+	/// - every revealed result's totals are well formed;
 	/// - at most `MaxFinalized` final results are kept, each in its ring slot.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use sp_runtime::TryRuntimeError;
@@ -98,22 +98,35 @@ impl<T: Config> Pallet<T> {
 				Results::<T>::iter_prefix(id).count() as u32 == job.results,
 				TryRuntimeError::Other("result count differs")
 			);
-			for (_, revealed) in Results::<T>::iter_prefix(id) {
+			for (hash, revealed) in Results::<T>::iter_prefix(id) {
 				ensure!(
 					revealed.supporters.iter().all(|w| RevealOf::<T>::contains_key(id, w)),
 					TryRuntimeError::Other("supporter without a reveal")
 				);
+				let totals = Totals::<T>::get(id, hash);
+				ensure!(
+					openledger_primitives::attribution::batch::totals_well_formed(
+						&totals,
+						T::MaxTotals::get()
+					) && totals.len() as u32 == revealed.totals,
+					TryRuntimeError::Other("malformed totals")
+				);
 			}
+			ensure!(
+				Openings::<T>::iter_prefix((id,)).count() as u32 == job.disputes,
+				TryRuntimeError::Other("dispute count differs")
+			);
 			let committed = job.spec.method.committed_count(job.item_count);
 			for ((result, _), opening) in Openings::<T>::iter_prefix((id,)) {
-				ensure!(
-					Results::<T>::get(id, result).is_some_and(|r| r.refuted_by.is_none()),
-					TryRuntimeError::Other("opening requested of a missing or refuted result")
-				);
+				let revealed = Results::<T>::get(id, result)
+					.filter(|r| r.refuted_by.is_none())
+					.ok_or(TryRuntimeError::Other("opening of a missing or refuted result"))?;
+				let view = Self::batch_job(&job, &revealed, &[]);
+				let allowed = Self::max_requests(view.batch.count, committed, view.slot_count());
 				ensure!(
 					opening.made >= 1
-						&& opening.made <= max_openings(committed)
-						&& opening.position < committed,
+						&& opening.made <= allowed
+						&& view.has_position(opening.position),
 					TryRuntimeError::Other("a dispute beyond its bounds")
 				);
 			}
@@ -133,6 +146,12 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		ensure!(entries == jobs, TryRuntimeError::Other("agenda entries differ from jobs"));
+		for (id, result, _) in Totals::<T>::iter() {
+			ensure!(
+				Results::<T>::contains_key(id, result),
+				TryRuntimeError::Other("totals without their result")
+			);
+		}
 		for ((id, _, _), _) in Openings::<T>::iter() {
 			ensure!(
 				Jobs::<T>::contains_key(id),

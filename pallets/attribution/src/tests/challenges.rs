@@ -2,9 +2,16 @@
 //! inputs that do not hold up, the slashing arithmetic, and what happens to the job.
 
 use crate::{mock::*, *};
-use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::InspectHold, Get},
+};
 use openledger_primitives::attribution::{
-	check::Fault, pack, rank, similarity_value, top_entries, witness::Witness, Entry, Method,
+	batch::{arrange, select_totals, BatchFault, BatchWitness, Credit},
+	check::Fault,
+	pack, rank, similarity_value, top_entries,
+	witness::Witness,
+	Entry, Method,
 };
 
 const KNN: Method = Method::KnnShapley { k: 3, t: 1_000 };
@@ -12,8 +19,8 @@ const KNN: Method = Method::KnnShapley { k: 3, t: 1_000 };
 const KNN_T: Method = Method::KnnShapley { k: 3, t: 8 };
 const SIM: Method = Method::Similarity { k: 4 };
 
-/// A job whose assigned workers `[a, b, c]` revealed: `a` the list `bad` (with `paid` if given,
-/// else its first entries), `b` and `c` the honest result. `d` is registered but not assigned.
+/// A job whose assigned workers `[a, b, c]` revealed: `a` the result `bad`, `b` and `c` the
+/// honest one. `d` is registered but not assigned.
 struct Dispute {
 	w: World,
 	job: JobId,
@@ -22,27 +29,47 @@ struct Dispute {
 	c: AccountId,
 	d: AccountId,
 	bad: Vec<Entry>,
+	bad_posted: Posted,
+	honest: Posted,
 	bad_result: Hash,
 	honest_result: Hash,
 }
 
-fn dispute(method: Method, seed: u64, corrupt: impl FnOnce(&World, &mut Vec<Entry>)) -> Dispute {
+/// A dispute over a batch of `m` queries (one, named as a single inference, if `m` is 1) where
+/// `a` lies in its result as `corrupt` makes it.
+fn dispute_posted(
+	method: Method,
+	seed: u64,
+	m: usize,
+	corrupt: impl FnOnce(&World, &mut Posted),
+) -> Dispute {
 	register(4);
-	let w = World::publish(1, seed, 12, 8, method, 3);
+	let w = World::publish_batch(1, seed, 12, 8, method, 3, m, m == 1);
 	let job = open(&w, 1);
 	let [a, b, c] = assigned(job)[..] else { panic!("three workers") };
 	let d = (1..=4).find(|x| ![a, b, c].contains(x)).unwrap();
-	let mut bad = w.entries.clone();
-	corrupt(&w, &mut bad);
-	assert_ne!(bad, w.entries, "the corruption changes the result");
-	commit(&w, job, a, &bad);
-	commit(&w, job, b, &w.entries);
-	commit(&w, job, c, &w.entries);
+	let honest = w.posted(w.rankings.clone());
+	let mut bad_posted = honest.clone();
+	corrupt(&w, &mut bad_posted);
+	assert_ne!(bad_posted, honest, "the corruption changes the result");
+	commit_posted(job, a, &bad_posted);
+	commit_posted(job, b, &honest);
+	commit_posted(job, c, &honest);
 	run_to(7);
-	let bad_result = reveal(&w, job, a, &bad);
-	let honest_result = reveal(&w, job, b, &w.entries);
-	reveal(&w, job, c, &w.entries);
-	Dispute { w, job, a, b, c, d, bad, bad_result, honest_result }
+	let bad_result = reveal_posted(job, a, &bad_posted);
+	let honest_result = reveal_posted(job, b, &honest);
+	reveal_posted(job, c, &honest);
+	let bad = bad_posted.rankings[0].clone();
+	Dispute { w, job, a, b, c, d, bad, bad_posted, honest, bad_result, honest_result }
+}
+
+/// A dispute where `a`'s query 0 committed to a corrupted list, everything after it recomputed.
+fn dispute(method: Method, seed: u64, corrupt: impl FnOnce(&World, &mut Vec<Entry>)) -> Dispute {
+	dispute_posted(method, seed, 1, |w, posted| {
+		let mut bad = posted.rankings[0].clone();
+		corrupt(w, &mut bad);
+		*posted = w.result(&bad);
+	})
 }
 
 fn treasury() -> Balance {
@@ -52,7 +79,8 @@ fn treasury() -> Balance {
 /// Corrupts a worker's entries.
 type Corrupt = fn(&World, &mut Vec<Entry>);
 
-/// Each corruption, the fault its witness proves, and the method it needs.
+/// Each corruption of query 0's ranking, the single-query fault its witness proves, and the
+/// method it needs.
 fn corruptions() -> Vec<(Fault, Method, Corrupt)> {
 	vec![
 		(Fault::RankMismatch, KNN, |_, e| e[5].rank += 1),
@@ -77,7 +105,7 @@ fn corruptions() -> Vec<(Fault, Method, Corrupt)> {
 			let matches = |i: u32| w.items.item(i).is_some_and(|l| l.label == w.query_label);
 			*e = top_entries(KNN_T, &top, matches);
 		}),
-		(Fault::UnpaidBeatsPaid, SIM, |w, e| {
+		(Fault::MissingNear, SIM, |w, e| {
 			// The second to fifth nearest, valued correctly: the nearest is left out.
 			let items: Vec<u32> = w.embeddings.iter().flat_map(|x| pack(x)).collect();
 			let ranked = rank(&items, &pack(&w.query));
@@ -95,9 +123,111 @@ fn corruptions() -> Vec<(Fault, Method, Corrupt)> {
 	]
 }
 
+/// Corrupts a worker's batch result after its rankings.
+type CorruptPosted = fn(&World, &mut Posted);
+
+/// The credits of a posted result, sorted again after `change` and everything after them
+/// recomputed to match: a lie consistent everywhere but where it was told.
+fn recredit(w: &World, posted: &mut Posted, change: impl FnOnce(&mut Vec<Credit<AccountId>>)) {
+	let mut credits: Vec<Credit<AccountId>> = posted.slots.iter().flatten().cloned().collect();
+	change(&mut credits);
+	let (slots, runs) = arrange(credits, posted.slots.len());
+	assert_eq!(slots.len(), posted.slots.len(), "the credits fit their slots");
+	posted.slots = slots;
+	let max = <Test as Config>::MaxTotals::get();
+	posted.totals = select_totals(runs, max).try_into().unwrap();
+	let _ = w;
+}
+
+/// Each lie in a batch result's settlement, and the fault its witness proves.
+fn settlement_lies() -> Vec<(BatchFault, CorruptPosted)> {
+	vec![
+		(BatchFault::WrongPaidSum, |_, p| p.records[1].paid_sum += 1),
+		// One contributor's credit inflated by what another's is deflated, so the totals
+		// still sum to the batch's share.
+		(BatchFault::CreditMismatch, |w, p| {
+			recredit(w, p, |c| {
+				let d = c[1].amount / 2;
+				c[0].amount += d;
+				c[1].amount -= d;
+			})
+		}),
+		(BatchFault::CreditMismatch, |w, p| recredit(w, p, |c| c[1].contributor = 999)),
+		(BatchFault::MissingCredit, |w, p| {
+			recredit(w, p, |c| {
+				c.remove(2);
+			})
+		}),
+		// A credit paid twice, or for a query past the batch: the totals stay the honest ones,
+		// which the extra amount would push past the whole batch.
+		(BatchFault::CreditOrder, |w, p| {
+			let totals = p.totals.clone();
+			recredit(w, p, |c| c.push(c[0].clone()));
+			p.totals = totals;
+		}),
+		(BatchFault::CreditOutOfRange, |w, p| {
+			let totals = p.totals.clone();
+			recredit(w, p, |c| {
+				c.push(Credit { contributor: 500, query: 9, rank: 0, amount: 1, cumulative: 0 })
+			});
+			p.totals = totals;
+		}),
+		(BatchFault::WrongCumulative, |_, p| {
+			let slot = p.slots.iter_mut().flatten().next().unwrap();
+			slot.cumulative += 1;
+		}),
+		(BatchFault::WrongTotal, |_, p| {
+			let d = p.totals[1].1 / 2;
+			p.totals[0].1 += d;
+			p.totals[1].1 -= d;
+		}),
+		(BatchFault::WrongTotal, |_, p| {
+			p.totals.remove(0);
+		}),
+		(BatchFault::TotalWithoutCredits, |_, p| {
+			let ghost = (1, 1u128);
+			p.totals.try_insert(0, ghost).expect("room for one more total");
+		}),
+	]
+}
+
+#[test]
+fn every_lie_in_a_batch_settlement_is_refuted() {
+	for (seed, (fault, corrupt)) in settlement_lies().into_iter().enumerate() {
+		build_and_execute(|| {
+			let x = dispute_posted(KNN, 100 + seed as u64, 4, corrupt);
+			let job = Jobs::<Test>::get(x.job).unwrap();
+			let witness = x.w.witness_posted(&job, &x.bad_posted).expect("a witness");
+			assert_ok!(Attribution::challenge(
+				RuntimeOrigin::signed(x.b),
+				x.job,
+				x.bad_result,
+				Box::new(witness),
+				x.w.query()
+			));
+			assert!(
+				events().contains(&Event::ChallengeUpheld {
+					job: x.job,
+					result: x.bad_result,
+					challenger: x.b,
+					fault,
+					reward: 100
+				}),
+				"{fault:?}: {:?}",
+				events().last()
+			);
+			// The honest totals are final, and handed on.
+			run_to(15);
+			let totals = x.honest.totals.to_vec();
+			assert!(ended().contains(&(x.job, Some(totals))));
+		});
+	}
+}
+
 #[test]
 fn every_kind_of_wrong_result_is_refuted_and_its_author_slashed() {
 	for (seed, (fault, method, corrupt)) in corruptions().into_iter().enumerate() {
+		let fault = BatchFault::Ranking(fault);
 		build_and_execute(|| {
 			let x = dispute(method, seed as u64, corrupt);
 			let job = Jobs::<Test>::get(x.job).unwrap();
@@ -154,31 +284,70 @@ fn every_kind_of_wrong_result_is_refuted_and_its_author_slashed() {
 fn a_challenge_of_the_right_result_loses_its_bond() {
 	// For each kind, a witness built from the honest result: every check passes.
 	build_and_execute(|| {
-		let x = dispute(KNN, 40, |_, e| e[0].value += 1);
+		let x = dispute_posted(KNN, 40, 4, |_, p| p.records[0].paid_sum += 1);
 		let w = &x.w;
-		let n = w.entries.len();
-		let e = |p: usize| World::proven(&w.entries, p);
-		let item = |p: usize| w.item(w.entries[p].index);
-		let emb = |p: usize| w.embeddings[w.entries[p].index as usize].clone();
-		let witnesses: Vec<Witness<AccountId>> = vec![
-			Witness::RankMismatch { entry: e(4) },
-			Witness::WrongDistance { entry: e(4), item: item(4), embedding: emb(4) },
-			Witness::OutOfOrder { first: e(4), second: e(5) },
-			Witness::WrongKnnStep { entry: e(4), next: e(5), item: item(4), next_item: item(5) },
-			Witness::WrongKnnLast { entry: e(n - 1), item: item(n - 1) },
-			Witness::RepeatedIndex { a: e(4), b: e(5) },
-			Witness::IndexOutOfRange { entry: e(4) },
-			Witness::PaidMismatch { position: 1, entry: e(1) },
-			Witness::UnpaidBeatsPaid { item: item(7), embedding: emb(7) },
+		let h = &x.honest;
+		let entries = &h.rankings[0];
+		let n = entries.len();
+		let e = |p: usize| World::proven(entries, p);
+		let item = |p: usize| w.item(entries[p].index);
+		let emb = |p: usize| w.embeddings[entries[p].index as usize].clone();
+		let ranking = |witness| w.ranking(h, 0, witness);
+		let mut witnesses: Vec<WitnessOf<Test>> = vec![
+			ranking(Witness::RankMismatch { entry: e(4) }),
+			ranking(Witness::WrongDistance { entry: e(4), item: item(4), embedding: emb(4) }),
+			ranking(Witness::OutOfOrder { first: e(4), second: e(5) }),
+			ranking(Witness::WrongKnnStep {
+				entry: e(4),
+				next: e(5),
+				item: item(4),
+				next_item: item(5),
+			}),
+			ranking(Witness::WrongKnnLast { entry: e(n - 1), item: item(n - 1) }),
+			ranking(Witness::RepeatedIndex { a: e(4), b: e(5) }),
+			ranking(Witness::IndexOutOfRange { entry: e(4) }),
 			// An item at either end of the bracket is in the list, not missing from it.
-			Witness::MissingNear {
+			ranking(Witness::MissingNear {
 				item: item(5),
 				embedding: emb(5),
 				before: Some(e(4)),
 				after: e(5),
+			}),
+			ranking(Witness::MissingNear {
+				item: item(0),
+				embedding: emb(0),
+				before: None,
+				after: e(0),
+			}),
+			BatchWitness::WrongPaidSum {
+				record: w.record(h, 0),
+				paid: (0..w.paid_count()).map(e).collect(),
 			},
-			Witness::MissingNear { item: item(0), embedding: emb(0), before: None, after: e(0) },
+			BatchWitness::CreditOutOfRange { slot: w.slot(h, 0) },
+			BatchWitness::CreditOrder { first: w.slot(h, 0), second: w.slot(h, 1) },
+			BatchWitness::WrongCumulative { before: None, slot: w.slot(h, 0) },
+			BatchWitness::WrongCumulative { before: Some(w.slot(h, 0)), slot: w.slot(h, 1) },
 		];
+		// Every credit matches its entry, and every run's end its total.
+		for (i, slot) in h.slots.iter().enumerate() {
+			let Some(c) = slot else { continue };
+			let q = c.query as usize;
+			let entry = World::proven(&h.rankings[q], c.rank as usize);
+			witnesses.push(BatchWitness::CreditMismatch {
+				slot: w.slot(h, i),
+				record: w.record(h, q),
+				inference: w.inference(q),
+				item: w.item(entry.entry.index),
+				entry,
+			});
+			let next = h.slots.get(i + 1).map(|_| w.slot(h, i + 1));
+			if next
+				.as_ref()
+				.is_none_or(|n| n.slot.as_ref().is_none_or(|n| n.contributor != c.contributor))
+			{
+				witnesses.push(BatchWitness::WrongTotal { last: w.slot(h, i), next });
+			}
+		}
 		for (i, witness) in witnesses.into_iter().enumerate() {
 			let treasury_before = treasury();
 			let d_before = free(x.d);
@@ -206,7 +375,8 @@ fn a_challenge_of_the_right_result_loses_its_bond() {
 	});
 	build_and_execute(|| {
 		let x = dispute(SIM, 41, |_, e| e[0].value += 1);
-		let witness = Witness::WrongSimilarity { entry: World::proven(&x.w.entries, 2) };
+		let entry = World::proven(&x.w.entries, 2);
+		let witness = x.w.ranking(&x.honest, 0, Witness::WrongSimilarity { entry });
 		assert_ok!(Attribution::challenge(
 			RuntimeOrigin::signed(x.d),
 			x.job,
@@ -219,39 +389,97 @@ fn a_challenge_of_the_right_result_loses_its_bond() {
 }
 
 #[test]
-fn a_paid_list_that_differs_from_its_commitment_is_refuted() {
+fn batch_challenges_whose_inputs_do_not_hold_up_are_refused() {
 	build_and_execute(|| {
-		register(3);
-		let w = World::publish(1, 9, 12, 8, KNN, 3);
-		let job = open(&w, 1);
-		let [a, b, _] = assigned(job)[..] else { panic!("three workers") };
-		// a commits to the honest list but pays itself a different first entry.
-		let commitment = openledger_primitives::attribution::commitment(&w.entries);
-		let mut paid = w.entries[..3].to_vec();
-		paid[0].value += 7;
-		let paid: PaidOf<Test> = paid.try_into().unwrap();
-		let hash = Attribution::commit_hash(job, &a, &commitment, &paid, &salt(a));
-		assert_ok!(Attribution::commit(RuntimeOrigin::signed(a), job, hash));
-		run_to(7);
-		assert_ok!(Attribution::reveal(
-			RuntimeOrigin::signed(a),
-			job,
-			commitment,
-			paid.clone(),
-			salt(a)
-		));
-		let result = Attribution::result_hash(&commitment, &paid);
-		let witness = Witness::PaidMismatch { position: 0, entry: World::proven(&w.entries, 0) };
-		assert_ok!(Attribution::challenge(
-			RuntimeOrigin::signed(b),
-			job,
-			result,
-			Box::new(witness),
-			w.query()
-		));
-		assert!(events()
-			.iter()
-			.any(|e| matches!(e, Event::ChallengeUpheld { fault: Fault::PaidMismatch, .. })));
+		let x = dispute_posted(KNN, 42, 4, |_, p| p.records[2].paid_sum += 1);
+		let (w, p) = (&x.w, &x.bad_posted);
+		let e = |q: usize, r: usize| World::proven(&p.rankings[q], r);
+		let mut forged_record = w.record(p, 0);
+		forged_record.record.paid_sum += 1;
+		let mut forged_inference = w.inference(0);
+		forged_inference.inference.output_tokens += 1;
+		let mut forged_slot = w.slot(p, 0);
+		if let Some(c) = forged_slot.slot.as_mut() {
+			c.amount += 1;
+		}
+		let padding = p.slots.iter().position(Option::is_none).expect("padding");
+		// An entry past the paid ones, in its bracket.
+		let unpaid = e(0, w.paid_count());
+		let cases: Vec<(WitnessOf<Test>, Error<Test>)> = vec![
+			(
+				BatchWitness::Ranking {
+					record: w.record(p, 1),
+					inference: w.inference(0),
+					witness: Witness::RankMismatch { entry: e(0, 0) },
+				},
+				Error::Mismatched,
+			),
+			(
+				BatchWitness::Ranking {
+					record: forged_record,
+					inference: w.inference(0),
+					witness: Witness::RankMismatch { entry: e(0, 0) },
+				},
+				Error::BadQueryProof,
+			),
+			(
+				BatchWitness::Ranking {
+					record: w.record(p, 0),
+					inference: forged_inference,
+					witness: Witness::RankMismatch { entry: e(0, 0) },
+				},
+				Error::BadInferenceProof,
+			),
+			(w.ranking(p, 0, Witness::RankMismatch { entry: e(1, 0) }), Error::BadEntryProof),
+			(
+				w.ranking(p, 0, Witness::PaidMismatch { position: 0, entry: e(0, 0) }),
+				Error::NoSuchPaidEntry,
+			),
+			(BatchWitness::CreditOutOfRange { slot: forged_slot }, Error::BadSlotProof),
+			(
+				BatchWitness::CreditOrder { first: w.slot(p, 0), second: w.slot(p, 2) },
+				Error::NotAdjacent,
+			),
+			(
+				BatchWitness::WrongCumulative { before: None, slot: w.slot(p, 1) },
+				Error::NotAdjacent,
+			),
+			(BatchWitness::CreditOutOfRange { slot: w.slot(p, padding) }, Error::EmptySlot),
+			(
+				BatchWitness::WrongPaidSum {
+					record: w.record(p, 0),
+					paid: (0..w.paid_count() - 1).map(|r| e(0, r)).collect(),
+				},
+				Error::BadPaidEntries,
+			),
+			(
+				BatchWitness::MissingCredit {
+					record: w.record(p, 0),
+					inference: w.inference(0),
+					item: w.item(unpaid.entry.index),
+					entry: unpaid,
+					before: None,
+					after: Some(w.slot(p, 0)),
+				},
+				Error::NotPaid,
+			),
+			(
+				BatchWitness::TotalWithoutCredits { position: 99, before: None, after: None },
+				Error::NoSuchTotal,
+			),
+		];
+		for (witness, error) in cases {
+			assert_noop!(
+				Attribution::challenge(
+					RuntimeOrigin::signed(x.b),
+					x.job,
+					x.bad_result,
+					Box::new(witness),
+					w.query()
+				),
+				error
+			);
+		}
 	});
 }
 
@@ -270,7 +498,7 @@ fn challenges_whose_inputs_do_not_hold_up_are_refused_and_change_nothing() {
 				RuntimeOrigin::signed(who),
 				x.job,
 				result,
-				Box::new(witness),
+				Box::new(w.ranking(&x.bad_posted, 0, witness)),
 				query,
 			)
 		};
@@ -317,7 +545,7 @@ fn challenges_whose_inputs_do_not_hold_up_are_refused_and_change_nothing() {
 			(
 				Witness::UnpaidBeatsPaid { item: item(bad[0].index), embedding: emb(bad[0].index) },
 				w.query(),
-				Error::ItemIsPaid,
+				Error::NoSuchPaidEntry,
 			),
 			(
 				Witness::MissingNear {
@@ -360,7 +588,7 @@ fn challenges_whose_inputs_do_not_hold_up_are_refused_and_change_nothing() {
 				RuntimeOrigin::signed(x.b),
 				99,
 				x.bad_result,
-				Box::new(good.clone()),
+				Box::new(w.ranking(&x.bad_posted, 0, good.clone())),
 				w.query()
 			),
 			Error::<Test>::UnknownJob

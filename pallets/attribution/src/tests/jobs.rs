@@ -2,8 +2,9 @@
 //! failure.
 
 use crate::{mock::*, *};
-use frame_support::{assert_noop, assert_ok};
+use frame_support::{assert_noop, assert_ok, traits::Hooks};
 use openledger_primitives::attribution::{Entry, Method};
+use openledger_traits::Queries;
 use pallet_reputation::{ReputationReporter, Role};
 
 const KNN: Method = Method::KnnShapley { k: 3, t: 1_000 };
@@ -36,7 +37,23 @@ fn opening_checks_the_version_the_method_and_the_deadline() {
 			open(JobSpec { method: Method::KnnShapley { k: 3, t: 2 }, ..at(30) }),
 			Error::<Test>::BadShape
 		);
-		assert_noop!(open(JobSpec { query_label: 3, ..at(30) }), Error::<Test>::BadLabel);
+		let mut inference = w.batch.inferences()[0];
+		inference.label = 3;
+		assert_noop!(
+			open(JobSpec { queries: Queries::One(inference), ..at(30) }),
+			Error::<Test>::BadLabel
+		);
+		// A batch of no queries, or of more than `MAX_BATCH`.
+		let batch = |count| Queries::Batch {
+			file: [1; 32],
+			commitment: openledger_primitives::attribution::batch::BatchCommitment {
+				root: [2; 32],
+				count,
+				tokens: Default::default(),
+			},
+		};
+		assert_noop!(open(JobSpec { queries: batch(0), ..at(30) }), Error::<Test>::BadBatch);
+		assert_noop!(open(JobSpec { queries: batch(1025), ..at(30) }), Error::<Test>::BadBatch);
 		assert_noop!(open(JobSpec { top: 0, ..at(30) }), Error::<Test>::BadTop);
 		assert_noop!(open(JobSpec { top: 9, ..at(30) }), Error::<Test>::BadTop);
 		assert_noop!(
@@ -44,17 +61,17 @@ fn opening_checks_the_version_the_method_and_the_deadline() {
 			Error::<Test>::BadTop
 		);
 		// A round takes 22 blocks from block 1, and no job's disputes may outlive the unbonding
-		// period: 10 entries allow 10 requests, so they can run 2 * 10 * 3 + 2 = 62 blocks past
-		// the deadline.
-		assert_eq!(Attribution::dispute_span(10, &default_params()), 62);
+		// period: one query of 10 entries and 4 paid slots allow max(0 + 1 + 10, 2 + 2) = 11
+		// requests, so they can run 2 * 11 * 3 + 2 = 68 blocks past the deadline.
+		assert_eq!(Attribution::dispute_span(1, 10, 4, &default_params()), 68);
 		assert_noop!(open(at(22)), Error::<Test>::BadDeadline);
-		assert_noop!(open(at(1 + 200 - 62 + 1)), Error::<Test>::BadDeadline);
+		assert_noop!(open(at(1 + 240 - 68 + 1)), Error::<Test>::BadDeadline);
 		assert_ok!(open(at(23)));
-		assert_ok!(open(at(1 + 200 - 62)));
+		assert_ok!(open(at(1 + 240 - 68)));
 		// Similarity ignores labels and pays its k.
 		assert_ok!(open(JobSpec {
 			method: Method::Similarity { k: 2 },
-			query_label: 99,
+			queries: Queries::One(inference),
 			..at(30)
 		}));
 		assert_eq!(Jobs::<Test>::get(2).unwrap().paid_count, 2);
@@ -124,7 +141,19 @@ fn commits_and_reveals_keep_to_their_windows() {
 		let (commit_end, reveal_end) = windows(job);
 		assert_eq!((commit_end, reveal_end), (6, 11));
 		let (a, b) = (workers[0], workers[1]);
-		let (commitment, paid) = w.result(&w.entries);
+		let honest = w.result(&w.entries);
+		let (queries, credits) = honest.roots();
+		let totals = honest.totals.clone();
+		let reveal_as = |who, salt_of, totals: TotalsOf<Test>| {
+			Attribution::reveal(
+				RuntimeOrigin::signed(who),
+				job,
+				queries,
+				credits,
+				totals,
+				salt(salt_of),
+			)
+		};
 
 		assert_noop!(
 			Attribution::commit(RuntimeOrigin::signed(outsider), job, [0; 32]),
@@ -140,54 +169,46 @@ fn commits_and_reveals_keep_to_their_windows() {
 			Error::<Test>::AlreadyCommitted
 		);
 		// Too early to reveal.
-		assert_noop!(
-			Attribution::reveal(RuntimeOrigin::signed(a), job, commitment, paid.clone(), salt(a)),
-			Error::<Test>::NotRevealPhase
-		);
+		assert_noop!(reveal_as(a, a, totals.clone()), Error::<Test>::NotRevealPhase);
 		run_to(commit_end + 1);
 		assert_noop!(
 			Attribution::commit(RuntimeOrigin::signed(b), job, [0; 32]),
 			Error::<Test>::NotCommitPhase
 		);
+		assert_noop!(reveal_as(b, b, totals.clone()), Error::<Test>::NotCommitted);
+		// A reveal that does not match its commit: another salt, another result, totals that
+		// are not well formed.
+		assert_noop!(reveal_as(a, b, totals.clone()), Error::<Test>::RevealMismatch);
+		let other = w.result(&lie(&w));
+		let (other_queries, other_credits) = other.roots();
 		assert_noop!(
-			Attribution::reveal(RuntimeOrigin::signed(b), job, commitment, paid.clone(), salt(b)),
-			Error::<Test>::NotCommitted
-		);
-		// A reveal that does not match its commit: another salt, another result, a bad shape.
-		assert_noop!(
-			Attribution::reveal(RuntimeOrigin::signed(a), job, commitment, paid.clone(), salt(b)),
+			Attribution::reveal(
+				RuntimeOrigin::signed(a),
+				job,
+				other_queries,
+				other_credits,
+				other.totals.clone(),
+				salt(a)
+			),
 			Error::<Test>::RevealMismatch
 		);
-		let (other, other_paid) = w.result(&lie(&w));
-		assert_noop!(
-			Attribution::reveal(RuntimeOrigin::signed(a), job, other, other_paid, salt(a)),
-			Error::<Test>::RevealMismatch
-		);
-		let short: PaidOf<Test> = paid[..2].to_vec().try_into().unwrap();
-		assert_noop!(
-			Attribution::reveal(RuntimeOrigin::signed(a), job, commitment, short, salt(a)),
-			Error::<Test>::MalformedPaid
-		);
-		let mut swapped = paid.to_vec();
+		assert!(totals.len() >= 2, "two contributors paid");
+		let mut swapped = totals.to_vec();
 		swapped.swap(0, 1);
-		let swapped: PaidOf<Test> = swapped.try_into().unwrap();
-		assert_noop!(
-			Attribution::reveal(RuntimeOrigin::signed(a), job, commitment, swapped, salt(a)),
-			Error::<Test>::MalformedPaid
-		);
+		assert_noop!(reveal_as(a, a, swapped.try_into().unwrap()), Error::<Test>::MalformedTotals);
+		let mut zero = totals.to_vec();
+		zero[0].1 = 0;
+		assert_noop!(reveal_as(a, a, zero.try_into().unwrap()), Error::<Test>::MalformedTotals);
+		let mut whole = totals.to_vec();
+		whole[0].1 = 1 << 64;
+		assert_noop!(reveal_as(a, a, whole.try_into().unwrap()), Error::<Test>::MalformedTotals);
 		let result = reveal(&w, job, a, &w.entries);
-		assert_eq!(result, Attribution::result_hash(&commitment, &paid));
-		assert_noop!(
-			Attribution::reveal(RuntimeOrigin::signed(a), job, commitment, paid.clone(), salt(a)),
-			Error::<Test>::AlreadyRevealed
-		);
+		assert_eq!(result, Attribution::result_hash(&queries, &credits, &totals));
+		assert_noop!(reveal_as(a, a, totals.clone()), Error::<Test>::AlreadyRevealed);
 		run_to(reveal_end + 1);
 		// The tally ran: the reveal window is over.
 		assert!(matches!(Jobs::<Test>::get(job).unwrap().phase, Phase::Challenge { .. }));
-		assert_noop!(
-			Attribution::reveal(RuntimeOrigin::signed(a), job, commitment, paid, salt(a)),
-			Error::<Test>::NotRevealPhase
-		);
+		assert_noop!(reveal_as(a, a, totals), Error::<Test>::NotRevealPhase);
 	});
 }
 
@@ -221,14 +242,16 @@ fn a_quorum_of_identical_reveals_finalizes_after_the_short_window() {
 		assert!(!Jobs::<Test>::contains_key(job));
 		let final_result = Finalized::<Test>::get(job).expect("kept");
 		assert!(final_result.agreed);
-		assert_eq!(final_result.paid.to_vec(), w.entries[..3].to_vec());
+		let honest_result = w.result(&w.entries);
+		assert_eq!(final_result.totals, honest_result.totals.len() as u32);
 		assert_eq!(final_result.supporters.to_vec(), vec![a, b]);
 		assert_eq!(final_result.finalized_at, 15);
-		assert_eq!(ended(), vec![(job, Some(w.entries[..3].to_vec()))]);
+		assert_eq!(ended(), vec![(job, Some(honest_result.totals.to_vec()))]);
 		assert!(events().contains(&Event::JobFinalized {
 			job,
 			result: honest,
-			commitment: final_result.commitment,
+			queries: final_result.queries,
+			credits: final_result.credits,
 			agreed: true
 		}));
 		// Agreeing workers gain reputation; the one that revealed something else loses it,
@@ -341,22 +364,40 @@ fn final_results_are_kept_up_to_the_bound() {
 }
 
 #[test]
-fn the_hook_moves_at_most_its_limit_per_block() {
+fn the_hook_moves_jobs_while_the_worst_transition_fits_its_budget() {
 	build_and_execute(|| {
 		register(3);
 		let w = World::publish(1, 7, 6, 4, KNN, 2);
 		for _ in 0..5 {
 			open(&w, 1);
 		}
-		// All five are due at block 12 (nobody revealed); two move per block.
-		run_to(12);
-		let reopened = |n| {
-			(0..5).filter(|j| Jobs::<Test>::get(j).is_some_and(|job| job.round == 2)).count() == n
-		};
-		assert!(reopened(2));
-		run_to(13);
-		assert!(reopened(4));
-		run_to(14);
-		assert!(reopened(5));
+		// Room for one transition of an undisputed job at its worst beside the idle hook: one
+		// job a block.
+		let idle = <() as crate::WeightInfo>::on_initialize_idle();
+		let db = <<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<
+			frame_support::weights::RuntimeDbWeight,
+		>>::get();
+		let one = Attribution::transition_bound_for(0) + db.reads(1);
+		let budget = idle + one;
+		set_hook_budget(budget);
+		let reopened =
+			|| (0..5).filter(|j| Jobs::<Test>::get(j).is_some_and(|job| job.round == 2)).count();
+		// All five are due at block 12 (nobody revealed): one moves per block, in order,
+		// none skipped, none twice, and the hook never spends more than its budget.
+		run_to(11);
+		for (block, moved) in (12..=16).zip(1..) {
+			System::set_block_number(block);
+			let used = Attribution::on_initialize(block);
+			assert!(used.all_lte(budget), "{used:?} over {budget:?}");
+			assert_eq!(reopened(), moved, "block {block}");
+		}
+		// Twice the room, two a block.
+		set_hook_budget(idle + one * 2);
+		let rounds = |j: JobId| Jobs::<Test>::get(j).unwrap().round;
+		let due = Jobs::<Test>::get(0).unwrap().next_transition;
+		run_to(due - 1);
+		System::set_block_number(due);
+		Attribution::on_initialize(due);
+		assert!((0..5).filter(|&j| rounds(j) == 3).count() >= 2);
 	});
 }

@@ -3,7 +3,21 @@
 
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
-use openledger_primitives::attribution::{Entry, Method};
+use openledger_primitives::attribution::{
+	batch::search::{Opening as Leaf, Position},
+	Entry, Method,
+};
+
+/// Query 0's entry at `rank`.
+fn at(rank: u32) -> Position {
+	Position::Entry { query: 0, rank }
+}
+
+/// The answer that opens query 0's entry at `rank` of the result whose query 0 is `entries`.
+fn leaf(w: &World, entries: &[Entry], rank: usize) -> Box<LeafOf<Test>> {
+	let posted = w.result(entries);
+	Box::new(Leaf::Entry { record: w.record(&posted, 0), entry: World::proven(entries, rank) })
+}
 
 const KNN: Method = Method::KnnShapley { k: 3, t: 1_000 };
 
@@ -31,29 +45,29 @@ fn withheld() -> (World, JobId, AccountId, AccountId, Vec<Entry>, Hash) {
 fn an_opened_entry_can_then_be_challenged() {
 	build_and_execute(|| {
 		let (w, job, a, d, bad, result) = withheld();
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 5));
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, at(5)));
 		assert_eq!(bond_held(d), BOND);
 		assert!(events().contains(&Event::OpeningRequested {
 			job,
 			result,
 			requester: d,
-			position: 5,
+			position: at(5),
 			due: 10
 		}));
 		let opened = World::proven(&bad, 5);
-		assert_ok!(Attribution::open_entry(
+		assert_ok!(Attribution::open_leaf(
 			RuntimeOrigin::signed(a),
 			job,
 			result,
 			d,
-			opened.clone()
+			leaf(&w, &bad, 5)
 		));
 		assert_eq!(bond_held(d), 0, "the bond comes back once the entry is opened");
-		assert!(events().contains(&Event::EntryOpened {
+		assert!(events().contains(&Event::LeafOpened {
 			job,
 			result,
-			entry: opened.entry,
-			proof: opened.proof.clone()
+			requester: d,
+			leaf: *leaf(&w, &bad, 5)
 		}));
 		// With the opened entry, the challenge needs nothing the liar kept.
 		let item = w.item(opened.entry.index);
@@ -67,7 +81,7 @@ fn an_opened_entry_can_then_be_challenged() {
 			RuntimeOrigin::signed(d),
 			job,
 			result,
-			Box::new(witness),
+			Box::new(w.ranking(&w.result(&bad), 0, witness)),
 			w.query()
 		));
 		assert_eq!(stake(a), STAKE / 2);
@@ -81,7 +95,7 @@ fn an_entry_nobody_opens_refutes_the_result() {
 		run_to(12);
 		// Alone, the result is the optimistic candidate until block 22.
 		run_to(21);
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 3));
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, at(3)));
 		assert_noop!(
 			Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result, d),
 			Error::<Test>::OpeningNotDue
@@ -109,7 +123,7 @@ fn an_entry_nobody_opens_refutes_the_result() {
 fn anyone_can_end_an_expired_request() {
 	build_and_execute(|| {
 		let (_, job, a, d, _, result) = withheld();
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 0));
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, at(0)));
 		run_to(11);
 		assert_ok!(Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, result, d));
 		assert_eq!(stake(a), STAKE / 2);
@@ -124,66 +138,75 @@ fn anyone_can_end_an_expired_request() {
 #[test]
 fn bad_requests_and_openings_are_refused() {
 	build_and_execute(|| {
-		let (_, job, a, d, bad, result) = withheld();
+		let (w, job, a, d, bad, result) = withheld();
 		assert_noop!(
-			Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 12),
+			Attribution::request_opening(RuntimeOrigin::signed(d), job, result, at(12)),
 			Error::<Test>::PositionOutOfRange
 		);
+		// One query, three paid slots.
+		for past in [Position::Query(1), Position::Entry { query: 1, rank: 0 }, Position::Slot(3)] {
+			assert_noop!(
+				Attribution::request_opening(RuntimeOrigin::signed(d), job, result, past),
+				Error::<Test>::PositionOutOfRange
+			);
+		}
 		assert_noop!(
-			Attribution::request_opening(RuntimeOrigin::signed(a), job, result, 1),
+			Attribution::request_opening(RuntimeOrigin::signed(a), job, result, at(1)),
 			Error::<Test>::OwnResult
 		);
 		assert_noop!(
-			Attribution::request_opening(RuntimeOrigin::signed(d), job, [0; 32], 1),
+			Attribution::request_opening(RuntimeOrigin::signed(d), job, [0; 32], at(1)),
 			Error::<Test>::UnknownResult
 		);
 		assert_noop!(
-			Attribution::open_entry(
-				RuntimeOrigin::signed(a),
-				job,
-				result,
-				d,
-				World::proven(&bad, 1)
-			),
+			Attribution::open_leaf(RuntimeOrigin::signed(a), job, result, d, leaf(&w, &bad, 1)),
 			Error::<Test>::NoOpening
 		);
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 1));
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, result, at(1)));
 		assert_noop!(
-			Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 2),
+			Attribution::request_opening(RuntimeOrigin::signed(d), job, result, at(2)),
 			Error::<Test>::OpeningPending
 		);
 		// Another requester has a dispute of its own, in parallel.
 		let other = assigned(job)[1];
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(other), job, result, 2));
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(other), job, result, at(2)));
 		assert_noop!(
-			Attribution::open_entry(
-				RuntimeOrigin::signed(a),
-				job,
-				result,
-				d,
-				World::proven(&bad, 2)
-			),
+			Attribution::open_leaf(RuntimeOrigin::signed(a), job, result, d, leaf(&w, &bad, 2)),
 			Error::<Test>::WrongPosition
 		);
 		let mut forged = World::proven(&bad, 1);
 		forged.entry.value += 1;
+		let record = w.record(&w.result(&bad), 0);
+		let forged = Box::new(Leaf::Entry { record: record.clone(), entry: forged });
 		assert_noop!(
-			Attribution::open_entry(RuntimeOrigin::signed(a), job, result, d, forged),
+			Attribution::open_leaf(RuntimeOrigin::signed(a), job, result, d, forged),
 			Error::<Test>::BadEntryProof
 		);
-		assert_ok!(Attribution::open_entry(
+		let mut forged_record = record;
+		forged_record.record.paid_sum += 1;
+		assert_noop!(
+			Attribution::open_leaf(
+				RuntimeOrigin::signed(a),
+				job,
+				result,
+				d,
+				Box::new(Leaf::Query(forged_record))
+			),
+			Error::<Test>::BadQueryProof
+		);
+		assert_ok!(Attribution::open_leaf(
 			RuntimeOrigin::signed(a),
 			job,
 			result,
 			d,
-			World::proven(&bad, 1)
+			leaf(&w, &bad, 1)
 		));
-		assert_ok!(Attribution::open_entry(
+		assert_ok!(Attribution::open_leaf(
 			RuntimeOrigin::signed(a),
 			job,
 			result,
 			other,
-			World::proven(&bad, 2)
+			leaf(&w, &bad, 2)
 		));
 		assert_eq!([bond_held(d), bond_held(other)], [0, 0]);
 	});
@@ -192,29 +215,29 @@ fn bad_requests_and_openings_are_refused() {
 #[test]
 fn a_requester_asks_at_most_max_openings_times() {
 	build_and_execute(|| {
-		let (_, job, a, d, bad, result) = withheld();
-		// 12 entries: a tree of depth 4, so 2 * 4 + 2 = 10 requests.
-		let max = openledger_primitives::attribution::search::max_openings(12);
-		assert_eq!(max, 10);
+		let (w, job, a, d, bad, result) = withheld();
+		// One query of 12 entries (a tree of depth 4) and 3 slots: 0 + 1 + (2 * 4 + 2) = 11.
+		let max = Attribution::max_requests(1, 12, 3);
+		assert_eq!(max, 11);
 		for i in 0..max {
 			let position = i % 12;
 			assert_ok!(Attribution::request_opening(
 				RuntimeOrigin::signed(d),
 				job,
 				result,
-				position
+				at(position)
 			));
-			assert_ok!(Attribution::open_entry(
+			assert_ok!(Attribution::open_leaf(
 				RuntimeOrigin::signed(a),
 				job,
 				result,
 				d,
-				World::proven(&bad, position as usize)
+				leaf(&w, &bad, position as usize)
 			));
 		}
 		assert_eq!(Openings::<Test>::get((job, result, d)).unwrap().made, max);
 		assert_noop!(
-			Attribution::request_opening(RuntimeOrigin::signed(d), job, result, 0),
+			Attribution::request_opening(RuntimeOrigin::signed(d), job, result, at(0)),
 			Error::<Test>::TooManyOpenings
 		);
 	});
@@ -244,33 +267,39 @@ fn an_answer_gives_the_requester_grace_after_the_window() {
 			matches!(Jobs::<Test>::get(job).unwrap().phase, Phase::Challenge { result, agreed: true, challenge_end: 14 } if result == lie)
 		);
 		run_to(14);
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, lie, 11));
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, lie, at(11)));
 		run_to(17);
 		// Answered in the last block of the request's window: finality still waits.
-		assert_ok!(Attribution::open_entry(
+		assert_ok!(Attribution::open_leaf(
 			RuntimeOrigin::signed(a),
 			job,
 			lie,
 			d,
-			World::proven(&bad, 11)
+			leaf(&w, &bad, 11)
 		));
 		run_to(19);
 		assert!(!Finalized::<Test>::contains_key(job));
 		// Past the window, only a requester in its grace may ask or challenge.
 		assert_noop!(
-			Attribution::request_opening(RuntimeOrigin::signed(c), job, lie, 10),
+			Attribution::request_opening(RuntimeOrigin::signed(c), job, lie, at(10)),
 			Error::<Test>::ChallengeWindowClosed
 		);
 		let e = (1..=8).find(|x| ![a, b, c, d].contains(x)).unwrap();
 		assert_ok!(Attribution::register_worker(RuntimeOrigin::signed(e), STAKE));
 		assert_noop!(
-			Attribution::request_opening(RuntimeOrigin::signed(e), job, lie, 10),
+			Attribution::request_opening(RuntimeOrigin::signed(e), job, lie, at(10)),
 			Error::<Test>::ChallengeWindowClosed
 		);
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, lie, 10));
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, lie, at(10)));
 		run_to(20);
 		let opened = World::proven(&bad, 10);
-		assert_ok!(Attribution::open_entry(RuntimeOrigin::signed(b), job, lie, d, opened.clone()));
+		assert_ok!(Attribution::open_leaf(
+			RuntimeOrigin::signed(b),
+			job,
+			lie,
+			d,
+			leaf(&w, &bad, 10)
+		));
 		let item = w.item(opened.entry.index);
 		let embedding = w.embeddings[opened.entry.index as usize].clone();
 		let witness = openledger_primitives::attribution::witness::Witness::WrongDistance {
@@ -282,13 +311,14 @@ fn an_answer_gives_the_requester_grace_after_the_window() {
 			RuntimeOrigin::signed(d),
 			job,
 			lie,
-			Box::new(witness),
+			Box::new(w.ranking(&w.result(&bad), 0, witness)),
 			w.query()
 		));
 		assert_eq!([stake(a), stake(b), stake(c)], [STAKE / 2, STAKE / 2, STAKE]);
 		// The true result takes over with its own window, and is final after it.
 		run_to(20 + default_params().optimistic_challenge_window + 1);
-		assert_eq!(Finalized::<Test>::get(job).unwrap().paid, w.result(&w.entries).1);
+		let honest = w.result(&w.entries);
+		assert_eq!(Finalized::<Test>::get(job).unwrap().credits, honest.roots().1);
 	});
 }
 
@@ -319,8 +349,8 @@ fn a_deadline_that_passes_during_a_dispute_waits_for_it() {
 			matches!(Jobs::<Test>::get(job).unwrap().phase, Phase::Challenge { result, .. } if result == first)
 		);
 		// d disputes both; neither liar answers.
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, first, 2));
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, second, 9));
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, first, at(2)));
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, second, at(9)));
 		run_to(16);
 		assert_ok!(Attribution::expire_opening(RuntimeOrigin::signed(PAYER), job, first, d));
 		assert_eq!(stake(a), STAKE / 2);
@@ -354,7 +384,7 @@ fn a_request_still_running_at_the_end_of_the_window_holds_the_job() {
 		reveal(&w, job, b, &w.entries);
 		reveal(&w, job, c, &w.entries);
 		run_to(13);
-		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, losing, 4));
+		assert_ok!(Attribution::request_opening(RuntimeOrigin::signed(d), job, losing, at(4)));
 		// Finality was due at 14; the request, due at 16, holds the job until it ends.
 		run_to(16);
 		assert!(!Finalized::<Test>::contains_key(job));

@@ -5,7 +5,7 @@ use frame_support::{assert_noop, assert_ok};
 
 fn settled() {
 	infer(KNN_MODEL, 1_500, 200);
-	finalize(0, &[entry(0, 0, 300), entry(1, 1, 100)], &WORKERS);
+	finalize(0, &[(ALICE, share(3, 4)), (BOB, share(1, 4))], &WORKERS);
 }
 
 #[test]
@@ -42,7 +42,7 @@ fn anyone_may_claim_for_a_payee() {
 fn a_claim_below_the_existential_deposit_waits() {
 	build_and_execute(|| {
 		infer(KNN_MODEL, 50, 0);
-		finalize(0, &[entry(0, 0, 1)], &WORKERS);
+		finalize(0, &[(ALICE, share(1, 1))], &WORKERS);
 		// 15 of tokens: owner 3, below the existential deposit of 10, into an empty account.
 		assert_eq!(Claimable::<Test>::get(OWNER), 3);
 		assert_noop!(Rewards::claim(RuntimeOrigin::signed(OWNER)), Error::<Test>::CannotPay);
@@ -50,7 +50,7 @@ fn a_claim_below_the_existential_deposit_waits() {
 		// More fees reach the existential deposit; then it pays.
 		for job in 1..4 {
 			infer(KNN_MODEL, 50, 0);
-			finalize(job, &[entry(0, 0, 1)], &WORKERS);
+			finalize(job, &[(ALICE, share(1, 1))], &WORKERS);
 		}
 		assert_eq!(Claimable::<Test>::get(OWNER), 12);
 		assert_ok!(Rewards::claim(RuntimeOrigin::signed(OWNER)));

@@ -2,8 +2,11 @@
 
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok};
-use openledger_primitives::attribution::Method;
-use openledger_traits::FeeRates;
+use openledger_primitives::attribution::{
+	batch::{BatchCommitment, Inference, Rates, Tokens},
+	Method,
+};
+use openledger_traits::{FeeRates, Queries};
 use sp_runtime::DispatchError;
 
 #[test]
@@ -24,8 +27,11 @@ fn an_inference_escrows_its_fee_and_opens_a_job() {
 		let (payer, spec) = jobs()[0].clone();
 		assert_eq!(payer, PAYER);
 		assert_eq!(spec.method, Method::KnnShapley { k: 3, t: 1_000 });
-		assert_eq!((spec.datanet, spec.version, spec.top, spec.query_label), (1, 1, 4, 1));
-		assert_eq!(spec.query_hash, [7; 32]);
+		assert_eq!((spec.datanet, spec.version, spec.top), (1, 1, 4));
+		let inference =
+			Inference { input_tokens: 1_500, output_tokens: 200, query_hash: [7; 32], label: 1 };
+		assert_eq!(spec.queries, Queries::One(inference));
+		assert_eq!(spec.rates, Rates { input: 300, output: 700 });
 		assert_eq!(spec.deadline, 1 + WINDOW);
 		let fees = FeesOfModel::<Test>::get(KNN_MODEL);
 		assert_eq!((fees.inferences, fees.charged, fees.settled), (1, 595, 0));
@@ -156,5 +162,101 @@ fn parameters_are_checked() {
 		assert_eq!(Rewards::params(), p);
 		infer(KNN_MODEL, 1_000, 0);
 		assert_eq!(Escrowed::<Test>::get(), 300);
+	});
+}
+
+#[test]
+fn a_batch_pays_on_its_totals_and_a_platform_fee_per_inference() {
+	build_and_execute(|| {
+		// 1,024 inferences, 1,500,001 input tokens at 300 and 200,000 output at 700:
+		// ⌈450,000.3 + 140,000⌉ = 590,001, rounded up once; 1,024 platform fees of 5.
+		let before = jobs().len();
+		assert_ok!(Rewards::record_batch(
+			RuntimeOrigin::signed(PAYER),
+			KNN_MODEL,
+			[4; 32],
+			[5; 32],
+			1_024,
+			1_500_001,
+			200_000
+		));
+		assert_eq!(jobs().len(), before + 1);
+		let escrow = Escrows::<Test>::get(0).expect("escrowed");
+		assert_eq!((escrow.fee, escrow.platform, escrow.inferences), (590_001, 5_120, 1_024));
+		assert_eq!(balance(PAYER), START - 595_121);
+		let (_, spec) = jobs()[0].clone();
+		let tokens = Tokens { input: 1_500_001, output: 200_000 };
+		let commitment = BatchCommitment { root: [5; 32], count: 1_024, tokens };
+		assert_eq!(spec.queries, Queries::Batch { file: [4; 32], commitment });
+		assert_eq!(NextInference::<Test>::get(), 1_024);
+		assert_eq!(FeesOfModel::<Test>::get(KNN_MODEL).inferences, 1_024);
+		assert!(events().contains(&Event::BatchRecorded {
+			file: [4; 32],
+			root: [5; 32],
+			first: 0,
+			count: 1_024,
+			model: KNN_MODEL,
+			payer: PAYER,
+			input_tokens: 1_500_001,
+			output_tokens: 200_000,
+			fee: 590_001,
+			platform_fee: 5_120,
+			jobs: vec![0].try_into().unwrap(),
+		}));
+		// The next batch's inferences are numbered on.
+		assert_ok!(Rewards::record_batch(
+			RuntimeOrigin::signed(PAYER),
+			KNN_MODEL,
+			[4; 32],
+			[6; 32],
+			2,
+			3,
+			0
+		));
+		assert_eq!(Escrows::<Test>::get(1).unwrap().inference, 1_024);
+	});
+}
+
+#[test]
+fn a_batch_of_one_costs_what_one_inference_does() {
+	build_and_execute(|| {
+		infer(KNN_MODEL, 1_501, 200);
+		assert_ok!(Rewards::record_batch(
+			RuntimeOrigin::signed(PAYER),
+			KNN_MODEL,
+			[4; 32],
+			[5; 32],
+			1,
+			1_501,
+			200
+		));
+		assert_eq!(
+			Escrows::<Test>::get(0).unwrap().total(),
+			Escrows::<Test>::get(1).unwrap().total()
+		);
+	});
+}
+
+#[test]
+fn refused_batches_change_nothing() {
+	build_and_execute(|| {
+		let batch = |count, input, output| {
+			Rewards::record_batch(
+				RuntimeOrigin::signed(PAYER),
+				KNN_MODEL,
+				[4; 32],
+				[5; 32],
+				count,
+				input,
+				output,
+			)
+		};
+		assert_noop!(batch(0, 10, 10), Error::<Test>::BadBatch);
+		assert_noop!(batch(1_025, 10_000, 0), Error::<Test>::BadBatch);
+		// Fewer tokens than inferences.
+		assert_noop!(batch(10, 5, 4), Error::<Test>::NoTokens);
+		set_model_fees(KNN_MODEL, FeeRates { input_per_1k: Balance::MAX / 2, output_per_1k: 0 });
+		assert_noop!(batch(1, 3, 0), Error::<Test>::FeeOverflow);
+		assert_eq!(balance(PAYER), START);
 	});
 }

@@ -4,17 +4,44 @@
 
 use crate::{mock::*, *};
 use frame_support::traits::fungible::Inspect;
-use openledger_primitives::attribution::Entry;
 use proptest::prelude::*;
 use sp_runtime::Perbill;
 
 #[derive(Clone, Debug)]
 enum Op {
-	Infer { model: ModelId, payer: AccountId, input: u32, output: u32 },
-	Finalize { pick: usize, entries: Vec<(u32, i64)>, supporters: usize },
-	Fail { pick: usize },
-	Claim { who: AccountId },
-	Shares { parts: [u32; 3] },
+	Infer {
+		model: ModelId,
+		payer: AccountId,
+		input: u32,
+		output: u32,
+	},
+	Batch {
+		model: ModelId,
+		payer: AccountId,
+		count: u32,
+		input: u64,
+		output: u64,
+	},
+	/// Totals of contributors `0..3` in parts of 3,000 of the batch (so they sum to at most the
+	/// whole).
+	Finalize {
+		pick: usize,
+		totals: Vec<(u8, u16)>,
+		supporters: usize,
+	},
+	/// The settlement hook with a budget of so many totals a block.
+	Hook {
+		totals: u32,
+	},
+	Fail {
+		pick: usize,
+	},
+	Claim {
+		who: AccountId,
+	},
+	Shares {
+		parts: [u32; 3],
+	},
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -22,8 +49,13 @@ fn op() -> impl Strategy<Value = Op> {
 		(0..3u32, prop_oneof![Just(PAYER), Just(POOR)], 0..5_000u32, 0..5_000u32).prop_map(
 			|(m, payer, input, output)| { Op::Infer { model: m as ModelId, payer, input, output } }
 		),
-		(any::<usize>(), prop::collection::vec((0..6u32, -500..2_000i64), 0..6), 0..5usize)
-			.prop_map(|(pick, entries, supporters)| Op::Finalize { pick, entries, supporters }),
+		(0..3u32, prop_oneof![Just(PAYER), Just(POOR)], 1..1_025u32, 0..50_000u64, 0..50_000u64)
+			.prop_map(|(m, payer, count, input, output)| {
+				Op::Batch { model: m as ModelId, payer, count, input, output }
+			}),
+		(any::<usize>(), prop::collection::vec((0..3u8, 0..1_000u16), 0..6), 0..5usize)
+			.prop_map(|(pick, totals, supporters)| Op::Finalize { pick, totals, supporters }),
+		(0..4u32).prop_map(|totals| Op::Hook { totals }),
 		any::<usize>().prop_map(|pick| Op::Fail { pick }),
 		prop_oneof![
 			Just(ALICE),
@@ -66,17 +98,36 @@ proptest! {
 					Op::Infer { model, payer, input, output } => {
 						let _ = Rewards::record_inference(RuntimeOrigin::signed(payer), model, input, output, [1; 32], 0);
 					},
-					Op::Finalize { pick, entries, supporters } => {
+					Op::Batch { model, payer, count, input, output } => {
+						let _ = Rewards::record_batch(RuntimeOrigin::signed(payer), model, [1; 32], [2; 32], count, input, output);
+					},
+					Op::Finalize { pick, totals, supporters } => {
 						let open: Vec<JobId> = Escrows::<Test>::iter_keys().collect();
 						if !open.is_empty() {
 							let job = open[pick % open.len()];
-							let paid: Vec<Entry> = entries
-								.iter()
-								.enumerate()
-								.map(|(rank, (index, value))| entry(rank as u32, *index, *value))
+							let mut merged = std::collections::BTreeMap::new();
+							for (who, part) in totals {
+								*merged.entry([ALICE, BOB, CAROL][who as usize]).or_insert(0u128) += part as u128;
+							}
+							let totals: Vec<(AccountId, u128)> = merged
+								.into_iter()
+								.filter(|(_, part)| *part > 0)
+								.map(|(who, part)| (who, share(part, 3_000)))
 								.collect();
-							finalize(job, &paid, &WORKERS[..supporters.min(WORKERS.len())]);
+							// Reported now; the hook settles it when an `Op::Hook` runs.
+							<Rewards as openledger_traits::OnJobEnd<AccountId>>::finalized(
+								job, &PAYER, &totals, &WORKERS[..supporters.min(WORKERS.len())],
+							);
 						}
+					},
+					Op::Hook { totals } => {
+						let budget = <() as WeightInfo>::settle_idle()
+							.saturating_add(<() as WeightInfo>::settle_credit(totals).max(<() as WeightInfo>::settle_weigh(totals)))
+							.saturating_add(<() as WeightInfo>::settle_close(3));
+						let next = System::block_number() + 1;
+						System::set_block_number(next);
+						let used = Rewards::process_settlements(budget);
+						prop_assert!(used.all_lte(budget));
 					},
 					Op::Fail { pick } => {
 						let open: Vec<JobId> = Escrows::<Test>::iter_keys().collect();
@@ -102,6 +153,7 @@ proptest! {
 				for e in events() {
 					match e {
 						Event::InferenceRecorded { fee, platform_fee, .. } => charged += fee + platform_fee,
+						Event::BatchRecorded { fee, platform_fee, .. } => charged += fee + platform_fee,
 						Event::Claimed { amount, .. } => claimed += amount,
 						_ => {},
 					}
@@ -119,6 +171,7 @@ proptest! {
 			for job in open {
 				fail(job);
 			}
+			settle();
 			for who in accounts() {
 				let _ = Rewards::claim(RuntimeOrigin::signed(who));
 			}

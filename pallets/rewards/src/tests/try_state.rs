@@ -6,7 +6,7 @@ use frame_support::traits::fungible::Mutate;
 fn state() {
 	infer(KNN_MODEL, 1_500, 200);
 	infer(KNN_MODEL, 1_500, 200);
-	finalize(0, &[entry(0, 0, 300)], &WORKERS);
+	finalize(0, &[(ALICE, share(1, 2))], &WORKERS);
 	assert!(Rewards::do_try_state().is_ok());
 }
 

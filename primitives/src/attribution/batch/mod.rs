@@ -245,11 +245,11 @@ pub struct BatchProof {
 }
 
 impl BatchProof {
-	/// Whether this shows `inference` at `leaf_index` of `batch`: the count is the batch's, and
-	/// the root it leads to has the batch's hash and token totals. `O(log M)` hashes.
-	pub fn verify(&self, batch: &BatchCommitment, inference: &Inference) -> bool {
-		if self.leaf_count != batch.count || self.leaf_index >= self.leaf_count {
-			return false;
+	/// The root node this leads to from `inference`, or `None` if the proof's shape does not fit
+	/// its index and count or a sum overflows.
+	pub fn root(&self, inference: &Inference) -> Option<SumNode> {
+		if self.leaf_index >= self.leaf_count {
+			return None;
 		}
 		let mut node = SumNode::leaf(inference);
 		let (mut index, mut count) = (self.leaf_index, self.leaf_count);
@@ -257,19 +257,26 @@ impl BatchProof {
 		while count > 1 {
 			let is_right = index % 2 == 1;
 			if is_right || index + 1 < count {
-				let Some(sibling) = siblings.next() else { return false };
-				let joined = if is_right {
-					SumNode::join(sibling, &node)
+				let sibling = siblings.next()?;
+				node = if is_right {
+					SumNode::join(sibling, &node)?
 				} else {
-					SumNode::join(&node, sibling)
+					SumNode::join(&node, sibling)?
 				};
-				let Some(joined) = joined else { return false };
-				node = joined;
 			}
 			index /= 2;
 			count = count.div_ceil(2);
 		}
-		siblings.next().is_none() && node.hash == batch.root && node.tokens == batch.tokens
+		siblings.next().is_none().then_some(node)
+	}
+
+	/// Whether this shows `inference` at `leaf_index` of `batch`: the count is the batch's, and
+	/// the root it leads to has the batch's hash and token totals. `O(log M)` hashes.
+	pub fn verify(&self, batch: &BatchCommitment, inference: &Inference) -> bool {
+		self.leaf_count == batch.count
+			&& self
+				.root(inference)
+				.is_some_and(|r| r.hash == batch.root && r.tokens == batch.tokens)
 	}
 }
 
