@@ -18,6 +18,12 @@
 //!   in at most `max(h_M + 2 h_T + 2, h_S + 1)` openings; the runtime holds the job open while
 //!   the dispute runs (docs/attribution.md, "Disputes").
 //!
+//! Each block is two passes over the open jobs: commits and reveals for all of them first (their
+//! windows are a few blocks), then openings and policing. Each pass reads what it needs for all
+//! jobs at once, concurrently, before it steps any of them: one read after another, a few dozen
+//! jobs' reads take longer than a block on a busy node (docs/BENCHMARKS.md, "A thousand paid
+//! inferences a second").
+//!
 //! Everything it decides comes from chain state, read afresh each block, plus what it saved
 //! before committing; so it carries on across a node restart (the RPC client reconnects) and
 //! across its own crash (it reveals what it committed to and never commits anything else).
@@ -32,7 +38,9 @@ use crate::{
 	Embeddings, Inputs,
 };
 use anyhow::{bail, Context, Result};
-use chain::{AccountId, AtBlock, Call, JobView, Phase, QueriesView, Submitter};
+use chain::{
+	AccountId, AtBlock, Call, DisputeView, JobView, Phase, QueriesView, RevealedView, Submitter,
+};
 use codec::Encode;
 use futures::FutureExt;
 use metrics::Metrics;
@@ -129,6 +137,25 @@ const RESUBMIT_AFTER: u64 = 3;
 type Version = crate::files::LoadedVersion<AccountId>;
 
 /// This worker's result for a job: every query's ranking and the batch's settlement.
+/// What a pass over the open jobs reads from the block, read ahead for all of them at once
+/// (`Daemon::read_ahead`).
+#[derive(Default)]
+struct Reads {
+	committed: HashMap<u64, bool>,
+	revealed: HashMap<u64, bool>,
+	results: HashMap<u64, Vec<(Hash, RevealedView)>>,
+	disputes: HashMap<(u64, Hash), Vec<DisputeView>>,
+}
+
+/// The two passes over the open jobs at each block.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+	/// Commit and reveal, for the jobs we are assigned.
+	Work,
+	/// Answer openings of our result and police the others.
+	Police,
+}
+
 struct Computed {
 	batch: Arc<BatchFile>,
 	rankings: Vec<Vec<Entry>>,
@@ -362,12 +389,27 @@ impl Worker {
 			self.computed.remove(&id);
 			self.challenges.retain(|(job, _), _| *job != id);
 		}
-		for job in &open {
-			if let Err(e) = self.on_job(at, n, job).await {
-				Metrics::inc(&self.metrics.errors);
-				tracing::warn!(job = job.id, block = n, error = %format!("{e:#}"), "job step failed; retrying next block");
+		// Commits and reveals first, for every job: they have windows of a few blocks, and
+		// policing many jobs must not push them past their ends. Then openings and policing.
+		let mut millis = [0u64; 2];
+		for (i, pass) in [Pass::Work, Pass::Police].into_iter().enumerate() {
+			let started = std::time::Instant::now();
+			let reads = self.read_ahead(at, n, &open, pass).await;
+			for job in &open {
+				if let Err(e) = self.on_job(at, n, job, pass, &reads).await {
+					Metrics::inc(&self.metrics.errors);
+					tracing::warn!(job = job.id, block = n, error = %format!("{e:#}"), "job step failed; retrying next block");
+				}
 			}
+			millis[i] = started.elapsed().as_millis() as u64;
 		}
+		tracing::debug!(
+			block = n,
+			open = open.len(),
+			work_millis = millis[0],
+			police_millis = millis[1],
+			"stepped the open jobs"
+		);
 		Ok(())
 	}
 
@@ -418,27 +460,97 @@ impl Worker {
 		Ok(())
 	}
 
-	async fn on_job(&mut self, at: &AtBlock, n: u64, job: &JobView) -> Result<()> {
+	/// What `pass` will read for each open job, read concurrently. Read one after another, a
+	/// few dozen jobs' reads take longer than a block on a busy node. A read that fails is left
+	/// out, and the step reads it again itself (and reports the error).
+	async fn read_ahead(&self, at: &AtBlock, n: u64, open: &[JobView], pass: Pass) -> Reads {
+		let me = *self.me();
+		let mut reads = Reads::default();
+		match pass {
+			Pass::Work => {
+				let working = open.iter().filter(|j| {
+					matches!(j.phase, Phase::Working { .. }) && j.assigned.contains(&me)
+				});
+				let fetched = futures::future::join_all(working.map(|j| async move {
+					let committed = chain::has_committed(at, j.id, &me).await;
+					let revealed = chain::has_revealed(at, j.id, &me).await;
+					(j.id, committed, revealed)
+				}))
+				.await;
+				for (id, committed, revealed) in fetched {
+					if let Ok(c) = committed {
+						reads.committed.insert(id, c);
+					}
+					if let Ok(r) = revealed {
+						reads.revealed.insert(id, r);
+					}
+				}
+			},
+			Pass::Police => {
+				let policed = open.iter().filter_map(|j| {
+					let past_commits = match j.phase {
+						Phase::Working { commit_end, .. } => n >= commit_end as u64,
+						_ => true,
+					};
+					let ours = self.jobs.get(&j.id).is_some_and(|s| s.round == j.round);
+					let mine = self.computed.get(&j.id)?.result_hash();
+					(past_commits && ours).then_some((j.id, mine))
+				});
+				let fetched = futures::future::join_all(policed.map(|(id, mine)| async move {
+					let results = chain::results(at, id).await;
+					let disputes = chain::disputes(at, id, mine).await;
+					(id, mine, results, disputes)
+				}))
+				.await;
+				for (id, mine, results, disputes) in fetched {
+					if let Ok(r) = results {
+						reads.results.insert(id, r);
+					}
+					if let Ok(d) = disputes {
+						reads.disputes.insert((id, mine), d);
+					}
+				}
+			},
+		}
+		reads
+	}
+
+	async fn on_job(
+		&mut self,
+		at: &AtBlock,
+		n: u64,
+		job: &JobView,
+		pass: Pass,
+		reads: &Reads,
+	) -> Result<()> {
 		if self.jobs.get(&job.id).is_some_and(|s| n < s.seen_block) {
 			// An older view than the one our commitment was made at: catching up.
 			return Ok(());
 		}
-		let assigned = job.assigned.contains(self.me());
-		if assigned {
-			self.work(at, n, job).await?;
+		if pass == Pass::Work {
+			if job.assigned.contains(self.me()) {
+				self.work(at, n, job, reads).await?;
+			}
+			return Ok(());
+		}
+		if let Phase::Working { commit_end, .. } = job.phase {
+			if n < commit_end as u64 {
+				// Nothing is revealed before the commit window ends: no result to open or police.
+				return Ok(());
+			}
 		}
 		let ours = self.jobs.get(&job.id).is_some_and(|s| s.round == job.round);
 		if ours {
-			self.answer_openings(at, n, job).await?;
+			self.answer_openings(at, n, job, reads).await?;
 			if !self.opts.lies() {
-				self.police(at, n, job).await?;
+				self.police(at, n, job, reads).await?;
 			}
 		}
 		Ok(())
 	}
 
 	/// Commit and reveal.
-	async fn work(&mut self, at: &AtBlock, n: u64, job: &JobView) -> Result<()> {
+	async fn work(&mut self, at: &AtBlock, n: u64, job: &JobView, reads: &Reads) -> Result<()> {
 		let Phase::Working { commit_end, reveal_end } = job.phase else { return Ok(()) };
 		let (commit_end, reveal_end) = (commit_end as u64, reveal_end as u64);
 		let fresh = self.jobs.get(&job.id).is_none_or(|s| s.round != job.round);
@@ -446,7 +558,12 @@ impl Worker {
 			if n >= commit_end {
 				return Ok(());
 			}
-			let computed = self.compute(at, job).await?;
+			// A later round of the same job asks for the same result: computed once.
+			if !self.computed.contains_key(&job.id) {
+				let computed = self.compute(at, job).await?;
+				self.computed.insert(job.id, computed);
+			}
+			let computed = &self.computed[&job.id];
 			let mut salt = [0u8; 32];
 			getrandom::getrandom(&mut salt).context("no randomness for the salt")?;
 			let state = JobState {
@@ -470,22 +587,25 @@ impl Worker {
 				"computed"
 			);
 			self.jobs.insert(job.id, state);
-			self.computed.insert(job.id, computed);
 		}
 		let state = self.jobs.get(&job.id).expect("saved above").clone();
 		let me = *self.me();
-		if !chain::has_committed(at, job.id, &me).await? {
-			if n < commit_end && self.due(job.id, [0; 32], "commit", n) {
-				let totals = state.totals()?;
-				let hash =
-					commit_hash(job.id, &me, &state.queries, &state.credits, &totals, &state.salt);
+		let committed = match reads.committed.get(&job.id) {
+			Some(&c) => c,
+			None => chain::has_committed(at, job.id, &me).await?,
+		};
+		if !committed {
+			let totals = state.totals()?;
+			let hash =
+				commit_hash(job.id, &me, &state.queries, &state.credits, &totals, &state.salt);
+			if n < commit_end && self.due(job.id, hash, "commit", n) {
 				self.submit(at, n, Call::Commit { job: job.id, hash }).await?;
 				Metrics::inc(&self.metrics.commits);
 			}
 		} else if n >= commit_end
 			&& n < reveal_end
-			&& !chain::has_revealed(at, job.id, &me).await?
-			&& self.due(job.id, [0; 32], "reveal", n)
+			&& self.due(job.id, state.salt, "reveal", n)
+			&& !self.revealed(at, job.id, reads).await?
 		{
 			let call = Call::Reveal {
 				job: job.id,
@@ -500,6 +620,13 @@ impl Worker {
 		Ok(())
 	}
 
+	async fn revealed(&self, at: &AtBlock, job: u64, reads: &Reads) -> Result<bool> {
+		match reads.revealed.get(&job) {
+			Some(&r) => Ok(r),
+			None => chain::has_revealed(at, job, self.me()).await,
+		}
+	}
+
 	/// Whether a transaction of this kind may be sent for the job (and result, or
 	/// requester's dispute) now: none sent lately.
 	fn due(&self, job: u64, about: Hash, kind: &'static str, n: u64) -> bool {
@@ -508,7 +635,10 @@ impl Worker {
 
 	async fn submit(&mut self, at: &AtBlock, n: u64, call: Call) -> Result<()> {
 		let (name, job, about) = match &call {
-			Call::Commit { job, .. } | Call::Reveal { job, .. } => (call.name(), *job, [0u8; 32]),
+			// Keyed by the round's commitment and salt: a new round's commit or reveal is due at
+			// once, whenever the last round's was sent.
+			Call::Commit { job, hash } => (call.name(), *job, *hash),
+			Call::Reveal { job, salt, .. } => (call.name(), *job, *salt),
 			Call::RequestOpening { job, result, .. } | Call::Challenge { job, result, .. } => {
 				(call.name(), *job, *result)
 			},
@@ -538,10 +668,20 @@ impl Worker {
 		Ok(())
 	}
 
-	async fn answer_openings(&mut self, at: &AtBlock, n: u64, job: &JobView) -> Result<()> {
+	async fn answer_openings(
+		&mut self,
+		at: &AtBlock,
+		n: u64,
+		job: &JobView,
+		reads: &Reads,
+	) -> Result<()> {
 		self.ensure_computed(at, job).await?;
 		let result = self.computed[&job.id].result_hash();
-		for dispute in chain::disputes(at, job.id, result).await? {
+		let disputes = match reads.disputes.get(&(job.id, result)) {
+			Some(d) => d.clone(),
+			None => chain::disputes(at, job.id, result).await?,
+		};
+		for dispute in disputes {
 			if dispute.answered || !self.due(job.id, dispute.requester.0, "open_leaf", n) {
 				continue;
 			}
@@ -563,22 +703,33 @@ impl Worker {
 
 	/// Checks the other results of the round with the challenger's search: asks for the leaf
 	/// it needs next, or challenges.
-	async fn police(&mut self, at: &AtBlock, n: u64, job: &JobView) -> Result<()> {
+	async fn police(&mut self, at: &AtBlock, n: u64, job: &JobView, reads: &Reads) -> Result<()> {
 		self.ensure_computed(at, job).await?;
+		let my_result = self.computed[&job.id].result_hash();
+		let me = *self.me();
+		let all = match reads.results.get(&job.id) {
+			Some(r) => r.clone(),
+			None => chain::results(at, job.id).await?,
+		};
+		let results: Vec<_> = all
+			.into_iter()
+			.filter(|(result, theirs)| {
+				*result != my_result && !theirs.refuted && !theirs.supporters.contains(&me)
+			})
+			.collect();
+		if results.is_empty() {
+			// The common case: nothing to police, and no challenger to build.
+			return Ok(());
+		}
 		let version = self.version(at, job).await?;
 		let mine = &self.computed[&job.id];
-		let my_result = mine.result_hash();
-		let me = *self.me();
 		let data = VersionData { items: &version.items, embeddings: &version.embeddings };
 		let paid = paid_count(job.method, job.item_count, job.top);
 		let challenger =
 			BatchChallenger::new(data, &mine.batch, &mine.rankings, &mine.settlement, paid)
 				.context("an empty batch")?;
 		let mut calls = Vec::new();
-		for (result, theirs) in chain::results(at, job.id).await? {
-			if result == my_result || theirs.refuted || theirs.supporters.contains(&me) {
-				continue;
-			}
+		for (result, theirs) in results {
 			let ch = self
 				.challenges
 				.entry((job.id, result))

@@ -370,18 +370,20 @@ impl BatchFile {
 		&self.embeddings[i * d..(i + 1) * d]
 	}
 
+	/// The leaf of inference `i`; `None` past the end.
+	pub fn inference(&self, i: usize) -> Option<Inference> {
+		let &(input_tokens, output_tokens, label) = self.queries.get(i)?;
+		Some(Inference {
+			input_tokens,
+			output_tokens,
+			query_hash: embedding_hash(self.query(i)),
+			label,
+		})
+	}
+
 	/// The inference leaves, in order.
 	pub fn inferences(&self) -> Vec<Inference> {
-		self.queries
-			.iter()
-			.enumerate()
-			.map(|(i, &(input_tokens, output_tokens, label))| Inference {
-				input_tokens,
-				output_tokens,
-				query_hash: embedding_hash(self.query(i)),
-				label,
-			})
-			.collect()
+		(0..self.queries.len()).filter_map(|i| self.inference(i)).collect()
 	}
 }
 

@@ -115,11 +115,6 @@ pub fn max_batch_openings(count: u32, committed: u32, slots: u32) -> u32 {
 	(depth(count) + 1 + max_openings(committed)).max(depth(slots) + 2)
 }
 
-/// `ceil(log2 n)`, the depth of a tree of `n` leaves.
-pub fn depth_of(n: u32) -> u32 {
-	depth(n)
-}
-
 /// What to do next about a batch result.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum BatchMove<AccountId> {
@@ -243,7 +238,7 @@ impl<'a, AccountId: Encode + Ord + Clone> BatchChallenger<'a, AccountId> {
 	}
 
 	fn inference(&self, q: u32) -> Option<ProvenInference> {
-		let inference = *self.batch.inferences().get(q as usize)?;
+		let inference = self.batch.inference(q as usize)?;
 		Some(ProvenInference { inference, proof: self.tree.proof(q)? })
 	}
 

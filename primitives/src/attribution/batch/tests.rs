@@ -739,8 +739,8 @@ fn every_batch_lie_is_found_within_the_bound() {
 		let m = w.m() as u32;
 		let t = w.rankings[0].len() as u32;
 		let slots = honest.slots.len() as u32;
-		let bound = (search::depth_of(m) + 1 + 2 * search::depth_of(t) + 1)
-			.max(search::depth_of(slots) + 1) as usize;
+		let depth = crate::attribution::search::depth;
+		let bound = (depth(m) + 1 + 2 * depth(t) + 1).max(depth(slots) + 1) as usize;
 		assert!(bound < search::max_batch_openings(m, t, slots) as usize);
 		{
 			let own = BatchSettlement {
