@@ -32,3 +32,8 @@ fi
 if [ ! -d tests/e2e/node_modules/@polkadot/api ]; then
   (cd tests/e2e && npm ci --no-audit --no-fund)
 fi
+
+# The L1 contracts' toolchain (forge, anvil, solc-js, OpenZeppelin), exactly as locked.
+if [ ! -x contracts/node_modules/.bin/forge ]; then
+  (cd contracts && npm ci --no-audit --no-fund)
+fi

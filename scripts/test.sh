@@ -15,6 +15,10 @@ cargo fmt --all --check
 cargo clippy --release --locked --workspace --all-targets -- -D warnings
 (cd offchain-workers && cargo clippy --release --locked --all-targets -- -D warnings)
 
+# The L1 bridge contracts: formatting, a lint-clean build, then unit, fuzz and invariant
+# tests with forge on its EVM (contracts/foundry.toml).
+(cd contracts && npx forge fmt --check && npx forge build --deny warnings && npx forge test)
+
 cargo build --release --locked --workspace
 cargo test --release --locked --workspace
 # The benchmarks, run as tests against the pallets' mocks: every benchmark's setup and its

@@ -16,6 +16,7 @@
 extern crate alloc;
 
 pub mod attribution;
+pub mod bridge;
 pub mod datanet;
 pub mod hex;
 pub mod merkle;
