@@ -26,7 +26,7 @@ cargo test --release --locked --workspace
 # `runtime-benchmarks` feature changes the whole FRAME dependency tree, so this builds in debug
 # in a target dir of its own, leaving the release tree above untouched.
 CARGO_TARGET_DIR="${PALLET_TEST_TARGET_DIR:-$HOME/.cache/openledger/dev-target}" SKIP_WASM_BUILD=1 \
-  cargo test --locked -p pallet-attribution -p pallet-datanets -p pallet-models -p pallet-reputation -p pallet-rewards --features runtime-benchmarks benchmark
+  cargo test --locked -p pallet-attribution -p pallet-datanets -p pallet-models -p pallet-reputation -p pallet-rewards -p pallet-bridge --features runtime-benchmarks benchmark
 
 # The off-chain workers are a workspace of their own (see offchain-workers/Cargo.toml). Their
 # tests run the attribution kernels on whatever adapter wgpu finds: lavapipe on a machine

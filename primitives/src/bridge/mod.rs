@@ -125,6 +125,21 @@ pub fn address_of(public: &[u8; 64]) -> EthAddress {
 	a
 }
 
+/// Recovers who signed a digest: `sp_io` in the runtime, a secp256k1 library off chain. The
+/// signature is already [`normalise`]d (`r ‖ s ‖ recovery id`); `None` if no key recovers.
+pub trait SignatureRecovery {
+	fn recover(signature: &[u8; 65], digest: &[u8; 32]) -> Option<EthAddress>;
+}
+
+/// The signer of a 65-byte `(r, s, v)` signature of `digest`, by the contract's rules.
+pub fn signer_of<R: SignatureRecovery>(
+	signature: &[u8; 65],
+	digest: &[u8; 32],
+) -> Result<EthAddress, SignatureError> {
+	let normalised = normalise(signature)?;
+	R::recover(&normalised, digest).ok_or(SignatureError::Unrecoverable)
+}
+
 /// Why a signature or a set of them does not count.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum SignatureError {
