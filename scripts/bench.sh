@@ -17,7 +17,7 @@ cargo build --release --locked --workspace
 wasm="$BENCH_TARGET_DIR/release/wbuild/openledger-runtime/openledger_runtime.compact.compressed.wasm"
 
 pallets=("$@")
-[ ${#pallets[@]} -eq 0 ] && pallets=(pallet_attribution pallet_datanets pallet_models pallet_reputation pallet_rewards)
+[ ${#pallets[@]} -eq 0 ] && pallets=(pallet_attribution pallet_datanets pallet_models pallet_reputation pallet_rewards pallet_bridge)
 for pallet in "${pallets[@]}"; do
   dir="pallets/${pallet#pallet_}/src"
   "$CARGO_TARGET_DIR/release/openledger-bencher" pallet \

@@ -29,7 +29,7 @@ if ! python3 -c "import numpy, sklearn" 2>/dev/null; then
 fi
 
 # The end-to-end tests' npm packages, exactly as locked.
-if [ ! -d tests/e2e/node_modules/@polkadot/api ]; then
+if [ ! -d tests/e2e/node_modules/@polkadot/api ] || [ ! -d tests/e2e/node_modules/viem ]; then
   (cd tests/e2e && npm ci --no-audit --no-fund)
 fi
 

@@ -9,11 +9,11 @@ bash scripts/setup.sh
 
 # House style first: it fails in seconds (rustfmt.toml).
 cargo fmt --all --check
-(cd offchain-workers && cargo fmt --all --check)
+(cd offchain-workers && CARGO_TARGET_DIR="$WORKERS_TARGET_DIR" cargo fmt --all --check)
 # Lints, warnings as errors, every target of both workspaces. In release, like the build below,
 # so they share its build scripts and proc macros; only the crates' checks are clippy's own.
 cargo clippy --release --locked --workspace --all-targets -- -D warnings
-(cd offchain-workers && cargo clippy --release --locked --all-targets -- -D warnings)
+(cd offchain-workers && CARGO_TARGET_DIR="$WORKERS_TARGET_DIR" cargo clippy --release --locked --all-targets -- -D warnings)
 
 # The L1 bridge contracts: formatting, a lint-clean build, then unit, fuzz and invariant
 # tests with forge on its EVM (contracts/foundry.toml).
@@ -31,7 +31,7 @@ CARGO_TARGET_DIR="${PALLET_TEST_TARGET_DIR:-$HOME/.cache/openledger/dev-target}"
 # The off-chain workers are a workspace of their own (see offchain-workers/Cargo.toml). Their
 # tests run the attribution kernels on whatever adapter wgpu finds: lavapipe on a machine
 # without a GPU.
-(cd offchain-workers && cargo build --release --locked && cargo test --release --locked)
+(cd offchain-workers && export CARGO_TARGET_DIR="$WORKERS_TARGET_DIR" && cargo build --release --locked && cargo test --release --locked)
 # Mislabel detection on two of scikit-learn's data sets, on both paths: the worker's AUROC, over
 # each query's T nearest, must be within 0.01 of the exact float64 one over all items, and its
 # values within fixed-point rounding of a float64 reference over the same T. The default T

@@ -302,6 +302,17 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_bridge::runtime_api::BridgeApi<Block, Balance> for Runtime {
+		fn ready_withdrawal(nonce: u64) -> Option<([u8; 20], Balance, Vec<[u8; 65]>)> {
+			pallet_bridge::Pallet::<R>::ready_withdrawal(nonce)
+		}
+
+		fn withdrawal_digest(nonce: u64) -> Option<[u8; 32]> {
+			let w = pallet_bridge::Withdrawals::<R>::get(nonce)?;
+			pallet_bridge::Pallet::<R>::withdrawal_digest(nonce, &w)
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (
@@ -310,7 +321,7 @@ impl_runtime_apis! {
 		) {
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
-			use crate::{Attribution, Balances, Datanets, Models, Reputation, Rewards};
+			use crate::{Attribution, Balances, Bridge, Datanets, Models, Reputation, Rewards};
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -322,7 +333,7 @@ impl_runtime_apis! {
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::WhitelistedStorageKeys;
-			use crate::{Attribution, Balances, Datanets, Models, Reputation, Rewards};
+			use crate::{Attribution, Balances, Bridge, Datanets, Models, Reputation, Rewards};
 
 			// Keys every block touches anyway (block number, events...) are not charged to calls.
 			let whitelist = crate::AllPalletsWithSystem::whitelisted_storage_keys();

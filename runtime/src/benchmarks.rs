@@ -8,4 +8,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_models, Models]
 	[pallet_reputation, Reputation]
 	[pallet_rewards, Rewards]
+	[pallet_bridge, Bridge]
 );

@@ -152,7 +152,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("openledger"),
 	impl_name: Cow::Borrowed("openledger"),
 	authoring_version: 1,
-	spec_version: 5,
+	spec_version: 6,
 	impl_version: 0,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -332,6 +332,10 @@ mod runtime {
 	pub type Models = pallet_models;
 	#[runtime::pallet_index(64)]
 	pub type Rewards = pallet_rewards;
+
+	// OPEN in and out through the L1 bridge contract.
+	#[runtime::pallet_index(70)]
+	pub type Bridge = pallet_bridge;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

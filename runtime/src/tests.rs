@@ -265,7 +265,7 @@ fn the_rewards_account_holds_its_existential_deposit_from_genesis() {
 }
 
 /// The metadata the worker daemon's typed client is generated from
-/// (`offchain-workers/worker/metadata/openledger.scale`) must be this runtime's. After a change
+/// (`offchain-workers/chain/metadata/openledger.scale`) must be this runtime's. After a change
 /// to the runtime's calls, storage, events or APIs, regenerate it with
 /// `UPDATE_METADATA=1 cargo test -p openledger-runtime checked_in_metadata`.
 #[test]
@@ -275,7 +275,7 @@ fn checked_in_metadata_is_this_runtimes() {
 		.expect("the runtime serves metadata V16");
 	let bytes: &[u8] = &metadata;
 	let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-		.join("../offchain-workers/worker/metadata/openledger.scale");
+		.join("../offchain-workers/chain/metadata/openledger.scale");
 	if std::env::var_os("UPDATE_METADATA").is_some() {
 		std::fs::create_dir_all(path.parent().expect("a parent"))
 			.expect("the directory is writable");
@@ -532,6 +532,39 @@ mod governance {
 				Call::TxPause(pallet_tx_pause::Call::pause {
 					full_name: call_name("Datanets", "create_datanet"),
 				}),
+				&["root", "emergency", "council 2/3"],
+			),
+			// Whoever names the bridge committee can mint: root only.
+			(
+				"bridge.set_committee",
+				Call::Bridge(pallet_bridge::Call::set_committee {
+					members: vec![pallet_bridge::Member {
+						account: dave.clone(),
+						signer: [7u8; 20],
+					}]
+					.try_into()
+					.unwrap(),
+					threshold: 1,
+				}),
+				&["root"],
+			),
+			(
+				"bridge.set_contract",
+				Call::Bridge(pallet_bridge::Call::set_contract {
+					l1: pallet_bridge::L1 { chain_id: 1, contract: [9u8; 20] },
+				}),
+				&["root"],
+			),
+			(
+				"bridge.set_limits",
+				Call::Bridge(pallet_bridge::Call::set_limits {
+					limits: pallet_bridge::Limits { period: 100, max: 1_000 * OPEN },
+				}),
+				&["root"],
+			),
+			(
+				"bridge.halt",
+				Call::Bridge(pallet_bridge::Call::halt {}),
 				&["root", "emergency", "council 2/3"],
 			),
 			(

@@ -15,12 +15,20 @@ export function nodeBinary() {
   return process.env.OPENLEDGER_NODE || releaseBinary('openledger-node');
 }
 
-/// A binary of the workspace from the release build, e.g. `datanet-root`.
+/// The off-chain daemons, built in `offchain-workers/` into a target dir of their own.
+const WORKERS = ['openledger-worker', 'openledger-relayer'];
+
+/// A binary from the release build, e.g. `datanet-root` of the workspace or `openledger-worker`
+/// of `offchain-workers/` (scripts/env.sh has both target dirs).
 export function releaseBinary(name) {
-  const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/openledger/target');
+  const worker = WORKERS.includes(name);
+  const target = worker
+    ? process.env.WORKERS_TARGET_DIR || join(homedir(), '.cache/openledger/workers-target')
+    : process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/openledger/target');
   const bin = join(target, 'release', name);
   if (!existsSync(bin)) {
-    throw new Error(`${name} not found at ${bin}: run \`cargo build --release --workspace\` first`);
+    const build = worker ? '(cd offchain-workers && cargo build --release)' : 'cargo build --release --workspace';
+    throw new Error(`${name} not found at ${bin}: run \`${build}\` first`);
   }
   return bin;
 }

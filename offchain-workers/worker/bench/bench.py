@@ -58,7 +58,7 @@ COMPARED = {
 
 
 def default_worker() -> Path:
-    target = os.environ.get("CARGO_TARGET_DIR") or Path.home() / ".cache/openledger/target"
+    target = os.environ.get("WORKERS_TARGET_DIR") or Path.home() / ".cache/openledger/workers-target"
     return Path(target) / "release" / "openledger-worker"
 
 

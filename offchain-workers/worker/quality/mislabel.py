@@ -49,7 +49,7 @@ DEFAULT_TOP = 1024  # the worker's default T (openledger_primitives::attribution
 
 
 def default_worker() -> Path:
-    target = os.environ.get("CARGO_TARGET_DIR") or Path.home() / ".cache/openledger/target"
+    target = os.environ.get("WORKERS_TARGET_DIR") or Path.home() / ".cache/openledger/workers-target"
     return Path(target) / "release" / "openledger-worker"
 
 

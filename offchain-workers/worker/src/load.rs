@@ -7,8 +7,8 @@
 //! batches still in flight (at most `drain` seconds), reports throughput and latency
 //! percentiles, and stops.
 
-use crate::daemon::chain::{self, api, AccountId, Client, Signer};
 use anyhow::{bail, Context, Result};
+use openledger_chain::{api, AccountId, Client, Signer};
 use openledger_primitives::attribution::batch::{BatchFile, BatchTree, MAX_BATCH};
 use serde::Serialize;
 use std::{
@@ -162,7 +162,7 @@ pub async fn run(opts: LoadOptions) -> Result<LoadReport> {
 	}
 	std::fs::create_dir_all(&opts.store)
 		.with_context(|| format!("creating {}", opts.store.display()))?;
-	let (client, rpc) = chain::connect(&opts.node).await?;
+	let (client, rpc) = openledger_chain::connect(&opts.node).await?;
 	let (dimension, labels) = shape(&client, opts.model).await?;
 	let payer: AccountId = opts.signer.public_key().to_account_id();
 	let mut nonce = rpc.system_account_next_index(&payer).await.context("reading the nonce")?;
@@ -197,7 +197,7 @@ pub async fn run(opts: LoadOptions) -> Result<LoadReport> {
 		if sent < batches && now >= next_send {
 			let file = random_batch(&mut next, opts.batch, dimension, labels);
 			let bytes = file.encode();
-			let hash = crate::daemon::store::blake2_256(&bytes);
+			let hash = openledger_engine::commit::blake2_256(&bytes);
 			let name = openledger_primitives::hex::to_hex(&hash);
 			std::fs::write(opts.store.join(name.trim_start_matches("0x")), &bytes)
 				.context("writing a batch file into the store")?;
@@ -210,7 +210,8 @@ pub async fn run(opts: LoadOptions) -> Result<LoadReport> {
 				c.tokens.input,
 				c.tokens.output,
 			);
-			let params = DefaultExtrinsicParamsBuilder::<chain::Conf>::new().nonce(nonce).build();
+			let params =
+				DefaultExtrinsicParamsBuilder::<openledger_chain::Conf>::new().nonce(nonce).build();
 			let at = client.at_current_block().await?;
 			let mut tx = at.tx();
 			match tx.sign_and_submit(&call, &opts.signer, params).await {

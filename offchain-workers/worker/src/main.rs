@@ -4,14 +4,13 @@
 //! against its on-chain root) for a batch of queries, on the GPU or the CPU, and writes the
 //! summed values and each query's commitment root and paid entries.
 
+mod daemon;
+mod load;
+
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use openledger_primitives::{
-	attribution::{Method, KNN_SCALE, SIMILARITY_SCALE},
-	hex::to_hex,
-};
-use openledger_worker::{
+use openledger_engine::{
 	attribute::{attribute, attribute_source, Engine, Output},
 	cpu::{Cpu, Kernel},
 	export::{read_manifest, DatanetExport},
@@ -19,6 +18,10 @@ use openledger_worker::{
 	npy::{self, EntriesFile},
 	stream::{ExportFiles, ItemSource},
 	Embeddings, Inputs,
+};
+use openledger_primitives::{
+	attribution::{Method, KNN_SCALE, SIMILARITY_SCALE},
+	hex::to_hex,
 };
 use serde_json::json;
 use std::{path::PathBuf, time::Instant};
@@ -267,17 +270,8 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn run_load(args: LoadArgs) -> anyhow::Result<()> {
-	let secret = match (&args.key_file, &args.dev_seed) {
-		(Some(path), None) => std::fs::read_to_string(path)
-			.with_context(|| format!("reading the key file {}", path.display()))?,
-		(None, Some(seed)) => seed.clone(),
-		_ => bail!("no key: give --key-file or --dev-seed"),
-	};
-	let uri: subxt_signer::SecretUri =
-		secret.trim().parse().context("the key is not a secret URI")?;
-	let signer = subxt_signer::sr25519::Keypair::from_uri(&uri)
-		.context("the key does not make an sr25519 key pair")?;
-	let opts = openledger_worker::load::LoadOptions {
+	let signer = openledger_chain::keys::load(args.key_file.as_deref(), args.dev_seed.as_deref())?;
+	let opts = load::LoadOptions {
 		node: args.node,
 		signer,
 		model: args.model,
@@ -290,7 +284,7 @@ fn run_load(args: LoadArgs) -> anyhow::Result<()> {
 		progress: !args.quiet,
 	};
 	let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-	let report = runtime.block_on(openledger_worker::load::run(opts))?;
+	let report = runtime.block_on(load::run(opts))?;
 	println!(
 		"{} of {} batches settled: {:.0} inferences/s recorded, {:.0} settled; recording to claimable p50 {:.1} s ({} blocks), p99 {:.1} s ({} blocks)",
 		report.batches_settled,
@@ -338,25 +332,15 @@ fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
 	args.corrupt_tail |= flags.corrupt_tail;
 	args.inflate_total |= flags.inflate_total;
 
-	let secret = match (&args.key_file, &args.dev_seed) {
-		(Some(path), None) => std::fs::read_to_string(path)
-			.with_context(|| format!("reading the key file {}", path.display()))?,
-		(None, Some(seed)) => seed.clone(),
-		(Some(_), Some(_)) => bail!("give either a key file or a dev seed, not both"),
-		(None, None) => bail!("no key: give --key-file or --dev-seed"),
-	};
-	let uri: subxt_signer::SecretUri =
-		secret.trim().parse().context("the key is not a secret URI")?;
-	let signer = subxt_signer::sr25519::Keypair::from_uri(&uri)
-		.context("the key does not make an sr25519 key pair")?;
-	let store = openledger_worker::daemon::store::Store::parse(
+	let signer = openledger_chain::keys::load(args.key_file.as_deref(), args.dev_seed.as_deref())?;
+	let store = daemon::store::Store::parse(
 		args.store.as_deref().context("no content store: give --store")?,
 	)?;
 	let engine = match args.device.unwrap_or(DeviceArg::Gpu) {
 		DeviceArg::Cpu => Engine::Cpu(Cpu::default()),
 		DeviceArg::Gpu => Engine::gpu(Gpu::new()?, None),
 	};
-	let opts = openledger_worker::daemon::Options {
+	let opts = daemon::Options {
 		node: args.node.unwrap_or_else(|| "ws://127.0.0.1:9944".into()),
 		signer,
 		store,
@@ -368,11 +352,28 @@ fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
 		inflate_total: args.inflate_total,
 	};
 	let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-	runtime.block_on(openledger_worker::daemon::run(opts))
+	runtime.block_on(daemon::run(opts, shutdown_signal()))
+}
+
+/// Resolves at SIGINT or SIGTERM.
+async fn shutdown_signal() {
+	use tokio::signal::unix::{signal, SignalKind};
+	match signal(SignalKind::terminate()) {
+		Ok(mut term) => {
+			tokio::select! {
+				_ = tokio::signal::ctrl_c() => {},
+				_ = term.recv() => {},
+			}
+		},
+		Err(e) => {
+			tracing::warn!(error = %e, "cannot watch SIGTERM; stopping on SIGINT only");
+			let _ = tokio::signal::ctrl_c().await;
+		},
+	}
 }
 
 fn run_audit(args: AuditArgs) -> anyhow::Result<()> {
-	use openledger_worker::audit::{audit, hashes, Pending, Published, Validation};
+	use openledger_engine::audit::{audit, hashes, Pending, Published, Validation};
 	let export = DatanetExport::load(&args.datanet)?;
 	let m = &export.manifest;
 	tracing::info!(
@@ -523,7 +524,7 @@ fn run_attribute(args: AttributeArgs) -> anyhow::Result<()> {
 		)?),
 		None => None,
 	};
-	let mut each_group = |group: &[openledger_worker::Ranking]| {
+	let mut each_group = |group: &[openledger_engine::Ranking]| {
 		if let Some(file) = entries.as_mut() {
 			file.append(group)?;
 		}

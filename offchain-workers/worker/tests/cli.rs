@@ -2,14 +2,14 @@
 //!
 //! Needs a wgpu adapter for the GPU runs (lavapipe where there is no GPU); no adapter features.
 
+use openledger_engine::{
+	export::{read_manifest, DatanetExport},
+	npy, Embeddings,
+};
 use openledger_primitives::{
 	attribution::{commitment, reference_entries, Entry, Method},
 	datanet::file::{StoredFile, VersionFiles},
 	hex::to_hex,
-};
-use openledger_worker::{
-	export::{read_manifest, DatanetExport},
-	npy, Embeddings,
 };
 use std::{
 	path::{Path, PathBuf},

@@ -357,12 +357,11 @@ pub mod pallet {
 			let key = T::Hashing::hash_of(&deposit);
 			let (_, mut attesters) = Attestations::<T>::get(nonce, key)
 				.unwrap_or_else(|| (deposit.clone(), BoundedVec::new()));
-			// At most one attestation per member per nonce, and at most `MaxMembers` members.
+			// Attestations by members rotated out stop counting and are dropped, so the list
+			// holds current members only, each once (`Attested`): it always has room.
+			attesters.retain(|a| committee.members.iter().any(|m| &m.account == a));
 			attesters.try_push(who.clone()).map_err(|_| Error::<T>::NotMember)?;
-			let count = attesters
-				.iter()
-				.filter(|a| committee.members.iter().any(|m| &m.account == *a))
-				.count() as u32;
+			let count = attesters.len() as u32;
 			Attested::<T>::insert(nonce, &who, ());
 			Self::deposit_event(Event::DepositAttested { nonce, member: who, count });
 			if count >= committee.threshold {

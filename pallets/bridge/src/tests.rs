@@ -94,6 +94,26 @@ fn rotated_out_members_do_not_count() {
 	});
 }
 
+/// Rotations do not fill a deposit's attester list: more than `MaxMembers` accounts in all may
+/// attest one deposit over several committees, and the current one still reaches its threshold.
+#[test]
+fn attestations_across_rotations_never_fill_the_list() {
+	build_and_execute(|| {
+		let d = deposit(0, 7, 5_000);
+		let first = keys(100..116);
+		assert_ok!(Bridge::set_committee(RuntimeOrigin::root(), members(&first), 16));
+		for k in &first[..15] {
+			assert_ok!(attest(k, &d));
+		}
+		let second = keys(200..216);
+		assert_ok!(Bridge::set_committee(RuntimeOrigin::root(), members(&second), 16));
+		for k in &second {
+			assert_ok!(attest(k, &d));
+		}
+		assert_eq!(Balances::free_balance(7), 5_000);
+	});
+}
+
 /// Nomad: no committee that would accept anything is ever installed.
 #[test]
 fn no_degenerate_committee() {

@@ -1,6 +1,6 @@
 //! The Ethereum side of the OPEN bridge, bit for bit as `contracts/src/OpenBridge.sol` sees it
-//! (docs/bridge.md): the EIP-712 digests the committee signs, and the rules a set of signatures
-//! must meet. The chain (which signs nothing) and the relayer (which signs) both use this module,
+//! (docs/bridge.md): the `Deposited` event's ABI encoding, the EIP-712 digests the committee
+//! signs, and the rules a set of signatures must meet. The chain (which signs nothing) and the relayer (which signs) both use this module,
 //! so the digest exists in one place on this side.
 //!
 //! Public-key recovery is not here: the runtime recovers through `sp_io` and the relayer through
@@ -215,6 +215,63 @@ pub fn valid_committee(members: &[EthAddress], threshold: u32) -> bool {
 		&& threshold as usize <= members.len()
 		&& members[0] != [0u8; 20]
 		&& members.windows(2).all(|w| w[0] < w[1])
+}
+
+/// `keccak256("Deposited(uint64,address,bytes32,uint256)")`: the first topic of the contract's
+/// `Deposited(uint64 indexed nonce, address indexed from, bytes32 indexed recipient, uint256
+/// amount)` event.
+pub fn deposited_topic() -> [u8; 32] {
+	keccak_256(b"Deposited(uint64,address,bytes32,uint256)")
+}
+
+/// An L1 deposit as the contract's `Deposited` event reports it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Deposited {
+	pub nonce: u64,
+	pub from: EthAddress,
+	/// The recipient's 32-byte account id on this chain.
+	pub recipient: [u8; 32],
+	pub amount: u128,
+}
+
+/// Why a log is not a `Deposited` event this chain can mint.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum DecodeError {
+	/// Not four topics with the event's signature first, or data that is not one word.
+	NotDeposited,
+	/// A topic has bits set above its type's width (a `uint64` nonce, an `address`).
+	BadPadding,
+	/// The amount does not fit in 128 bits: more than OPEN's whole supply, so not a real deposit.
+	AmountTooLarge,
+}
+
+/// Decodes a `Deposited` log from its topics and data, refusing anything the ABI encoder would
+/// not have produced.
+pub fn decode_deposited(topics: &[[u8; 32]], data: &[u8]) -> Result<Deposited, DecodeError> {
+	let [signature, nonce, from, recipient] = topics else {
+		return Err(DecodeError::NotDeposited);
+	};
+	if *signature != deposited_topic() || data.len() != 32 {
+		return Err(DecodeError::NotDeposited);
+	}
+	if nonce[..24].iter().any(|&b| b != 0) || from[..12].iter().any(|&b| b != 0) {
+		return Err(DecodeError::BadPadding);
+	}
+	if data[..16].iter().any(|&b| b != 0) {
+		return Err(DecodeError::AmountTooLarge);
+	}
+	let mut n = [0u8; 8];
+	n.copy_from_slice(&nonce[24..]);
+	let mut a = [0u8; 20];
+	a.copy_from_slice(&from[12..]);
+	let mut amount = [0u8; 16];
+	amount.copy_from_slice(&data[16..]);
+	Ok(Deposited {
+		nonce: u64::from_be_bytes(n),
+		from: a,
+		recipient: *recipient,
+		amount: u128::from_be_bytes(amount),
+	})
 }
 
 #[cfg(test)]

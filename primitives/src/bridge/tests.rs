@@ -153,3 +153,43 @@ fn committees() {
 	assert!(!valid_committee(&[[2; 20], [2; 20]], 1));
 	assert!(!valid_committee(&[[2; 20], [1; 20]], 1));
 }
+
+/// The topic the contract emits (`forge inspect OpenBridge events`), and a log encoded as the
+/// ABI encodes it decodes; anything the encoder would not produce is refused.
+#[test]
+fn deposited_logs_decode_and_malformed_ones_are_refused() {
+	assert_eq!(
+		hex(&deposited_topic()),
+		"2edcf8d2338a88f5f9226296949c5098b4c3d2d1e81bd2523f378f0ea7984100"
+	);
+	let word = |bytes: &[u8]| {
+		let mut w = [0u8; 32];
+		w[32 - bytes.len()..].copy_from_slice(bytes);
+		w
+	};
+	let topics = [deposited_topic(), word(&9u64.to_be_bytes()), word(&[0xAB; 20]), [0x77; 32]];
+	let data = word(&(5u128 * 10u128.pow(18)).to_be_bytes());
+	assert_eq!(
+		decode_deposited(&topics, &data),
+		Ok(Deposited {
+			nonce: 9,
+			from: [0xAB; 20],
+			recipient: [0x77; 32],
+			amount: 5 * 10u128.pow(18)
+		})
+	);
+	let mut other = topics;
+	other[0][0] ^= 1;
+	assert_eq!(decode_deposited(&other, &data), Err(DecodeError::NotDeposited));
+	assert_eq!(decode_deposited(&topics[..3], &data), Err(DecodeError::NotDeposited));
+	assert_eq!(decode_deposited(&topics, &data[..31]), Err(DecodeError::NotDeposited));
+	let mut wide_nonce = topics;
+	wide_nonce[1][23] = 1;
+	assert_eq!(decode_deposited(&wide_nonce, &data), Err(DecodeError::BadPadding));
+	let mut wide_from = topics;
+	wide_from[2][0] = 1;
+	assert_eq!(decode_deposited(&wide_from, &data), Err(DecodeError::BadPadding));
+	let mut huge = data;
+	huge[15] = 1;
+	assert_eq!(decode_deposited(&topics, &huge), Err(DecodeError::AmountTooLarge));
+}

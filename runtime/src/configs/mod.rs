@@ -513,3 +513,23 @@ impl pallet_datanets::Config for Runtime {
 	type ReviewPeriod = ConstU32<{ 7 * DAYS }>;
 	type WeightInfo = pallet_datanets::weights::SubstrateWeight<Runtime>;
 }
+
+parameter_types! {
+	/// The smallest burn: 1 OPEN, below which the L1 release costs more in gas than it moves.
+	pub const BridgeMinBurn: Balance = OPEN;
+}
+
+/// OPEN in and out through the L1 contract (docs/bridge.md). The committee mints: setting it,
+/// the contract or the limits is a `root` referendum, the track with the longest periods and
+/// the highest bar, because whoever names the committee can mint. Halting is the emergency
+/// origin's, like pausing calls: it can stop both directions but move nothing.
+impl pallet_bridge::Config for Runtime {
+	type Currency = Balances;
+	type Recovery = pallet_bridge::HostRecovery;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type HaltOrigin = crate::governance::EmergencyOrigin;
+	// Sixteen members: attestations and signatures stay small; the contract allows 64.
+	type MaxMembers = ConstU32<16>;
+	type MinBurn = BridgeMinBurn;
+	type WeightInfo = pallet_bridge::weights::SubstrateWeight<Runtime>;
+}

@@ -219,7 +219,7 @@ impl pallet_treasury::Config for Runtime {
 pub struct Unpausable;
 impl Contains<pallet_tx_pause::RuntimeCallNameOf<Runtime>> for Unpausable {
 	fn contains((pallet, _call): &pallet_tx_pause::RuntimeCallNameOf<Runtime>) -> bool {
-		const PAUSABLE: [&[u8]; 9] = [
+		const PAUSABLE: [&[u8]; 10] = [
 			b"Balances",
 			b"Multisig",
 			b"PolkadotXcm",
@@ -229,6 +229,7 @@ impl Contains<pallet_tx_pause::RuntimeCallNameOf<Runtime>> for Unpausable {
 			b"Attribution",
 			b"Models",
 			b"Rewards",
+			b"Bridge",
 		];
 		!PAUSABLE.contains(&pallet.as_slice())
 	}

@@ -1,9 +1,9 @@
-//! The node, through subxt: a typed client generated from the runtime's metadata (checked in
-//! at `metadata/openledger.scale`; the runtime's tests fail if it goes stale), over a
-//! reconnecting RPC client, and what the daemon reads and submits.
+//! What the worker daemon reads from the chain and submits to it, through the client of
+//! `openledger-chain`.
 
-use anyhow::{anyhow, bail, Context, Result};
-use codec::{Decode, Encode};
+use anyhow::{bail, Context, Result};
+pub use openledger_chain::{api, connect, AccountId, AtBlock, Client, Signer};
+use openledger_chain::{recode, Sender};
 use openledger_primitives::{
 	attribution::{
 		batch::{
@@ -15,52 +15,6 @@ use openledger_primitives::{
 	datanet::file::FileLeaf,
 	merkle::Hash,
 };
-use std::time::Duration;
-use subxt::{
-	config::{DefaultExtrinsicParamsBuilder, RpcConfigFor},
-	rpcs::{
-		client::{reconnecting_rpc_client::ExponentialBackoff, ReconnectingRpcClient, RpcClient},
-		methods::LegacyRpcMethods,
-	},
-	OnlineClient, PolkadotConfig,
-};
-
-// SCALE derives too, so that the generated types convert to and from the primitives' types
-// by re-encoding ([`recode`]).
-#[subxt::subxt(
-	runtime_metadata_path = "metadata/openledger.scale",
-	derive_for_all_types = "::subxt::ext::codec::Encode, ::subxt::ext::codec::Decode"
-)]
-pub mod api {}
-
-/// The chain's configuration as subxt sees it: 32-byte accounts, `MultiAddress<_, ()>`,
-/// sr25519 signatures, the standard transaction extensions.
-pub type Conf = PolkadotConfig;
-pub type Client = OnlineClient<Conf>;
-pub type AccountId = subxt::utils::AccountId32;
-pub type AtBlock = subxt::client::ClientAtBlock<Conf, subxt::client::OnlineClientAtBlockImpl<Conf>>;
-pub type Signer = subxt_signer::sr25519::Keypair;
-pub type Rpc = LegacyRpcMethods<RpcConfigFor<Conf>>;
-
-/// Re-encodes a value as a type with the same SCALE layout: generated types and the
-/// primitives' types are the same bytes.
-pub fn recode<A: Encode, B: Decode>(a: &A) -> Result<B> {
-	B::decode(&mut &a.encode()[..]).map_err(|e| anyhow!("SCALE layouts differ: {e}"))
-}
-
-/// Connects to `url`; the client reconnects by itself if the node goes away, retrying at most
-/// every 2 seconds. Also returns the plain RPC methods, for the pool-aware nonce.
-pub async fn connect(url: &str) -> Result<(Client, Rpc)> {
-	let rpc = ReconnectingRpcClient::builder()
-		.retry_policy(ExponentialBackoff::from_millis(100).max_delay(Duration::from_secs(2)))
-		.build(url)
-		.await
-		.with_context(|| format!("connecting to {url}"))?;
-	let rpc = RpcClient::new(rpc);
-	let client =
-		Client::from_rpc_client(rpc.clone()).await.context("reading the chain's metadata")?;
-	Ok((client, Rpc::new(rpc)))
-}
 
 /// An open job as the daemon needs it.
 #[derive(Clone, Debug)]
@@ -351,54 +305,44 @@ impl Call {
 	}
 }
 
-/// Signs and submits transactions. The nonce comes from the node's `system_accountNextIndex`,
-/// which counts the key's transactions waiting in the pool: several in one block do not
-/// collide, and a transaction the pool dropped (a node restart empties it) leaves no gap.
+/// Submits the daemon's calls, signed by its key.
 pub struct Submitter {
-	pub signer: Signer,
+	pub sender: Sender,
 	pub account: AccountId,
-	rpc: Option<Rpc>,
 }
 
 impl Submitter {
 	pub fn new(signer: Signer) -> Submitter {
-		let account = signer.public_key().to_account_id();
-		Submitter { signer, account, rpc: None }
+		let sender = Sender::new(signer);
+		Submitter { account: sender.account, sender }
 	}
 
 	/// Uses `rpc` from now on.
-	pub fn connected(&mut self, rpc: Rpc) {
-		self.rpc = Some(rpc);
+	pub fn connected(&mut self, rpc: openledger_chain::Rpc) {
+		self.sender.connected(rpc);
 	}
 
 	/// Submits `call` to the pool; returns once the pool accepted it.
 	pub async fn submit(&mut self, at: &AtBlock, call: Call) -> Result<()> {
 		let tx = api::tx().attribution();
-		let result = match call {
-			Call::Commit { job, hash } => self.send(at, &tx.commit(job, hash)).await,
+		let name = call.name();
+		let s = &mut self.sender;
+		match call {
+			Call::Commit { job, hash } => s.send(at, name, &tx.commit(job, hash)).await,
 			Call::Reveal { job, queries, credits, totals, salt } => {
-				self.send(at, &tx.reveal(job, queries, credits, recode(&totals)?, salt)).await
+				s.send(at, name, &tx.reveal(job, queries, credits, recode(&totals)?, salt)).await
 			},
 			Call::RequestOpening { job, result, position } => {
-				self.send(at, &tx.request_opening(job, result, recode(&position)?)).await
+				s.send(at, name, &tx.request_opening(job, result, recode(&position)?)).await
 			},
 			Call::OpenLeaf { job, result, requester, leaf } => {
-				self.send(at, &tx.open_leaf(job, result, requester, recode(&leaf)?)).await
+				s.send(at, name, &tx.open_leaf(job, result, requester, recode(&leaf)?)).await
 			},
 			Call::Challenge { job, result, witness, query } => {
-				self.send(at, &tx.challenge(job, result, recode(&witness)?, recode(&query)?)).await
+				let (witness, query) = (recode(&witness)?, recode(&query)?);
+				s.send(at, name, &tx.challenge(job, result, witness, query)).await
 			},
-		};
-		result
-	}
-
-	async fn send<P: subxt::tx::Payload>(&mut self, at: &AtBlock, payload: &P) -> Result<()> {
-		let rpc = self.rpc.as_ref().context("not connected")?;
-		let nonce =
-			rpc.system_account_next_index(&self.account).await.context("reading the next nonce")?;
-		let params = DefaultExtrinsicParamsBuilder::<Conf>::new().nonce(nonce).build();
-		let mut tx = at.tx();
-		tx.sign_and_submit(payload, &self.signer, params).await?;
+		}?;
 		Ok(())
 	}
 }

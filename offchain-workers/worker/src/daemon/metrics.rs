@@ -1,10 +1,7 @@
-//! Prometheus metrics, served as text on `GET /metrics` (any path, in fact).
+//! The worker daemon's Prometheus metrics (served by `openledger_chain::metrics::serve`).
 
-use std::sync::{
-	atomic::{AtomicU64, Ordering},
-	Arc,
-};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use openledger_chain::metrics::{write_metric, Render};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The daemon's counters.
 #[derive(Default, Debug)]
@@ -36,13 +33,14 @@ impl Metrics {
 	pub fn inc(counter: &AtomicU64) {
 		counter.fetch_add(1, Ordering::Relaxed);
 	}
+}
 
-	/// The exposition text.
-	pub fn render(&self) -> String {
+impl Render for Metrics {
+	fn render(&self) -> String {
 		let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
 		let mut out = String::new();
 		let mut metric = |name: &str, kind: &str, help: &str, value: String| {
-			out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
+			write_metric(&mut out, name, kind, help, &value);
 		};
 		metric(
 			"openledger_worker_jobs_done_total",
@@ -124,28 +122,4 @@ impl Metrics {
 		);
 		out
 	}
-}
-
-/// Serves `metrics` on `addr` until the process ends.
-pub async fn serve(addr: std::net::SocketAddr, metrics: Arc<Metrics>) -> anyhow::Result<()> {
-	let listener = tokio::net::TcpListener::bind(addr).await?;
-	tracing::info!(%addr, "serving Prometheus metrics");
-	tokio::spawn(async move {
-		loop {
-			let Ok((mut socket, _)) = listener.accept().await else { continue };
-			let metrics = metrics.clone();
-			tokio::spawn(async move {
-				let mut buf = [0u8; 1024];
-				let _ = socket.read(&mut buf).await;
-				let body = metrics.render();
-				let head = format!(
-					"HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-					body.len()
-				);
-				let _ = socket.write_all(head.as_bytes()).await;
-				let _ = socket.write_all(body.as_bytes()).await;
-			});
-		}
-	});
-	Ok(())
 }

@@ -33,10 +33,6 @@ pub mod metrics;
 pub mod state;
 pub mod store;
 
-use crate::{
-	attribute::{attribute, Engine},
-	Embeddings, Inputs,
-};
 use anyhow::{bail, Context, Result};
 use chain::{
 	AccountId, AtBlock, Call, DisputeView, JobView, Phase, QueriesView, RevealedView, Submitter,
@@ -44,6 +40,11 @@ use chain::{
 use codec::Encode;
 use futures::FutureExt;
 use metrics::Metrics;
+use openledger_engine::{
+	attribute::{attribute, Engine},
+	commit::blake2_256,
+	Embeddings, Inputs,
+};
 use openledger_primitives::{
 	attribution::{
 		batch::{
@@ -134,7 +135,7 @@ impl Challenge {
 const RESUBMIT_AFTER: u64 = 3;
 
 /// A version's items as the daemon holds them.
-type Version = crate::files::LoadedVersion<AccountId>;
+type Version = openledger_engine::files::LoadedVersion<AccountId>;
 
 /// This worker's result for a job: every query's ranking and the batch's settlement.
 /// What a pass over the open jobs reads from the block, read ahead for all of them at once
@@ -218,7 +219,7 @@ impl Computed {
 /// The hash the attribution pallet identifies a result by: blake2-256 of SCALE
 /// `(queries, credits, totals)`.
 pub fn result_hash(queries: &Hash, credits: &Hash, totals: &[(AccountId, u128)]) -> Hash {
-	store::blake2_256(&(queries, credits, totals).encode())
+	blake2_256(&(queries, credits, totals).encode())
 }
 
 /// The commit hash the attribution pallet checks a reveal against: blake2-256 of SCALE
@@ -232,7 +233,7 @@ pub fn commit_hash(
 	salt: &[u8; 32],
 ) -> Hash {
 	let preimage = (b"openledger/attribution/commit", job, worker, queries, credits, totals, salt);
-	store::blake2_256(&preimage.encode())
+	blake2_256(&preimage.encode())
 }
 
 fn now_ms() -> u64 {
@@ -253,11 +254,23 @@ struct Worker {
 	metrics: Arc<Metrics>,
 }
 
-/// Runs the daemon until the process is stopped.
-pub async fn run(opts: Options) -> Result<()> {
+/// Runs the daemon until `shutdown` resolves. It stops at its next await point: everything it
+/// decides is saved before it is submitted (see [`state`]), so stopping anywhere is as safe as
+/// a crash, which it recovers from.
+pub async fn run(opts: Options, shutdown: impl std::future::Future<Output = ()>) -> Result<()> {
+	tokio::select! {
+		result = run_until_error(opts) => result,
+		() = shutdown => {
+			tracing::info!("worker daemon stopping");
+			Ok(())
+		},
+	}
+}
+
+async fn run_until_error(opts: Options) -> Result<()> {
 	let metrics = Arc::new(Metrics::default());
 	if let Some(addr) = opts.metrics {
-		metrics::serve(addr, metrics.clone())
+		openledger_chain::metrics::serve(addr, metrics.clone())
 			.await
 			.with_context(|| format!("serving metrics on {addr}"))?;
 	}
@@ -293,7 +306,8 @@ pub async fn run(opts: Options) -> Result<()> {
 		let connected =
 			tokio::time::timeout(Duration::from_secs(10), chain::connect(&worker.opts.node))
 				.await
-				.unwrap_or_else(|_| Err(anyhow::anyhow!("no answer within 10 s")));
+				.map_err(|_| anyhow::anyhow!("no answer within 10 s"))
+				.and_then(|c| c.map_err(anyhow::Error::from));
 		match connected {
 			Ok((client, rpc)) => {
 				worker.submitter.connected(rpc);
@@ -424,7 +438,7 @@ impl Worker {
 			}
 			// Whoever asked for it, an opened leaf tells about the other trees. Kept on disk, so
 			// a restart does not ask for it again.
-			let opened: Opening<AccountId> = chain::recode(&e.leaf)?;
+			let opened: Opening<AccountId> = openledger_chain::recode(&e.leaf)?;
 			let position = position_of(&opened);
 			tracing::debug!(job = e.job, ?position, "a leaf was opened");
 			let ch = self.challenge(e.job, e.result);
@@ -473,7 +487,15 @@ impl Worker {
 				});
 				let fetched = futures::future::join_all(working.map(|j| async move {
 					let committed = chain::has_committed(at, j.id, &me).await;
-					let revealed = chain::has_revealed(at, j.id, &me).await;
+					// Nothing is revealed before the commit window ends: not worth a read.
+					let revealing = match j.phase {
+						Phase::Working { commit_end, .. } => n >= commit_end as u64,
+						_ => false,
+					};
+					let revealed = match revealing {
+						true => Some(chain::has_revealed(at, j.id, &me).await),
+						false => None,
+					};
 					(j.id, committed, revealed)
 				}))
 				.await;
@@ -481,7 +503,7 @@ impl Worker {
 					if let Ok(c) = committed {
 						reads.committed.insert(id, c);
 					}
-					if let Ok(r) = revealed {
+					if let Some(Ok(r)) = revealed {
 						reads.revealed.insert(id, r);
 					}
 				}
@@ -822,8 +844,9 @@ impl Worker {
 			file_count: job.file_count,
 			item_count: job.item_count,
 		};
-		let mut builder = crate::files::VersionBuilder::new(job.dimension, listed.num_labels)
-			.map_err(anyhow::Error::msg)?;
+		let mut builder =
+			openledger_engine::files::VersionBuilder::new(job.dimension, listed.num_labels)
+				.map_err(anyhow::Error::msg)?;
 		// File by file: each is checked against its content hash by the store, then against
 		// its leaf (dimension, count, labels, item root) before any of its items is used.
 		for leaf in listed.files {
@@ -1021,15 +1044,12 @@ mod tests {
 		bytes.extend([3u8; 32]);
 		bytes.extend(5u128.to_le_bytes());
 		bytes.extend(salt);
-		assert_eq!(
-			commit_hash(9, &worker, &queries, &credits, &totals, &salt),
-			store::blake2_256(&bytes)
-		);
+		assert_eq!(commit_hash(9, &worker, &queries, &credits, &totals, &salt), blake2_256(&bytes));
 		let mut expected = queries.to_vec();
 		expected.extend(credits);
 		expected.push(4);
 		expected.extend([3u8; 32]);
 		expected.extend(5u128.to_le_bytes());
-		assert_eq!(result_hash(&queries, &credits, &totals), store::blake2_256(&expected));
+		assert_eq!(result_hash(&queries, &credits, &totals), blake2_256(&expected));
 	}
 }

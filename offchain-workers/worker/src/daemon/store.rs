@@ -5,6 +5,7 @@
 //! not hash to it is refused and reported, never used.
 
 use anyhow::{anyhow, bail, Context, Result};
+use openledger_engine::commit::blake2_256;
 use openledger_primitives::{hex::to_hex, merkle::Hash};
 use std::path::PathBuf;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -78,14 +79,6 @@ impl Store {
 		}
 		Ok(bytes)
 	}
-}
-
-/// blake2-256, as the chain hashes embeddings.
-pub fn blake2_256(bytes: &[u8]) -> Hash {
-	let digest = blake2b_simd::Params::new().hash_length(32).hash(bytes);
-	let mut out = [0u8; 32];
-	out.copy_from_slice(digest.as_bytes());
-	out
 }
 
 /// A minimal HTTP/1.1 GET: `Connection: close`, a body delimited by `Content-Length` or by the

@@ -6,10 +6,10 @@
 //! `dot4I8Packed` distance kernel where the adapter's WGSL supports it and the portable one
 //! otherwise; tests that force the portable kernel need nothing more.
 
+use openledger_engine::gpu::{Gpu, GpuOptions};
+use openledger_engine::{Embeddings, Error, Inputs, Ranking};
 use openledger_primitives::attribution::{commitment, reference_entries, Entry, Method};
 use openledger_primitives::merkle::hash_node;
-use openledger_worker::gpu::{Gpu, GpuOptions};
-use openledger_worker::{Embeddings, Error, Inputs, Ranking};
 use std::cell::RefCell;
 
 /// SplitMix64, so the tests need no RNG crate and every input is reproducible.
@@ -344,7 +344,7 @@ fn mismatched_shapes_are_refused() {
 	let queries = rng.full(4, 2);
 	let knn = Method::KnnShapley { k: 3, t: 8 };
 	let refused =
-		|result: openledger_worker::Result<Vec<Ranking>>| matches!(result, Err(Error::Shape(_)));
+		|result: openledger_engine::Result<Vec<Ranking>>| matches!(result, Err(Error::Shape(_)));
 	assert!(refused(gpu.rank(
 		knn,
 		Inputs::new(&items, Some(&[0; 9]), &queries, Some(&[0; 2])),

@@ -1,4 +1,5 @@
-//! The Proof of Attribution engine of `openledger-worker`.
+//! The Proof of Attribution engine, used by `openledger-worker`. It computes and checks; it does
+//! not talk to the chain (that is `openledger-chain`), and it needs no async runtime.
 //!
 //! `docs/attribution.md` defines every number this crate produces, and
 //! `openledger_primitives::attribution` is that definition in code. The engine computes the same
@@ -13,15 +14,14 @@
 
 pub mod attribute;
 pub mod audit;
+pub mod check;
 pub mod commit;
 pub mod cpu;
-pub mod daemon;
 pub mod data;
 pub mod error;
 pub mod export;
 pub mod files;
 pub mod gpu;
-pub mod load;
 pub mod npy;
 pub mod ranking;
 pub mod stream;

@@ -189,7 +189,7 @@ pub fn mismatch(found: &VersionCommitment, expected: &VersionCommitment) -> Stri
 
 /// blake2-256 of a stored file: its content-store name.
 pub fn content_hash(bytes: &[u8]) -> Hash {
-	crate::daemon::store::blake2_256(bytes)
+	crate::commit::blake2_256(bytes)
 }
 
 #[cfg(test)]

@@ -3,21 +3,20 @@
 //! differ only in how they rank.
 
 use crate::{
+	check::{check_inputs, check_queries},
 	cpu::Cpu,
 	gpu::Gpu,
-	stream::{InMemory, ItemSource},
-	Embeddings, Error, Inputs, Ranking, Result,
+	stream::ItemSource,
+	Embeddings, Inputs, Ranking, Result,
 };
 use openledger_primitives::{
-	attribution::{check::paid_count, check_shape, Entry, Method},
+	attribution::{check::paid_count, Entry, Method},
 	merkle::Hash,
 };
 use rayon::prelude::*;
 use std::time::Instant;
 
-/// At most this many queries per run, so that summed values cannot overflow an `i64`
-/// (a similarity value is below 2^47).
-pub const MAX_QUERIES: usize = 1 << 16;
+pub use crate::check::MAX_QUERIES;
 
 /// The engine that ranks.
 pub enum Engine {
@@ -115,70 +114,6 @@ impl Engine {
 			},
 		}
 	}
-}
-
-/// Checks a source of items and the queries against each other and the spec's limits: the
-/// method, the dimension, `N`, the number of queries, and for KNN-Shapley a labelled source and
-/// one label per query. Returns the query labels the method needs (empty for similarity).
-pub fn check_queries<'a>(
-	method: Method,
-	source: &dyn ItemSource,
-	queries: &Embeddings,
-	query_labels: Option<&'a [u32]>,
-) -> Result<&'a [u32]> {
-	check_shape(source.dimension(), source.len() as u64, method.k())
-		.and_then(|()| method.validate())
-		.map_err(|e| Error::Shape(format!("{e:?}")))?;
-	if queries.dimension() != source.dimension() {
-		return Err(Error::Shape(format!(
-			"queries have dimension {}, items {}",
-			queries.dimension(),
-			source.dimension()
-		)));
-	}
-	if queries.is_empty() || queries.len() > MAX_QUERIES {
-		return Err(Error::Shape(format!(
-			"{} queries; between 1 and {MAX_QUERIES} per run",
-			queries.len()
-		)));
-	}
-	if !method.needs_labels() {
-		return Ok(&[]);
-	}
-	let (true, Some(query_labels)) = (source.labelled(), query_labels) else {
-		return Err(Error::Shape("KNN-Shapley needs item labels and query labels".into()));
-	};
-	if query_labels.len() != queries.len() {
-		return Err(Error::Shape(format!(
-			"{} query labels for {} queries",
-			query_labels.len(),
-			queries.len()
-		)));
-	}
-	Ok(query_labels)
-}
-
-/// Checks that the inputs fit together and the spec's limits; returns the labels the method
-/// needs (empty slices for similarity).
-pub fn check_inputs<'a>(method: Method, inputs: Inputs<'a>) -> Result<(&'a [u32], &'a [u32])> {
-	let Inputs { items, labels, queries, query_labels } = inputs;
-	check_queries(method, &InMemory::new(items, labels), queries, query_labels)?;
-	if !method.needs_labels() {
-		return Ok((&[], &[]));
-	}
-	let (Some(labels), Some(query_labels)) = (labels, query_labels) else {
-		return Err(Error::Shape("KNN-Shapley needs item labels and query labels".into()));
-	};
-	if labels.len() != items.len() || query_labels.len() != queries.len() {
-		return Err(Error::Shape(format!(
-			"{} labels for {} items, {} query labels for {} queries",
-			labels.len(),
-			items.len(),
-			query_labels.len(),
-			queries.len()
-		)));
-	}
-	Ok((labels, query_labels))
 }
 
 /// One query's result as a worker posts it.
@@ -391,7 +326,7 @@ fn in_groups(
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::Embeddings;
+	use crate::{stream::InMemory, Embeddings};
 	use openledger_primitives::attribution::{
 		commitment as reference_commitment, reference_entries,
 	};

@@ -1,5 +1,5 @@
 //! Multiply-add throughput of the CPU distance kernels:
-//! `cargo run --release --example kernel_bench [N d M]` (default 200000 256 64).
+//! `cargo run --release -p openledger-engine --example kernel_bench [N d M]` (default 200000 256 64).
 //!
 //! For every kernel this CPU runs, computes the distances from N items to M queries (one batch
 //! of the CPU path's 64 queries at a time, items in pairs, as `Cpu::rank` does) on one thread
@@ -8,11 +8,11 @@
 //! measures this core's peak for the instructions the SIMD kernels are built on, and last it
 //! times the whole `Cpu::rank` on the same data.
 
-use openledger_primitives::attribution::{Method, DEFAULT_TOP};
-use openledger_worker::{
+use openledger_engine::{
 	cpu::{Cpu, Kernel, Queries},
 	Embeddings, Inputs,
 };
+use openledger_primitives::attribution::{Method, DEFAULT_TOP};
 use rayon::prelude::*;
 use std::time::Instant;
 

@@ -14,6 +14,14 @@ use blake2b_simd::{
 use openledger_primitives::merkle::{Hash, LEAF_PREFIX, NODE_PREFIX};
 use rayon::prelude::*;
 
+/// blake2-256, as the chain hashes stored files, embeddings and results.
+pub fn blake2_256(bytes: &[u8]) -> Hash {
+	let digest = Params::new().hash_length(32).hash(bytes);
+	let mut out = [0u8; 32];
+	out.copy_from_slice(digest.as_bytes());
+	out
+}
+
 /// Hashes per parallel task.
 const CHUNK: usize = 4096;
 

@@ -1,9 +1,9 @@
-//! Times `Gpu::rank` on one synthetic job: `cargo run --release --example gpu_timing [N d M K]`
+//! Times `Gpu::rank` on one synthetic job: `cargo run --release -p openledger-engine --example gpu_timing [N d M K]`
 //! (default 100000 256 64 10), for KNN-Shapley and similarity, with both distance kernels.
 
+use openledger_engine::gpu::{Gpu, GpuOptions};
+use openledger_engine::{Embeddings, Inputs};
 use openledger_primitives::attribution::{Method, DEFAULT_TOP};
-use openledger_worker::gpu::{Gpu, GpuOptions};
-use openledger_worker::{Embeddings, Inputs};
 use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {

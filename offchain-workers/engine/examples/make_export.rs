@@ -1,15 +1,15 @@
 //! Writes a synthetic Datanet export for the scale benchmarks, one stored file at a time, and a
 //! matching batch of queries:
 //!
-//! `cargo run --release --example make_export -- DIR N d [M] [FILE_ITEMS]`
+//! `cargo run --release -p openledger-engine --example make_export -- DIR N d [M] [FILE_ITEMS]`
 //!
 //! DIR/export holds `version.json` and ceil(N / FILE_ITEMS) stored files (FILE_ITEMS defaults to
 //! 2^20, the largest file a Datanet accepts); DIR/q.npy and DIR/ql.npy hold M queries (default
 //! 64) and their labels. Embeddings are uniform int8, labels uniform in 0..10, all from a fixed
 //! seed, as in bench.py. Memory stays within one file, whatever N is.
 
+use openledger_engine::{export::ExportWriter, npy};
 use openledger_primitives::datanet::file::StoredFile;
-use openledger_worker::{export::ExportWriter, npy};
 use std::path::PathBuf;
 
 const LABELS: u32 = 10;

@@ -58,7 +58,7 @@ impl Cpu {
 		inputs: Inputs,
 		progress: &dyn Fn(usize),
 	) -> Result<Vec<Ranking>> {
-		let (_, query_labels) = crate::attribute::check_inputs(method, inputs)?;
+		let (_, query_labels) = crate::check::check_inputs(method, inputs)?;
 		let mut source = InMemory::new(inputs.items, inputs.labels);
 		self.rank_source(method, &mut source, inputs.queries, query_labels, progress)
 	}
@@ -78,7 +78,7 @@ impl Cpu {
 		query_labels: &[u32],
 		progress: &dyn Fn(usize),
 	) -> Result<Vec<Ranking>> {
-		crate::attribute::check_queries(method, source, queries, Some(query_labels))?;
+		crate::check::check_queries(method, source, queries, Some(query_labels))?;
 		let n = source.len();
 		let m = queries.len();
 		let d = queries.dimension() as usize;

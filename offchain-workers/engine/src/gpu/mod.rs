@@ -212,7 +212,7 @@ impl Gpu {
 		query_labels: &[u32],
 		progress: &dyn Fn(usize),
 	) -> Result<Vec<Ranking>> {
-		crate::attribute::check_queries(method, source, queries, Some(query_labels))?;
+		crate::check::check_queries(method, source, queries, Some(query_labels))?;
 		let n = source.len();
 		let m = queries.len();
 		let keep = method.committed_count(n as u32) as usize;
@@ -251,7 +251,7 @@ impl Gpu {
 		progress: &dyn Fn(usize),
 		commit: bool,
 	) -> Result<(Vec<Ranking>, Vec<Hash>)> {
-		let (item_labels, query_labels) = crate::attribute::check_inputs(method, inputs)?;
+		let (item_labels, query_labels) = crate::check::check_inputs(method, inputs)?;
 		let Inputs { items, queries, .. } = inputs;
 		let labels = method.needs_labels().then_some((item_labels, query_labels));
 		let m = queries.len();
