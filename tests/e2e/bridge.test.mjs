@@ -36,8 +36,14 @@ let anvil;
 let node;
 
 after(async () => {
-  for (const r of relayers.values()) r.child.kill('SIGKILL');
-  if (anvil) anvil.child.kill('SIGKILL');
+  for (const r of relayers.values()) {
+    r.child.kill('SIGKILL');
+    await r.exited;
+  }
+  if (anvil) {
+    anvil.child.kill('SIGKILL');
+    await anvil.exited;
+  }
   if (node) await stop(node);
   if (process.env.KEEP_E2E_DIR) console.log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
@@ -57,16 +63,20 @@ async function startAnvil() {
   const port = await freePort();
   const day = 86_400;
   const start = Math.floor(Date.now() / 1000 / day) * day + 60;
-  const child = spawn(join(contracts, 'node_modules/.bin/anvil'), [
+  // The platform package's binary itself, not npm's `.bin/anvil`: that is a node wrapper whose
+  // child inherits our pipes, so killing the wrapper would leave anvil running and holding them,
+  // and this file's process would never exit.
+  const child = spawn(join(contracts, `node_modules/@foundry-rs/anvil-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}/bin/anvil`), [
     '--port', String(port), '--block-time', '1', '--slots-in-an-epoch', '1', '--timestamp', String(start),
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(join(dir, 'anvil.log'));
   child.stdout.pipe(log);
   child.stderr.pipe(log);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
   const client = createPublicClient({ chain: foundry, transport: http(url) });
   for (let i = 0; i < 100; i++) {
-    if (await client.getBlockNumber().catch(() => null) !== null) return { child, url };
+    if (await client.getBlockNumber().catch(() => null) !== null) return { child, exited, url };
     await sleep(200);
   }
   throw new Error(`anvil did not start; see ${join(dir, 'anvil.log')}`);
