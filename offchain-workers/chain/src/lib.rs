@@ -5,7 +5,8 @@
 //! - [`connect`]: a client over a reconnecting RPC connection;
 //! - [`keys`]: a daemon's sr25519 key from a secret URI or a key file;
 //! - [`Sender`]: signs and submits transactions with the pool-aware nonce;
-//! - [`metrics`]: Prometheus metrics over plain HTTP.
+//! - [`metrics`]: Prometheus metrics over plain HTTP;
+//! - [`shutdown_signal`]: what a daemon stops on.
 
 pub mod keys;
 pub mod metrics;
@@ -135,5 +136,22 @@ impl Sender {
 			.await
 			.map_err(|e| Error::Submit { call, source: Box::new(e.into()) })?;
 		Ok(())
+	}
+}
+
+/// Resolves at SIGINT or SIGTERM: the shutdown future the daemons run until.
+pub async fn shutdown_signal() {
+	use tokio::signal::unix::{signal, SignalKind};
+	match signal(SignalKind::terminate()) {
+		Ok(mut term) => {
+			tokio::select! {
+				_ = tokio::signal::ctrl_c() => {},
+				_ = term.recv() => {},
+			}
+		},
+		Err(e) => {
+			tracing::warn!(error = %e, "cannot watch SIGTERM; stopping on SIGINT only");
+			let _ = tokio::signal::ctrl_c().await;
+		},
 	}
 }

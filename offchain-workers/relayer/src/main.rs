@@ -76,7 +76,7 @@ fn main() -> anyhow::Result<()> {
 		.init();
 	let opts = options(Args::parse())?;
 	let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-	runtime.block_on(relay::run(opts, shutdown_signal()))
+	runtime.block_on(relay::run(opts, openledger_chain::shutdown_signal()))
 }
 
 /// The options from the flags over the file, each checked.
@@ -150,23 +150,6 @@ fn parse_address(text: &str) -> anyhow::Result<[u8; 20]> {
 		bail!("the bridge contract cannot be the zero address");
 	}
 	Ok(address.0 .0)
-}
-
-/// Resolves at SIGINT or SIGTERM.
-async fn shutdown_signal() {
-	use tokio::signal::unix::{signal, SignalKind};
-	match signal(SignalKind::terminate()) {
-		Ok(mut term) => {
-			tokio::select! {
-				_ = tokio::signal::ctrl_c() => {},
-				_ = term.recv() => {},
-			}
-		},
-		Err(e) => {
-			tracing::warn!(error = %e, "cannot watch SIGTERM; stopping on SIGINT only");
-			let _ = tokio::signal::ctrl_c().await;
-		},
-	}
 }
 
 #[cfg(test)]

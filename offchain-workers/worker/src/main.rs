@@ -352,24 +352,7 @@ fn run_daemon(flags: RunArgs) -> anyhow::Result<()> {
 		inflate_total: args.inflate_total,
 	};
 	let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-	runtime.block_on(daemon::run(opts, shutdown_signal()))
-}
-
-/// Resolves at SIGINT or SIGTERM.
-async fn shutdown_signal() {
-	use tokio::signal::unix::{signal, SignalKind};
-	match signal(SignalKind::terminate()) {
-		Ok(mut term) => {
-			tokio::select! {
-				_ = tokio::signal::ctrl_c() => {},
-				_ = term.recv() => {},
-			}
-		},
-		Err(e) => {
-			tracing::warn!(error = %e, "cannot watch SIGTERM; stopping on SIGINT only");
-			let _ = tokio::signal::ctrl_c().await;
-		},
-	}
+	runtime.block_on(daemon::run(opts, openledger_chain::shutdown_signal()))
 }
 
 fn run_audit(args: AuditArgs) -> anyhow::Result<()> {
