@@ -6,5 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/setup.sh
-cargo build --release --locked -p openledger-node
+# The whole workspace, as the tests build it: `-p openledger-node` alone would resolve other
+# features (relay-node/Cargo.toml) and rebuild the polkadot-sdk tree a second time.
+cargo build --release --locked --workspace
 exec "$CARGO_TARGET_DIR/release/openledger-node" --dev "$@"

@@ -33,6 +33,12 @@ if [ ! -d tests/e2e/node_modules/@polkadot/api ] || [ ! -d tests/e2e/node_module
   (cd tests/e2e && npm ci --no-audit --no-fund)
 fi
 
+# The zombienet CLI and the network tests' packages, exactly as locked (zombienet/package.json:
+# zombienet's own `toml` dependency names a git URL, which `overrides` replaces by the registry's).
+if [ ! -d zombienet/node_modules/@zombienet/cli ]; then
+  (cd zombienet && npm ci --no-audit --no-fund)
+fi
+
 # The L1 contracts' toolchain (forge, anvil, solc-js, OpenZeppelin), exactly as locked.
 if [ ! -x contracts/node_modules/.bin/forge ]; then
   (cd contracts && npm ci --no-audit --no-fund)

@@ -44,3 +44,6 @@ for dataset in digits breast_cancer; do
 done
 
 (cd tests/e2e && npm test)
+# Relay-chain networks (zombienet/): the collators on a rococo-local relay chain of two
+# validators, built above by the workspace's relay-node crate. Smoke, failover, runtime upgrade.
+(cd zombienet && npm test)
