@@ -103,13 +103,10 @@ export async function spawnNetwork(name, config = networkConfig()) {
   let gone = null;
   exited.then((e) => { gone = e; });
   const info = join(netDir, 'zombie.json');
-  await until('zombienet to launch the network', async () => {
-    if (gone) throw new Error(`zombienet exited (${JSON.stringify(gone)}) before the network launched; see ${join(dir, 'zombienet.log')}`);
-    return existsSync(info);
-  }, 900_000).catch((e) => {
-    if (gone) throw new Error(`zombienet exited (${JSON.stringify(gone)}) before the network launched; see ${join(dir, 'zombienet.log')}`);
-    throw e;
-  });
+  // Stops waiting as soon as zombienet exits: `until` retries a probe that throws, so a failed
+  // launch would otherwise be reported only at the timeout.
+  await until('zombienet to launch the network', async () => gone || existsSync(info), 900_000);
+  if (gone) throw new Error(`zombienet exited (${JSON.stringify(gone)}) before the network launched; see ${join(dir, 'zombienet.log')}`);
   const network = JSON.parse(readFileSync(info, 'utf8'));
   const nodes = {};
   for (const [nodeName, node] of Object.entries(network.nodesByName)) nodes[nodeName] = { wsUri: node.wsUri };
